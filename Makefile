@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh Debian machine: `make run` and `make test`.
+# Both build .venv and install only what is missing, so a second run is fast.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench sounds clean alsa-headers
+
+run: $(STAMP)
+	$(VENV)/bin/backrelief
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+sounds: $(STAMP)
+	$(PY) sounds/make_sounds.py
+
+# Reinstall only when the project's metadata changed (the install is editable,
+# so code edits need no reinstall).
+$(STAMP): pyproject.toml | alsa-headers
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# simpleaudio compiles against ALSA; install the headers when they are missing.
+alsa-headers:
+	@if [ ! -f /usr/include/alsa/asoundlib.h ] && [ ! -f $(STAMP) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing ALSA headers (libasound2-dev) for simpleaudio..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libasound2-dev >/dev/null; \
+	  else \
+	    echo "simpleaudio needs the ALSA headers: install libasound2-dev (Debian/Ubuntu)," >&2; \
+	    echo "alsa-lib-devel (Fedora) or alsa-lib (Arch), then run make again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache
