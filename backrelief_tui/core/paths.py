@@ -1,0 +1,67 @@
+"""Where things live.
+
+Settings and the user's own routines go in the config folder, session records in
+the data folder (platformdirs). `BACKRELIEF_HOME` puts both under one folder,
+which is what the tests and a synced-folder set-up use. The built-in routines and
+sounds ship inside the wheel; in a checkout they are the top-level folders.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "backrelief"
+HOME_VARIABLE = "BACKRELIEF_HOME"
+
+
+def _home() -> Path | None:
+    value = os.environ.get(HOME_VARIABLE)
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    home = _home()
+    return home / "config" if home else platformdirs.user_config_path(APP_NAME)
+
+
+def data_dir() -> Path:
+    home = _home()
+    return home / "data" if home else platformdirs.user_data_path(APP_NAME)
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def user_routines_dir() -> Path:
+    return config_dir() / "routines"
+
+
+def sessions_dir() -> Path:
+    return data_dir() / "sessions"
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create a folder (and its parents) on demand and return it."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def shipped_dir(name: str) -> Path:
+    """A data folder shipped with the app: inside the wheel, or the checkout's top level."""
+    packaged = resources.files("backrelief_tui").joinpath("_data", name)
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / name
+
+
+def builtin_routines_dir() -> Path:
+    return shipped_dir("routines")
+
+
+def sounds_dir() -> Path:
+    return shipped_dir("sounds")

@@ -1,0 +1,110 @@
+"""Routine + settings -> the flat, timed list of Steps a session walks through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from backrelief_tui.core.routine import Kind, Move, Routine, Sides
+from backrelief_tui.core.settings import Settings
+
+
+class Phase(StrEnum):
+    LEAD_IN = "get-ready"
+    WORK = "work"
+    REST = "rest"
+    SWITCH = "switch-side"
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class Step:
+    phase: Phase
+    move: Move  # the move this step belongs to (for rest between moves: the move just done)
+    move_index: int
+    seconds: int  # planned length; for a self-paced step, the estimate used for totals
+    side: Side | None = None
+    rep: int = 0  # 1-based rep number for work and rest-between-reps steps, else 0
+    reps: int = 0  # reps in this set
+    self_paced: bool = False  # waits for a key instead of a timer
+
+    @property
+    def is_hold(self) -> bool:
+        """A timed static hold or roll: these get the 3-2-1 countdown."""
+        return self.phase is Phase.WORK and not self.self_paced and self.move.kind is not Kind.REPS
+
+
+@dataclass(frozen=True)
+class Plan:
+    routine: Routine
+    moves: tuple[Move, ...]  # the moves as planned, overrides applied
+    steps: tuple[Step, ...]
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(step.seconds for step in self.steps)
+
+
+def plan_session(routine: Routine, settings: Settings | None = None, *, include_bonus: bool = True) -> Plan:
+    """Apply the user's overrides and lay the routine out as timed steps."""
+    settings = settings or Settings()
+    moves = tuple(
+        settings.override_for(move.id).apply(move)
+        for move in routine.moves
+        if include_bonus or not move.bonus
+    )
+    steps: list[Step] = []
+    if moves and settings.lead_in:
+        steps.append(Step(Phase.LEAD_IN, moves[0], 0, settings.lead_in))
+    for index, move in enumerate(moves):
+        steps.extend(_move_steps(move, index, settings))
+        rest = move.rest if move.rest is not None else settings.default_rest
+        if index < len(moves) - 1 and rest:
+            steps.append(Step(Phase.REST, move, index, rest))
+    return Plan(routine, moves, tuple(steps))
+
+
+def _move_steps(move: Move, index: int, settings: Settings) -> list[Step]:
+    if move.sides is Sides.NONE:
+        return _set_steps(move, index, [None] * move.reps)
+    if move.sides is Sides.ALTERNATE:
+        return _set_steps(move, index, [Side.LEFT, Side.RIGHT] * move.reps)
+    steps = _set_steps(move, index, [Side.LEFT] * move.reps)
+    if settings.switch_seconds:
+        steps.append(Step(Phase.SWITCH, move, index, settings.switch_seconds, side=Side.RIGHT))
+    steps.extend(_set_steps(move, index, [Side.RIGHT] * move.reps))
+    return steps
+
+
+def _set_steps(move: Move, index: int, sides: list[Side | None]) -> list[Step]:
+    """One set: a work step per rep, with rests between reps."""
+    if move.self_paced:
+        # One open-ended step per side: the person does the reps at their own pace.
+        per_side = list(dict.fromkeys(sides))
+        return [Step(Phase.WORK, move, index, move.rep_seconds * move.reps, side=side, rep=1, reps=1,
+                     self_paced=True) for side in per_side]
+    steps = []
+    count = len(sides)
+    for position, side in enumerate(sides):
+        rep = position // 2 + 1 if move.sides is Sides.ALTERNATE else position + 1
+        steps.append(Step(Phase.WORK, move, index, move.rep_seconds, side=side, rep=rep, reps=move.reps))
+        if position < count - 1 and move.rep_rest:
+            steps.append(Step(Phase.REST, move, index, move.rep_rest, side=side, rep=rep, reps=move.reps))
+    return steps
+
+
+def move_seconds(move: Move, settings: Settings | None = None) -> int:
+    """Planned seconds for one move on its own (no lead-in, no rest after it)."""
+    return sum(step.seconds for step in _move_steps(move, 0, settings or Settings()))
+
+
+def format_duration(seconds: float) -> str:
+    """`75` -> `1:15`; `3725` -> `1:02:05`."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

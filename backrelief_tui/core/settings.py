@@ -1,0 +1,180 @@
+"""User settings and per-move overrides, kept in `<config>/settings.toml`.
+
+Read with `tomllib`, written with `tomli-w` atomically. A broken field never costs
+the rest of the file: `load_settings` keeps every valid value, uses the default for
+each broken one and returns one `Problem` per broken field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from backrelief_tui.core import paths
+from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.routine import MOVE_FIELDS, TARGETS, Move, Problem, check_value, read_toml, with_overrides
+
+# What can be overridden per move, and the routine-file rules that apply to each.
+OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
+TIGHTNESS = ("tight", "fine")
+
+
+@dataclass(frozen=True)
+class MoveOverride:
+    """The user's own numbers for one move; None keeps the routine's value."""
+
+    hold: int | None = None
+    reps: int | None = None
+    sides: str | None = None
+    rest: int | None = None
+    rep_rest: int | None = None
+
+    def apply(self, move: Move) -> Move:
+        return with_overrides(move, **{name: getattr(self, name) for name in OVERRIDE_FIELDS})
+
+    def to_table(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in OVERRIDE_FIELDS if getattr(self, name) is not None}
+
+    @property
+    def empty(self) -> bool:
+        return not self.to_table()
+
+
+@dataclass(frozen=True)
+class Settings:
+    lead_in: int = 10
+    """Seconds to get into position before the first move."""
+    default_rest: int = 15
+    """Rest between moves when a move does not set its own."""
+    switch_seconds: int = 5
+    """Time to change sides between the two sets of a per-side move."""
+    sound: bool = True
+    """Play audio cues (the screen still flashes when sound is off)."""
+    volume: float = 0.8
+    """Cue volume, 0.0 to 1.0."""
+    pain_checkin: bool = True
+    """Ask "how is your back, 0-10?" before and after a session."""
+    theme: str = "textual-dark"
+    """The Textual theme; the choice sticks between runs."""
+    safety_acknowledged: bool = False
+    """The trauma warning was dismissed for good."""
+    moves: dict[str, MoveOverride] = field(default_factory=dict)
+    """Per-move overrides, by move id: `[moves.plank] hold = 20`."""
+    tight_spots: dict[str, str] = field(default_factory=dict)
+    """Target area -> "tight" or "fine": built routines and release spend time accordingly."""
+
+    def override_for(self, move_id: str) -> MoveOverride:
+        return self.moves.get(move_id, MoveOverride())
+
+    def with_override(self, move_id: str, override: MoveOverride) -> Settings:
+        moves = dict(self.moves)
+        if override.empty:
+            moves.pop(move_id, None)
+        else:
+            moves[move_id] = override
+        return replace(self, moves=moves)
+
+
+# name -> (type, limits) for the plain fields, checked like routine fields.
+_PLAIN: dict[str, tuple[Any, bool, Any]] = {
+    "lead_in": (int, False, (0, 120)),
+    "default_rest": (int, False, (0, 600)),
+    "switch_seconds": (int, False, (0, 60)),
+    "sound": (bool, False, None),
+    "pain_checkin": (bool, False, None),
+    "safety_acknowledged": (bool, False, None),
+}
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
+    """Read the settings file; a missing file gives the defaults and no problems."""
+    path = path or paths.settings_file()
+    if not path.exists():
+        return Settings(), []
+    data, problems = read_toml(path)
+    if data is None:
+        return Settings(), problems
+    source = str(path)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _PLAIN:
+            if (message := check_value(key, value, _PLAIN[key])) is None:
+                values[key] = value
+            else:
+                problems.append(Problem(source, key, message))
+        elif key == "volume":
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+                values[key] = float(value)
+            else:
+                problems.append(Problem(source, key, "must be a number from 0.0 to 1.0"))
+        elif key == "theme":
+            if isinstance(value, str) and value.strip():
+                values[key] = value
+            else:
+                problems.append(Problem(source, key, "must be the name of a theme"))
+        elif key == "moves":
+            values[key] = _load_overrides(value, source, problems)
+        elif key == "tight_spots":
+            values[key] = _load_tight_spots(value, source, problems)
+        else:
+            problems.append(Problem(source, key, "unknown setting"))
+    return Settings(**values), problems
+
+
+def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[str, MoveOverride]:
+    if not isinstance(value, dict):
+        problems.append(Problem(source, "moves", "must be a table of [moves.<move-id>] tables"))
+        return {}
+    overrides = {}
+    for move_id, table in value.items():
+        where = f"moves.{move_id}"
+        if not isinstance(table, dict):
+            problems.append(Problem(source, where, "must be a table such as { hold = 20 }"))
+            continue
+        good = {}
+        for key, item in table.items():
+            if key not in OVERRIDE_FIELDS:
+                problems.append(Problem(source, f"{where}.{key}",
+                                        f"unknown field (can set: {', '.join(OVERRIDE_FIELDS)})"))
+            elif (message := check_value(key, item, MOVE_FIELDS[key])) is not None:
+                problems.append(Problem(source, f"{where}.{key}", message))
+            else:
+                good[key] = item
+        if good:
+            overrides[move_id] = MoveOverride(**good)
+    return overrides
+
+
+def _load_tight_spots(value: Any, source: str, problems: list[Problem]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        problems.append(Problem(source, "tight_spots", "must be a table such as { hips = \"tight\" }"))
+        return {}
+    spots = {}
+    for area, state in value.items():
+        if area not in TARGETS:
+            problems.append(Problem(source, f"tight_spots.{area}", f"not an area (one of: {', '.join(TARGETS)})"))
+        elif state not in TIGHTNESS:
+            problems.append(Problem(source, f"tight_spots.{area}", 'must be "tight" or "fine"'))
+        else:
+            spots[area] = state
+    return spots
+
+
+def settings_to_toml(settings: Settings) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for item in fields(Settings):
+        value = getattr(settings, item.name)
+        if item.name == "moves":
+            document["moves"] = {move_id: o.to_table() for move_id, o in sorted(value.items()) if not o.empty}
+        else:
+            document[item.name] = dict(sorted(value.items())) if isinstance(value, dict) else value
+    return document
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings atomically. Raises OSError when the folder is not writable."""
+    path = path or paths.settings_file()
+    atomic_write(path, tomli_w.dumps(settings_to_toml(settings)).encode("utf-8"))
