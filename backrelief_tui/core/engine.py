@@ -203,7 +203,32 @@ class Engine:
         now = self._clock()
         self.started_at = now
         self.state = State.RUNNING
-        return self._enter(0, now)
+        return self._enter(self.index, now)  # 0, or where `resume_from` put it
+
+    def resume_from(self, index: int, log: Sequence[StepLog] | None = None, *, paused_seconds: float = 0.0,
+                    pauses: int = 0, adjusted_holds: dict[str, int] | None = None) -> None:
+        """Before `start()`: fast-forward to step `index`, carrying over an interrupted session.
+
+        `log` is the interrupted session's step log (one entry per step); without it the
+        steps before `index` count as done with no active time. `start()` then begins at
+        step `index`, which runs in full.
+        """
+        if self.state is not State.READY:
+            raise RuntimeError("resume_from() is only for an engine that has not started")
+        if not 0 <= index < len(self.steps):
+            raise ValueError(f"step {index} is not in this plan of {len(self.steps)} steps")
+        if log is not None:
+            if len(log) != len(self.steps):
+                raise ValueError(f"the log has {len(log)} entries for {len(self.steps)} steps")
+            self.log = [StepLog(entry.planned, entry.active, entry.status) for entry in log]
+        else:
+            for entry in self.log[:index]:
+                entry.status = StepStatus.DONE
+        self.log[index] = StepLog(self.log[index].planned)  # the step in progress starts again
+        self.index = index
+        self.paused_seconds = paused_seconds
+        self.pauses = pauses
+        self.adjusted_holds = dict(adjusted_holds or {})
 
     def poll(self) -> list[Event]:
         """Advance to the clock's time: emit countdowns and finish every step whose deadline passed."""
@@ -287,10 +312,8 @@ class Engine:
 
         At least one second is always left, so taking time never ends a step by itself.
         """
+        # No poll here: a step whose time just ran out simply gets the extra time.
         if self.state not in (State.RUNNING, State.PAUSED) or self.step.self_paced:
-            return 0
-        self.poll()
-        if self.state not in (State.RUNNING, State.PAUSED):
             return 0
         left = self.remaining()
         change = delta if left + delta >= 1 else min(0, math.ceil(1 - left))

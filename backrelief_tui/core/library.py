@@ -100,13 +100,14 @@ def resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[st
         for index, included_id in enumerate(includes):
             where = f"includes[{index}]"
             if included_id in _seen or included_id == raw.id:
-                problems.append(Problem(source, where, f"{included_id!r} includes itself"))
+                problems.append(Problem(source, where, f"{included_id!r} includes itself (a loop of includes)"))
             elif included_id not in raws:
                 problems.append(Problem(source, where, f"no routine with id {included_id!r}"))
             else:
                 inner, inner_problems = resolve(raws[included_id], raws, library_moves, (*_seen, raw.id))
                 if inner is None:
-                    problems.append(Problem(source, where, f"{included_id!r} has problems of its own"))
+                    reason = inner_problems[0].message if inner_problems else "it has problems"
+                    problems.append(Problem(source, where, f"{included_id!r} cannot be used: {reason}"))
                 else:
                     moves.extend(inner.moves)
     for index, entry in enumerate(data.get("moves", [])):
