@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 # -- helpers ------------------------------------------------------------------------
 
 
-def load_context(out: TextIO = sys.stderr) -> tuple[Library, Settings]:
+def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
     """Library and settings, with their problems reported as warnings (the rest still works)."""
+    out = out or sys.stderr
     library = load_library()
     settings, problems = load_settings()
     for problem in [*library.problems, *problems]:
