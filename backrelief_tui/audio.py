@@ -1,0 +1,363 @@
+"""Engine events -> sound cues -> the speaker, with a terminal-bell fallback.
+
+`cue_for_events` picks at most one cue for a batch of engine events; a player plays it.
+`make_player` returns the best player available: simpleaudio through ALSA, otherwise a
+"bell" player whose `play` returns False so that the UI rings the terminal bell and
+flashes the screen instead, with a one-line `notice` saying why. No Textual import here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import re
+import sys
+import time
+import wave
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from backrelief_tui.core.engine import Event
+
+FALLBACK = "using the terminal bell and a screen flash."
+
+
+class Cue(StrEnum):
+    """A sound cue; the value is the WAV file's stem in `sound_dir()`."""
+
+    GET_READY = "get-ready"
+    GO = "go"
+    TICK = "tick"
+    SWITCH = "switch"
+    REST = "rest"
+    MOVE_DONE = "move-done"
+    SESSION_DONE = "session-done"
+
+
+def sound_dir() -> Path:
+    """The folder of WAV cues: inside an installed wheel, else the checkout's `sounds/`."""
+    packaged = resources.files("backrelief_tui") / "_data" / "sounds"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "sounds"
+
+
+# -- events -> cue ---------------------------------------------------------------------
+
+# Highest priority first: one batch (one instant) sounds at most one cue.
+PRIORITY = (Cue.SESSION_DONE, Cue.SWITCH, Cue.MOVE_DONE, Cue.TICK, Cue.GO, Cue.GET_READY, Cue.REST)
+_RANK = {cue: rank for rank, cue in enumerate(PRIORITY)}
+
+# Keyed by the enums' string values (EventKind and Phase are StrEnums), so that this
+# module does not import the engine at run time.
+_CUE_OF_KIND = {
+    "session-done": Cue.SESSION_DONE,
+    "side-switch": Cue.SWITCH,
+    "move-done": Cue.MOVE_DONE,
+    "countdown": Cue.TICK,
+}
+_CUE_OF_STARTED_PHASE = {
+    "work": Cue.GO,
+    "get-ready": Cue.GET_READY,
+    "rest": Cue.REST,
+    # "switch-side" steps sound through their SIDE_SWITCH event.
+}
+
+
+def _cue_for_event(event: Event) -> Cue | None:
+    cue = _CUE_OF_KIND.get(event.kind)
+    if cue is None and event.kind == "step-started" and event.step is not None:
+        cue = _CUE_OF_STARTED_PHASE.get(event.step.phase)
+    return cue
+
+
+def cue_for_events(events: Iterable[Event]) -> Cue | None:
+    """The one cue to play for a batch of simultaneous engine events, or None."""
+    cues = [cue for cue in map(_cue_for_event, events) if cue is not None]
+    return min(cues, key=_RANK.__getitem__, default=None)
+
+
+# -- silencing libasound ---------------------------------------------------------------
+
+# libasound prints "ALSA lib ..." straight to fd 2, which scribbles over a Textual
+# screen. The C handler is variadic; declaring the fixed part is enough because the
+# handler ignores everything. libasound keeps only the C pointer, so this module-level
+# reference is what keeps the callback alive.
+_ALSA_ERROR_HANDLER_TYPE = ctypes.CFUNCTYPE(
+    None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+)
+_alsa_error_handler: Any = None
+
+
+def _ignore_alsa_error(*_args: object) -> None:
+    return None
+
+
+def silence_alsa() -> bool:
+    """Stop libasound from writing to stderr; True if the handler is installed."""
+    global _alsa_error_handler
+    if _alsa_error_handler is not None:
+        return True
+    try:
+        libasound = ctypes.CDLL("libasound.so.2")
+        set_handler = libasound.snd_lib_error_set_handler
+    except (OSError, AttributeError):
+        return False  # no libasound here (macOS, Windows, ...): nothing to silence
+    handler = _ALSA_ERROR_HANDLER_TYPE(_ignore_alsa_error)
+    set_handler.argtypes = [_ALSA_ERROR_HANDLER_TYPE]
+    set_handler.restype = ctypes.c_int
+    if set_handler(handler) != 0:
+        return False
+    _alsa_error_handler = handler
+    return True
+
+
+# -- players ---------------------------------------------------------------------------
+
+
+class Player(Protocol):
+    """What the UI needs from a sound player."""
+
+    backend: str  # "simpleaudio" | "bell" | "none"
+    muted: bool  # muted: play() returns False
+    volume: float  # 0.0 to 1.0 (clamped when set)
+    notice: str | None  # why audio fell back; the UI shows it once
+
+    def play(self, cue: Cue) -> bool:
+        """Start the cue without blocking; True if it went to the sound device."""
+        ...
+
+    def wait(self, timeout: float | None = 5.0) -> bool:
+        """Block until the last cue has finished (for tests and `sound-test`, not the UI)."""
+        ...
+
+
+class _QuietPlayer:
+    """A player that never makes a sound itself: `play` always returns False."""
+
+    backend: str
+
+    def __init__(self, *, volume: float = 1.0, muted: bool = False, notice: str | None = None) -> None:
+        self.volume = volume
+        self.muted = muted
+        self.notice = notice
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    @volume.setter
+    def volume(self, value: float) -> None:
+        self._volume = _clamp_volume(value)
+
+    def play(self, cue: Cue) -> bool:
+        return False
+
+    def wait(self, timeout: float | None = 5.0) -> bool:
+        return True
+
+
+class SilentPlayer(_QuietPlayer):
+    """Sound turned off (and the player for tests): no sound, no bell."""
+
+    backend = "none"
+
+
+class BellPlayer(_QuietPlayer):
+    """No usable sound device: the UI rings the terminal bell and flashes instead."""
+
+    backend = "bell"
+
+
+class SimpleaudioPlayer:
+    """Plays the WAV cues through ALSA's default device with simpleaudio, never blocking.
+
+    On the first device error it turns into a bell player for good (`backend` becomes
+    "bell", `notice` says why) and `play` returns False from then on; it never raises.
+    """
+
+    def __init__(self, *, volume: float = 1.0, muted: bool = False, directory: Path | None = None,
+                 simpleaudio: Any = None) -> None:
+        if simpleaudio is None:
+            import simpleaudio
+        self._sa = simpleaudio
+        self._device_error: type[BaseException] = getattr(
+            getattr(simpleaudio, "_simpleaudio", None), "SimpleaudioError", OSError)
+        self.backend = "simpleaudio"
+        self.muted = muted
+        self.notice: str | None = None
+        self.last_latency: float | None = None  # seconds from play() to play_buffer returning
+        self._last_play: Any = None  # simpleaudio.PlayObject of the latest cue
+        directory = directory or sound_dir()
+        self._sounds = {cue: _read_wav(cue, directory) for cue in Cue}
+        self._scaled: dict[Cue, bytes] = {}
+        self._volume = _clamp_volume(volume)
+        silence_alsa()
+        for cue in Cue:  # scale now, so that no play() pays for it
+            self._buffer(cue)
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    @volume.setter
+    def volume(self, value: float) -> None:
+        value = _clamp_volume(value)
+        if value != self._volume:
+            self._volume = value
+            self._scaled.clear()  # each cue is rescaled on its next play (a few ms)
+
+    def play(self, cue: Cue) -> bool:
+        called = time.perf_counter()
+        if self.muted or self.backend != "simpleaudio":
+            return False
+        try:
+            data = self._buffer(cue)
+            sound = self._sounds[cue]
+            play = self._sa.play_buffer(data, sound.channels, 2, sound.rate)
+        except self._device_error as exc:
+            code = _alsa_code(exc)
+            if code == -errno.EBUSY:
+                # A device without software mixing still holds the previous cue: skip
+                # this one, but the device works, so do not give up on it.
+                return False
+            return self._give_up(f"No audio device ({_describe_alsa_error(exc)})")
+        except OSError as exc:
+            return self._give_up(f"No audio device ({exc})")
+        except Exception as exc:  # a cue must never crash a session
+            return self._give_up(f"Sound playback failed ({type(exc).__name__}: {exc})")
+        self.last_latency = time.perf_counter() - called
+        self._last_play = play
+        return True
+
+    def wait(self, timeout: float | None = 5.0) -> bool:
+        play = self._last_play
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while play is not None and play.is_playing():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def _give_up(self, reason: str) -> bool:
+        self.backend = "bell"
+        self.notice = f"{reason}; {FALLBACK}"
+        return False
+
+    def _buffer(self, cue: Cue) -> bytes:
+        data = self._scaled.get(cue)
+        if data is None:
+            data = self._scaled[cue] = self._sounds[cue].scaled(self._volume)
+        return data
+
+
+@dataclass(frozen=True)
+class _Sound:
+    """One cue's 16-bit frames as read from its WAV file."""
+
+    frames: bytes
+    channels: int
+    rate: int
+
+    def scaled(self, volume: float) -> bytes:
+        """The frames with every sample multiplied by `volume` (rounded, clamped)."""
+        if volume >= 1.0:
+            return self.frames
+        samples = array("h", self.frames)
+        if sys.byteorder == "big":  # WAV data is little-endian
+            samples.byteswap()
+        gain = round(volume * 32768)  # Q15 fixed point: exact and fast in pure Python
+        try:
+            # With gain <= 1.0 nothing can overflow; array() would raise if it did.
+            out = array("h", [(s * gain + 16384) >> 15 for s in samples])
+        except OverflowError:
+            out = array("h", [min(32767, max(-32768, (s * gain + 16384) >> 15)) for s in samples])
+        if sys.byteorder == "big":
+            out.byteswap()
+        return out.tobytes()
+
+
+def _read_wav(cue: Cue, directory: Path) -> _Sound:
+    path = directory / f"{cue.value}.wav"
+    with wave.open(str(path), "rb") as wav:
+        params = wav.getparams()
+        frames = wav.readframes(params.nframes)
+    if params.sampwidth != 2 or params.comptype != "NONE":
+        raise ValueError(f"{path.name} is not 16-bit PCM")
+    return _Sound(frames, params.nchannels, params.framerate)
+
+
+def _clamp_volume(volume: float) -> float:
+    return min(1.0, max(0.0, float(volume)))
+
+
+_ALSA_MESSAGE = re.compile(r"^(?P<what>.*?)\.? -- CODE: (?P<code>-?\d+) -- MSG: (?P<msg>.*)$", re.S)
+
+
+def _alsa_code(exc: BaseException) -> int | None:
+    match = _ALSA_MESSAGE.match(str(exc))
+    return int(match["code"]) if match else None
+
+
+def _describe_alsa_error(exc: BaseException) -> str:
+    """'Error opening PCM device. -- CODE: -2 -- MSG: No such ...' -> 'Error opening PCM device: No such ...'."""
+    match = _ALSA_MESSAGE.match(str(exc))
+    if not match:
+        return str(exc) or type(exc).__name__
+    return f"{match['what']}: {match['msg']}" if match["msg"] else match["what"]
+
+
+def make_player(*, enabled: bool, volume: float) -> Player:
+    """The best player available: simpleaudio, else the bell fallback; silent when disabled."""
+    if not enabled:
+        return SilentPlayer(volume=volume)
+    try:
+        import simpleaudio
+    except (ImportError, OSError):
+        return BellPlayer(volume=volume, notice=f"simpleaudio is not installed; {FALLBACK}")
+    try:
+        return SimpleaudioPlayer(volume=volume, simpleaudio=simpleaudio)
+    except (OSError, EOFError, wave.Error, ValueError) as exc:
+        return BellPlayer(volume=volume, notice=f"The sound files could not be read ({exc}); {FALLBACK}")
+
+
+# -- `backrelief sound-test` -------------------------------------------------------------
+
+
+def sound_test(out: Callable[[str], Any] = print, wait: bool = True, *, player: Player | None = None) -> int:
+    """Play every cue in turn, naming each, then say which backend worked and why.
+
+    Returns 0 when the cues went to the sound device, 1 otherwise (bell or no sound).
+    """
+    player = player or make_player(enabled=True, volume=1.0)
+    played = []
+    for cue in Cue:
+        audible = player.play(cue)
+        played.append(audible)
+        if audible:
+            out(f"{cue.value:<13} played")
+        elif player.backend == "bell":
+            out(f"{cue.value:<13} terminal bell\a")
+        else:
+            out(f"{cue.value:<13} silent")
+        if wait:
+            if audible:
+                player.wait(timeout=5.0)
+            time.sleep(0.25)  # a gap, so that the cues (or bells) can be told apart
+    if all(played):
+        out("Sound works: simpleaudio played every cue on the default ALSA device.")
+        return 0
+    if player.backend == "bell":
+        out(f"Sound backend: bell. {player.notice or ''}".rstrip())
+    elif player.backend == "none":
+        out("Sound backend: none (sound is turned off).")
+    else:
+        out(f"Sound backend: {player.backend}, but some cues were not played "
+            f"(muted: {player.muted}). {player.notice or ''}".rstrip())
+    return 1
