@@ -1,0 +1,57 @@
+"""The key list (`?`): every key of the picker and the session, in one modal."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+SESSION_KEYS = (
+    ("space", "pause / resume (on a self-paced step: done)"),
+    ("→  n", "next step (skips it)"),
+    ("←  p", "back to the previous step"),
+    ("r", "restart this step"),
+    ("+  =", "add 5 seconds to this step"),
+    ("-", "take 5 seconds off this step"),
+    ("m", "mute / unmute the sounds"),
+    ("q", "stop the session (asks first; what you did is kept)"),
+)
+PICKER_KEYS = (
+    ("↑  ↓", "choose a routine"),
+    ("enter", "start it"),
+    ("ctrl+p", "palette: start a routine by name, pick a theme"),
+    ("d", "hide the safety note for good"),
+    ("q", "quit"),
+)
+GENERAL_KEYS = (
+    ("?", "this help"),
+    ("esc", "close this help"),
+)
+
+
+def key_table(title: str, rows: tuple[tuple[str, str], ...]) -> Content:
+    parts: list[str | tuple[str, str]] = [(title, "bold $text-accent"), "\n"]
+    for key, meaning in rows:
+        parts += [(f"  {key:<8}", "bold"), meaning, "\n"]
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys; any of esc, ?, q or enter closes it."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Label(Content("Keys"), id="help-title")
+            yield Static(key_table("During a session", SESSION_KEYS), classes="keys")
+            yield Static(key_table("Choosing a routine", PICKER_KEYS), classes="keys")
+            yield Static(key_table("Anywhere", GENERAL_KEYS), classes="keys")
+            yield Label(Content("The mouse works too: click the buttons on screen."), id="help-mouse")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,128 @@
+"""The start screen: the routines, a preview of the highlighted one, Enter to start."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from backrelief_tui.core.plan import Plan, format_duration, plan_session
+from backrelief_tui.core.routine import Routine
+from backrelief_tui.tui.widgets.routine_preview import RoutinePreview
+
+SAFETY_NOTE = ("If your back pain started with a fall or an injury, see a doctor "
+               "before doing these routines.")
+
+
+class PickerScreen(Screen[None]):
+    """Choose a routine; Enter (or a click on Start) begins it."""
+
+    CSS_PATH = "picker.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    BINDINGS = [
+        Binding("enter", "start", "Start", key_display="enter", priority=True),
+        Binding("d", "dismiss_safety", "Hide safety note"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content.assemble(("backrelief", "bold"), "  low-back relief, one move at a time"),
+                    id="brand")
+        with Horizontal(id="safety"):
+            yield Static(Content.assemble(("Safety: ", "bold"), SAFETY_NOTE), id="safety-text")
+            yield Button("Got it (d)", id="dismiss-safety", compact=True)
+        with Horizontal(id="picker-body"):
+            yield OptionList(id="routines")
+            yield RoutinePreview(id="preview")
+        with Horizontal(id="picker-buttons"):
+            yield Button("Start", id="start", variant="success", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#safety").display = not self.app.settings.safety_acknowledged
+        self.refresh_routines()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a session or a settings change: lengths may have changed.
+        self.refresh_routines()
+
+    # -- the list ---------------------------------------------------------------------------
+
+    def plans(self) -> dict[str, Plan]:
+        settings = self.app.settings
+        return {rid: plan_session(routine, settings) for rid, routine in self.app.library.routines.items()}
+
+    def refresh_routines(self) -> None:
+        options = self.query_one(OptionList)
+        highlighted = self.highlighted_id()
+        self._plans = self.plans()
+        options.clear_options()
+        options.add_options(routine_option(plan) for plan in self._plans.values())
+        if self._plans:
+            ids = list(self._plans)
+            options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        self.show_preview()
+
+    def highlighted_id(self) -> str | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or options.option_count == 0:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def show_preview(self) -> None:
+        routine_id = self.highlighted_id()
+        plan = self._plans.get(routine_id) if routine_id else None
+        self.query_one(RoutinePreview).show(plan, self.app.settings)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_preview()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_start()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        routine_id = self.highlighted_id()
+        routine = self.app.library.get(routine_id) if routine_id else None
+        if routine is not None:
+            self.app.start_routine(routine)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dismiss_safety":
+            return not self.app.settings.safety_acknowledged
+        return True
+
+    def action_dismiss_safety(self) -> None:
+        self.app.update_settings(replace(self.app.settings, safety_acknowledged=True))
+        self.query_one("#safety").display = False
+        self.refresh_bindings()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id == "dismiss-safety":
+            self.action_dismiss_safety()
+
+
+def routine_option(plan: Plan) -> Option:
+    """Two lines per routine: title and length, then moves and equipment."""
+    routine: Routine = plan.routine
+    equipment = ", ".join(routine.equipment) or "no equipment"
+    count = len(plan.moves)
+    prompt = Content.assemble(
+        (routine.title, "bold"), "  ", (format_duration(plan.total_seconds), "$text-accent"),
+        "" if routine.builtin else "  (yours)", "\n",
+        (f"{count} move{'s' if count != 1 else ''} · {equipment}", "$text-muted"),
+    )
+    return Option(prompt, id=routine.id)

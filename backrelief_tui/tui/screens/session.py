@@ -1,0 +1,297 @@
+"""The follow-along screen: one step at a time, big countdown, cues, sounds.
+
+All timing lives in the engine. This screen only calls engine methods and paints
+`session_view(engine)`; it wakes itself with a one-shot timer at
+`engine.next_wakeup()` (when the shown second changes or an event is due), so it
+redraws about once a second, not on a fast fixed interval. Tests drive it with a
+FakeClock: advance the clock, then call `tick()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Label, Static
+
+from backrelief_tui.audio import Cue, cue_for_events
+from backrelief_tui.core.engine import ADJUST_STEP, Engine, Event, State
+from backrelief_tui.tui.session_view import SessionView, session_view
+from backrelief_tui.tui.widgets.countdown import Countdown
+from backrelief_tui.tui.widgets.session_progress import SessionProgress
+
+# Cues that must be noticed even without sound: ring the bell (if that is the backend)
+# and flash the screen when the player could not play them.
+IMPORTANT_CUES = frozenset({Cue.SWITCH, Cue.SESSION_DONE, Cue.GO, Cue.MOVE_DONE})
+WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already due
+MIN_WAKE = 0.02  # never spin, whatever the clock says
+FLASH_SECONDS = 0.3
+
+
+class Recorder(Protocol):
+    """What the session needs from a session recorder (the history feature provides one)."""
+
+    def update(self, engine: Engine, events: list[Event]) -> None: ...
+
+    def finish(self, engine: Engine) -> None: ...
+
+
+class SessionScreen(Screen[None]):
+    """Guides one session from the lead-in to the summary."""
+
+    CSS_PATH = "session.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-medium"), (28, "-tall")]
+
+    # Several bindings share a key; `check_action` lets exactly one of them through,
+    # so the footer always names what the key does right now.
+    BINDINGS = [
+        Binding("space", "pause", "Pause", key_display="space"),
+        Binding("space", "resume", "Resume", key_display="space"),
+        Binding("space", "done", "Done", key_display="space"),
+        Binding("right,n", "next", "Next", key_display="→"),
+        Binding("left,p", "back", "Back", key_display="←"),
+        Binding("plus,equals_sign", "more", "±5s", key_display="+/-"),
+        Binding("minus", "less", "-5s", key_display="-", show=False),
+        Binding("m", "mute", "Mute"),
+        Binding("m", "unmute", "Unmute"),
+        Binding("q", "quit_session", "Quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("r", "restart", "Restart"),
+    ]
+
+    def __init__(self, engine: Engine, *, title: str, player: Any, clock: Callable[[], float],
+                 recorder: Recorder | None = None, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.engine = engine
+        self.routine_title = title
+        self.player = player
+        self.recorder = recorder
+        self._clock = clock
+        self._timer: Timer | None = None
+        self._phase = ""
+        self._finished = False
+        self.view: SessionView = session_view(engine)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Label(id="where")
+            yield Label(id="sound")
+        yield Static(id="phase")
+        with Vertical(id="panel"):
+            yield Label(id="title")
+            yield Label(id="detail")
+            with Center(id="clock-row"):
+                yield Countdown(id="clock")
+            yield Label(id="hint")
+            yield Static(id="cue")
+            yield Static(id="caution")
+            yield Static(id="variation")
+        yield Label(id="next-up")
+        yield SessionProgress(id="progress")
+        with Horizontal(id="buttons"):
+            yield Button("Back", id="back")
+            yield Button("Pause", id="pause", variant="primary")
+            yield Button("Next", id="next")
+        # The palette still opens with ctrl+p; its footer hint would crowd out the session keys.
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # keys always reach the screen; clicks still work
+        self._apply(self.engine.start() if self.engine.state is State.READY else [])
+
+    def on_unmount(self) -> None:
+        self._disarm()
+
+    # -- the one loop: engine call -> events -> sound, record, paint, re-arm --------------
+
+    def tick(self) -> None:
+        """Poll the engine at the clock's time and update the screen (the timer calls this)."""
+        self._timer = None
+        self._apply(self.engine.poll())
+
+    def _apply(self, events: list[Event]) -> None:
+        if events:
+            self._sound(events)
+            if self.recorder is not None:
+                self.recorder.update(self.engine, events)
+        self._paint()
+        if self.engine.over:
+            self._finish()
+        else:
+            self._arm()
+        self.refresh_bindings()
+
+    def _finish(self) -> None:
+        """The session ended (ran out or was stopped): record it and show the summary."""
+        if self._finished:
+            return
+        self._finished = True
+        self._disarm()
+        if self.recorder is not None:
+            self.recorder.finish(self.engine)
+        from backrelief_tui.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.engine, title=self.routine_title))
+
+    def _arm(self) -> None:
+        self._disarm()
+        wake = self.engine.next_wakeup()
+        if wake is not None:
+            delay = max(MIN_WAKE, wake - self._clock() + WAKE_SLACK)
+            self._timer = self.set_timer(delay, self.tick, name="session-wake")
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # -- output ---------------------------------------------------------------------------
+
+    def _sound(self, events: list[Event]) -> None:
+        cue = cue_for_events(events)
+        if cue is None:
+            return
+        played = self.player.play(cue)
+        self.app.show_player_notice()
+        if not played and cue in IMPORTANT_CUES:
+            if self.player.backend == "bell" and not self.player.muted:
+                self.app.bell()
+            self.flash()
+
+    def flash(self) -> None:
+        """Briefly light up the panel: the visual cue when no sound was played."""
+        self.add_class("-flash")
+        self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="flash-off")
+
+    def _paint(self) -> None:
+        view = self.view = session_view(self.engine)
+        if view.phase != self._phase:
+            if self._phase:
+                self.remove_class(f"-{self._phase}")
+            self.add_class(f"-{view.phase}")
+            self._phase = view.phase
+        self.set_class(view.self_paced, "-self-paced")
+        self._text("#where", f"{self.routine_title} · {view.where}" if view.where else self.routine_title)
+        self._text("#sound", self._sound_state())
+        self._text("#phase", view.label)
+        self._text("#title", view.title)
+        self._text("#detail", view.detail)
+        self.query_one("#clock", Countdown).show(view.clock)
+        self._text("#hint", view.hint)
+        self._text("#cue", view.cue)
+        self._text("#caution", f"Caution: {view.caution}" if view.caution else "")
+        self._text("#variation", f"Variation: {view.variation}" if view.variation else "")
+        self._text("#next-up", view.next_up)
+        self.query_one(SessionProgress).show(view.progress, view.total, view.remaining)
+        pause = self.query_one("#pause", Button)
+        pause.label = "Done" if view.self_paced else ("Resume" if view.paused else "Pause")
+
+    def _text(self, selector: str, text: str) -> None:
+        # Content(...) is literal: "[bold]" in a routine file shows as typed.
+        widget = self.query_one(selector, Static)
+        widget.update(Content(text))
+        widget.set_class(not text, "-empty")  # an empty line takes no room
+
+    def _sound_state(self) -> str:
+        backend = self.player.backend
+        if backend == "none":
+            return "sound off"
+        if self.player.muted:
+            return "muted (m)"
+        return "sound on" if backend == "simpleaudio" else "bell only"
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.engine.state
+        self_paced = self.engine.step is not None and self.engine.step.self_paced
+        live = state in (State.RUNNING, State.PAUSED)
+        if action == "pause":
+            return state is State.RUNNING and not self_paced
+        if action == "resume":
+            return state is State.PAUSED
+        if action == "done":
+            return state is State.RUNNING and self_paced
+        if action in ("mute", "unmute"):
+            if self.player.backend == "none":
+                return False
+            return self.player.muted == (action == "unmute")
+        if action in ("next", "back", "restart"):
+            return live
+        if action in ("more", "less"):
+            return live and not self_paced
+        return True
+
+    def action_pause(self) -> None:
+        self._apply(self.engine.pause())
+
+    def action_resume(self) -> None:
+        self._apply(self.engine.resume())
+
+    def action_done(self) -> None:
+        self._apply(self.engine.next())
+
+    def action_next(self) -> None:
+        self._apply(self.engine.next())
+
+    def action_back(self) -> None:
+        self._apply(self.engine.previous())
+
+    def action_restart(self) -> None:
+        self._apply(self.engine.restart_step())
+
+    def action_more(self) -> None:
+        self._adjust(ADJUST_STEP)
+
+    def action_less(self) -> None:
+        self._adjust(-ADJUST_STEP)
+
+    def _adjust(self, delta: int) -> None:
+        # Settle anything already due first: adjust() polls too, but drops the events.
+        self._apply(self.engine.poll())
+        if self.engine.over:
+            return
+        if self.engine.adjust(delta) == 0 and delta < 0:
+            self.notify("Already at the last second of this step.", timeout=2)
+        self._apply([])
+
+    def action_mute(self) -> None:
+        self.player.muted = True
+        self._paint()
+        self.refresh_bindings()
+
+    def action_unmute(self) -> None:
+        self.player.muted = False
+        self._paint()
+        self.refresh_bindings()
+
+    def action_quit_session(self) -> None:
+        from backrelief_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(stop: bool | None) -> None:
+            if stop and not self.engine.over:
+                self.engine.stop()
+                self._apply([])
+
+        self.app.push_screen(
+            ConfirmScreen("Stop this session?", "What you have done so far is kept.",
+                          yes="Stop", no="Keep going"),
+            answered,
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "pause":
+            action = "done" if self.view.self_paced else ("resume" if self.view.paused else "pause")
+        else:
+            action = event.button.id or ""
+        if self.check_action(action, ()):
+            getattr(self, f"action_{action}")()

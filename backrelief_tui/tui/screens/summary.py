@@ -1,0 +1,73 @@
+"""After a session: what was done per move, what was skipped, the time it took."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Label, Static
+
+from backrelief_tui.core.engine import Engine, State
+from backrelief_tui.core.plan import format_duration
+from backrelief_tui.tui.session_view import summary_rows
+
+
+def totals_line(engine: Engine) -> str:
+    """`Active 5:25 of 5:25 planned · paused 0:40 (2 pauses)`."""
+    pauses = engine.pauses
+    paused = f"paused {format_duration(engine.paused_seconds)} ({pauses} pause{'s' if pauses != 1 else ''})"
+    return (f"Active {format_duration(engine.active_seconds())} of "
+            f"{format_duration(engine.total_planned)} planned · {paused if pauses else 'no pauses'}")
+
+
+def skipped_line(engine: Engine) -> str:
+    names = [row.name for row in summary_rows(engine) if row.skipped]
+    return f"Skipped: {', '.join(names)}" if names else "Nothing skipped."
+
+
+class SummaryScreen(Screen[None]):
+    """Shows `engine.results()`; Enter goes back to the routines."""
+
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("enter", "back", "Back to routines", priority=True),
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, engine: Engine, *, title: str) -> None:
+        super().__init__()
+        self.engine = engine
+        self.routine_title = title
+
+    def compose(self) -> ComposeResult:
+        completed = self.engine.state is State.FINISHED
+        heading = f"{self.routine_title} — {'well done!' if completed else 'stopped early'}"
+        yield Label(Content(heading), id="summary-title", classes="-completed" if completed else "-stopped")
+        yield Static(Content(totals_line(self.engine)), id="totals")
+        yield Static(Content(skipped_line(self.engine)), id="skipped")
+        yield DataTable(id="moves", cursor_type="none", zebra_stripes=True)
+        with Horizontal(id="summary-buttons"):
+            yield Button("Back to routines", id="back", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Move", key="move")
+        table.add_column("Result", key="result")
+        table.add_column("Time", key="time")
+        # DataTable cells are Rich renderables; a plain str would be parsed as markup,
+        # so names from routine files go in as Text (literal). No colours: theme-neutral.
+        styles = {"skipped": "bold", "not reached": "dim"}
+        for row in summary_rows(self.engine):
+            table.add_row(Text(row.name), Text(row.result, style=styles.get(row.result, "")), Text(row.time))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_back()

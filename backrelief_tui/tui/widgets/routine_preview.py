@@ -1,0 +1,78 @@
+"""The picker's right-hand panel: one routine's summary, caution and list of moves."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from backrelief_tui.core.plan import Plan, format_duration, move_seconds
+from backrelief_tui.core.routine import Kind, Move, Sides
+from backrelief_tui.core.settings import Settings
+
+
+def dose(move: Move) -> str:
+    """How much of a move: `3 reps × 10 s, each side`, `45 s roll, each side`."""
+    if move.self_paced:
+        amount = f"{move.reps} reps at your pace"
+    elif move.kind is Kind.REPS:
+        amount = f"{move.reps} reps × {move.rep_seconds} s" if move.reps > 1 else f"{move.rep_seconds} s"
+    elif move.reps > 1:
+        amount = f"{move.reps} × {move.hold} s {move.kind}"
+    else:
+        amount = f"{move.hold} s {move.kind}"
+    sides = {Sides.BOTH: ", each side", Sides.ALTERNATE: ", alternating sides"}.get(move.sides, "")
+    return amount + sides
+
+
+def routine_facts(plan: Plan) -> str:
+    """`5:25 · 5 moves · no equipment`."""
+    routine = plan.routine
+    equipment = ", ".join(routine.equipment) or "no equipment"
+    count = len(plan.moves)
+    return f"{format_duration(plan.total_seconds)} · {count} move{'s' if count != 1 else ''} · {equipment}"
+
+
+class RoutinePreview(VerticalScroll, can_focus=False):
+    """Shows what a routine holds. Everything from the file is plain text, never markup."""
+
+    def compose(self):
+        yield Static(id="preview-head")
+        yield Static(id="preview-moves")
+
+    def show(self, plan: Plan | None, settings: Settings) -> None:
+        head = self.query_one("#preview-head", Static)
+        moves = self.query_one("#preview-moves", Static)
+        if plan is None:
+            head.update(Content("No routine selected."))
+            moves.update(Content(""))
+            return
+        routine = plan.routine
+        parts: list[str | tuple[str, str]] = [
+            (routine.title, "bold"), "\n",
+            (routine_facts(plan), "$text-muted"), "\n",
+        ]
+        if routine.targets:
+            parts += [("Targets: ", "$text-muted"), ", ".join(routine.targets), "\n"]
+        parts += ["\n", routine.summary]
+        if routine.caution:
+            parts += ["\n\n", ("Caution: ", "bold $text-warning"), (routine.caution, "$text-warning")]
+        if not routine.builtin:
+            parts += ["\n", ("Your routine: ", "$text-muted"), (routine.source, "$text-muted")]
+        head.update(Content.assemble(*parts))
+        lines: list[str | tuple[str, str]] = []
+        width = len(str(len(plan.moves)))
+        for number, move in enumerate(plan.moves, 1):
+            if lines:
+                lines.append("\n")
+            lines += [
+                (f"{number:>{width}}. ", "$text-muted"),
+                (move.name, "bold"),
+                ("  " + format_duration(move_seconds(move, settings)), "$text-accent"),
+                "\n",
+                (" " * (width + 2) + dose(move) + f" · {move.position}", "$text-muted"),
+            ]
+            if move.bonus:
+                lines.append((" · bonus", "$text-muted"))
+        moves.update(Content.assemble(*lines))
+        self.scroll_home(animate=False)
