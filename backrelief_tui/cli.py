@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from backrelief_tui.commands_history import add_history_parsers, cmd_history, cmd_report
 from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, load_library, load_routine_file
 from backrelief_tui.core.plan import format_duration, plan_session
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("routine", help="routine id or path of a routine file (try one without installing it)")
 
     commands.add_parser("sound-test", help="play every cue and say which audio backend worked")
+    add_history_parsers(commands)
     return parser
 
 
@@ -220,4 +222,6 @@ HANDLERS = {
     "paths": cmd_paths,
     "run": cmd_run,
     "sound-test": cmd_sound_test,
+    "history": cmd_history,
+    "report": cmd_report,
 }

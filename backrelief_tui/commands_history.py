@@ -1,0 +1,152 @@
+"""`backrelief history` and `backrelief report`: the session records, printed.
+
+History prints the same rows as the history screen (newest first), as text, JSON
+or CSV; unreadable files are listed with their reason, never hidden. Report
+writes the Markdown summary for a physiotherapist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from backrelief_tui.core.plan import format_duration
+from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, summary_to_json
+from backrelief_tui.core.report import build_report, period_start
+from backrelief_tui.core.store import RecordStore
+
+CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
+              "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
+
+
+def day_argument(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
+
+
+def weeks_argument(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 520:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of weeks from 1 to 520")
+    return value
+
+
+def add_history_parsers(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser("history", help="list your sessions, newest first")
+    form = command.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
+    command.add_argument("--since", type=day_argument, metavar="DATE", help="only sessions from DATE (YYYY-MM-DD)")
+    command.add_argument("--routine", metavar="ID", help="only sessions of this routine")
+
+    command = commands.add_parser("report", help="a Markdown summary of the last weeks, for a physiotherapist")
+    command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
+    command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
+
+
+def select(entries: list[Entry], since: date | None, routine: str | None) -> list[Entry]:
+    """Filter by day and routine; an unreadable file goes by what its name says, and is kept if it says nothing."""
+    chosen = []
+    for entry in entries:
+        if isinstance(entry, SessionSummary):
+            if since and entry.day < since or routine and entry.routine != routine:
+                continue
+        elif (since and entry.started is not None and entry.started.date() < since
+              or routine and entry.routine is not None and entry.routine != routine):
+            continue
+        chosen.append(entry)
+    return chosen
+
+
+def _row(entry: Entry) -> dict[str, object]:
+    if isinstance(entry, Unreadable):
+        started = entry.started
+        return {"started": started.isoformat() if started else "", "date": f"{started:%Y-%m-%d}" if started else "",
+                "status": "unreadable", "file": str(entry.path), "problem": entry.reason}
+    return {
+        "started": entry.started.isoformat(), "date": f"{entry.day:%Y-%m-%d}", "routine": entry.routine,
+        "routine_title": entry.routine_title, "status": entry.status, "how_far": entry.how_far,
+        "minutes": round(entry.minutes, 1), "planned_minutes": round(entry.planned_seconds / 60, 1),
+        "moves_done": entry.moves_done, "moves_total": entry.moves_total, "pauses": entry.pauses,
+        "pain_before": entry.pain_before, "pain_after": entry.pain_after, "note": entry.note,
+        "file": str(entry.path), "problem": "",
+    }
+
+
+def _pain(entry: SessionSummary) -> str:
+    if entry.pain_before is None and entry.pain_after is None:
+        return ""
+    before = "–" if entry.pain_before is None else entry.pain_before
+    after = "–" if entry.pain_after is None else entry.pain_after
+    return f"pain {before} → {after}"
+
+
+def cmd_history(args: argparse.Namespace, store: RecordStore | None = None) -> int:
+    store = store or RecordStore()
+    entries = select(store.entries(), args.since, args.routine)
+    out = sys.stdout
+    if args.json:
+        items = []
+        for entry in entries:
+            if isinstance(entry, Unreadable):
+                items.append({"file": str(entry.path), "unreadable": entry.reason})
+            else:
+                items.append({**summary_to_json(entry), "how_far": entry.how_far, "file": str(entry.path)})
+        json.dump(items, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    if args.csv:
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for entry in entries:
+            writer.writerow({name: "" if value is None else value for name, value in _row(entry).items()})
+        return 0
+    if not entries:
+        print("No sessions recorded yet." if not (args.since or args.routine) else "No sessions match.")
+        return 0
+    width = max((len(e.routine) for e in entries if isinstance(e, SessionSummary)), default=8)
+    for entry in entries:
+        if isinstance(entry, Unreadable):
+            print(f"{'?':<16}  unreadable: {entry.path}: {entry.reason}")
+            continue
+        print(f"{entry.started:%Y-%m-%d %H:%M}  {entry.routine:<{width}}  "
+              f"{format_duration(entry.active_seconds):>7}  {entry.how_far:<26}  {_pain(entry)}".rstrip())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today: date | None = None) -> int:
+    store = store or RecordStore()
+    today = today or datetime.now().astimezone().date()
+    start = period_start(today, args.weeks)
+    records, unreadable = [], 0
+    for entry in store.entries():
+        if isinstance(entry, Unreadable):
+            unreadable += entry.started is None or entry.started.date() >= start
+            continue
+        if entry.day < start:
+            continue
+        record = store.load(entry.path)
+        if isinstance(record, SessionRecord):
+            records.append(record)
+        else:
+            unreadable += 1
+    text = build_report(records, today, args.weeks, unreadable=unreadable)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"{args.output}: cannot write ({error.strerror or error})", file=sys.stderr)
+        return 1
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0

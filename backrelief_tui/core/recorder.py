@@ -1,0 +1,271 @@
+"""Keeps a running session's record file up to date, and brings interrupted sessions back.
+
+The session screen calls `update(engine, events)` after every engine call that
+returned events and `finish(engine)` when the session ends. The file is created when
+the engine starts and rewritten atomically whenever a step finishes (and on pause,
+skip, back, quit), so a crash or `kill -9` at any moment leaves a valid file with
+every step finished before it. A failed write (read-only or full disk) never stops
+the session: the latest record stays in memory, `error` says what went wrong, and
+the next update tries again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from backrelief_tui.core.engine import Clock, Engine, State, StepLog, StepStatus
+from backrelief_tui.core.plan import Phase, Plan
+from backrelief_tui.core.records import MoveRecord, Progress, SessionRecord, SideRecord, Unreadable
+from backrelief_tui.core.routine import Kind
+from backrelief_tui.core.store import RecordStore
+
+WallClock = Callable[[], datetime]
+RESUME_WITHIN = timedelta(hours=1)
+_STEP_CODE = {StepStatus.DONE: "d", StepStatus.SKIPPED: "s", StepStatus.PENDING: "."}
+_STATUS_OF_CODE = {code: status for status, code in _STEP_CODE.items()}
+
+
+def local_now() -> datetime:
+    """The wall clock with this machine's UTC offset (records store offset datetimes)."""
+    return datetime.now().astimezone()
+
+
+def new_record_id() -> str:
+    return secrets.token_hex(3)
+
+
+class Recorder:
+    """Writes one session's record; see the module docstring for when and how."""
+
+    def __init__(self, store: RecordStore, *, wall_clock: WallClock = local_now, pain_before: int | None = None,
+                 resume: tuple[Path, SessionRecord] | None = None) -> None:
+        self.store = store
+        self.error: str | None = None
+        self.path: Path | None = None
+        self.record: SessionRecord | None = None
+        self.saves = 0
+        self._wall = wall_clock
+        self._pain_before = pain_before
+        self._pain_after: int | None = None
+        self._note = ""
+        self._resumed: SessionRecord | None = None
+        self._started: datetime | None = None
+        self._id = new_record_id()
+        self._signature: tuple | None = None
+        self._dirty = False
+        if resume is not None:
+            self.path, self._resumed = resume
+            self._id = self._resumed.id
+            self._started = self._resumed.started
+            self._pain_before = self._resumed.pain_before
+            self._note = self._resumed.note
+
+    # -- the contract with the session screen -----------------------------------------
+
+    def update(self, engine: Engine, events: Iterable[object] = ()) -> None:
+        """Save when something worth keeping changed (a step ended, a pause, the end), or retry a failed save."""
+        if engine.started_at is None:
+            return  # nothing happened yet: no file for a session never started
+        signature = (engine.index, engine.steps_finished(), engine.pauses, engine.state)
+        if signature == self._signature and not self._dirty:
+            return
+        self._signature = signature
+        self.record = self.snapshot(engine)
+        self._save()
+
+    def finish(self, engine: Engine) -> SessionRecord | None:
+        """The session ended (finished or quit): write its final record."""
+        if engine.started_at is None:
+            return None
+        self._signature = None
+        self.update(engine)
+        return self.record
+
+    def set_pain_before(self, value: int | None) -> None:
+        self._pain_before = value
+        self._amend(pain_before=value)
+
+    def set_pain_after(self, value: int | None) -> None:
+        self._pain_after = value
+        self._amend(pain_after=value)
+
+    def set_note(self, text: str) -> None:
+        self._note = text.strip()
+        self._amend(note=self._note)
+
+    def retry(self) -> bool:
+        """Try a failed save again (also done by every `update`); True when the file is up to date."""
+        if self._dirty and self.record is not None:
+            self._save()
+        return not self._dirty
+
+    # -- building the record ------------------------------------------------------------
+
+    def snapshot(self, engine: Engine) -> SessionRecord:
+        """The record for the engine as it is now."""
+        now = self._wall()
+        if self._started is None:
+            self._started = now - timedelta(seconds=max(0.0, engine.now() - engine.started_at))
+        if engine.state is State.FINISHED:
+            status = "completed"
+        elif engine.state is State.STOPPED:
+            status = "stopped"
+        else:
+            status = "in-progress"
+        ended = now
+        if engine.ended_at is not None:
+            ended = now - timedelta(seconds=max(0.0, engine.now() - engine.ended_at))
+        plan = engine.plan
+        routine = plan.routine if plan is not None else None
+        return SessionRecord(
+            id=self._id,
+            routine=routine.id if routine else "unknown",
+            routine_title=routine.title if routine else "Unknown routine",
+            started=self._started,
+            ended=max(ended, self._started),
+            status=status,
+            planned_seconds=engine.total_planned,
+            active_seconds=sum(entry.active for entry in engine.log),
+            paused_seconds=engine.paused_seconds,
+            pauses=engine.pauses,
+            steps_total=len(engine.steps),
+            steps_finished=engine.steps_finished(),
+            moves=tuple(move_records(engine)),
+            progress=Progress(
+                next_step=min(engine.index, len(engine.steps)),
+                steps="".join(_STEP_CODE[entry.status] for entry in engine.log),
+                planned=tuple(entry.planned for entry in engine.log),
+                active=tuple(round(entry.active, 1) for entry in engine.log),
+            ),
+            pain_before=self._pain_before,
+            pain_after=self._pain_after,
+            note=self._note,
+            resumes=self._resumed.resumes + 1 if self._resumed else 0,
+        )
+
+    def _amend(self, **changes: object) -> None:
+        if self.record is None:
+            return  # kept for the first save
+        self.record = replace(self.record, **changes)
+        self._save()
+
+    def _save(self) -> None:
+        record = self.record
+        if self.path is None:
+            self.path = self.store.path_for(record)
+        try:
+            self.store.save(self.path, record)
+        except OSError as error:
+            self._dirty = True
+            reason = error.strerror or str(error)
+            self.error = (f"Can't save this session ({reason}: {self.path.parent}). "
+                          "It goes on, and is saved as soon as the disk allows.")
+            return
+        self._dirty = False
+        self.error = None
+        self.saves += 1
+
+
+def move_records(engine: Engine) -> list[MoveRecord]:
+    """Per move: the numbers in force and planned vs done, per side."""
+    steps, log = engine.steps, engine.log
+    rest_after: dict[int, int] = {}
+    parts: dict[int, dict[str, list[int]]] = {}
+    for index, step in enumerate(steps):
+        if step.phase is Phase.REST and step.rep == 0:
+            rest_after[step.move_index] = log[index].planned
+        if step.phase is not Phase.WORK:
+            continue
+        side = str(step.side) if step.side else "none"
+        reps = step.move.reps if step.self_paced else 1
+        part = parts.setdefault(step.move_index, {}).setdefault(side, [0, 0, 0, 0])  # planned s, done tenths, reps planned, reps done
+        part[0] += log[index].planned
+        part[1] += round(log[index].active * 10)
+        part[2] += reps
+        part[3] += reps if log[index].status is StepStatus.DONE else 0
+    records = []
+    for move_index, result in enumerate(engine.results()):
+        move = result.move
+        records.append(MoveRecord(
+            id=move.id,
+            name=move.name,
+            kind=str(move.kind),
+            status=result.status,
+            planned_seconds=result.planned_seconds,
+            done_seconds=round(result.active_seconds, 1),
+            hold=move.hold,
+            reps=move.reps,
+            sides=str(move.sides),
+            rest=rest_after.get(move_index, 0),
+            rep_rest=move.rep_rest,
+            tempo=move.tempo if move.kind is Kind.REPS else None,
+            hold_changed=engine.adjusted_holds.get(move.id),
+            per_side=tuple(SideRecord(side, planned, done / 10, reps_planned, reps_done)
+                           for side, (planned, done, reps_planned, reps_done)
+                           in parts.get(move_index, {}).items()),
+        ))
+    return records
+
+
+# -- interrupted sessions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """An in-progress record left behind by a session that did not end."""
+
+    path: Path
+    record: SessionRecord
+
+    def age(self, now: datetime) -> timedelta:
+        return max(timedelta(0), now - self.record.ended)
+
+
+def interrupted_sessions(store: RecordStore, now: datetime,
+                         within: timedelta = RESUME_WITHIN) -> tuple[Interrupted | None, list[Path]]:
+    """The newest session interrupted less than `within` ago (to offer), and the older ones, marked stopped.
+
+    Unreadable files are never touched. Only one session is offered; any other
+    in-progress record is over for good and gets `stopped`.
+    """
+    candidates = []
+    for summary in store.in_progress():
+        record = store.load(summary.path)
+        if isinstance(record, Unreadable) or record.status != "in-progress":
+            continue
+        candidates.append(Interrupted(summary.path, record))
+    candidates.sort(key=lambda item: item.record.ended, reverse=True)
+    offer = None
+    if candidates and candidates[0].age(now) < within and _resumable(candidates[0].record):
+        offer = candidates.pop(0)
+    stopped = [item.path for item in candidates if store.mark_stopped(item.path)]
+    return offer, stopped
+
+
+def _resumable(record: SessionRecord) -> bool:
+    progress = record.progress
+    return progress is not None and progress.next_step < record.steps_total
+
+
+def resume_engine(record: SessionRecord, plan: Plan, clock: Clock) -> Engine | str:
+    """An engine fast-forwarded to where `record` stopped, or why that cannot be done.
+
+    The plan must lay out the same steps as the session did (same moves, same count);
+    if the routine or the settings changed since, the session cannot be picked up.
+    """
+    progress = record.progress
+    if progress is None or not _resumable(record):
+        return "this session has no step to go back to"
+    if len(plan.steps) != record.steps_total or [m.id for m in plan.moves] != [m.id for m in record.moves]:
+        return "the routine or your settings changed since, so its steps no longer line up"
+    engine = Engine(plan, clock)
+    log = [StepLog(planned, active, _STATUS_OF_CODE[code])
+           for code, planned, active in zip(progress.steps, progress.planned, progress.active)]
+    adjusted = {move.id: move.hold_changed for move in record.moves if move.hold_changed is not None}
+    engine.resume_from(progress.next_step, log, paused_seconds=record.paused_seconds, pauses=record.pauses,
+                       adjusted_holds=adjusted)
+    return engine
