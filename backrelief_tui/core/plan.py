@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from backrelief_tui.core.routine import Kind, Move, Routine, Sides
 from backrelief_tui.core.settings import Settings
+from backrelief_tui.core.tight_spots import for_tight_spots
 
 
 class Phase(StrEnum):
@@ -50,10 +51,14 @@ class Plan:
 
 
 def plan_session(routine: Routine, settings: Settings | None = None, *, include_bonus: bool = True) -> Plan:
-    """Apply the user's overrides and lay the routine out as timed steps."""
+    """Apply tight spots and the user's overrides, and lay the routine out as timed steps.
+
+    Tight spots scale release (roll) times first; the person's own override comes
+    after, so a hold they set themselves always wins.
+    """
     settings = settings or Settings()
     moves = tuple(
-        settings.override_for(move.id).apply(move)
+        settings.override_for(move.id).apply(for_tight_spots(move, settings.tight_spots))
         for move in routine.moves
         if include_bonus or not move.bonus
     )

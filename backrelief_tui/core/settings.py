@@ -15,7 +15,16 @@ import tomli_w
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
-from backrelief_tui.core.routine import MOVE_FIELDS, TARGETS, Move, Problem, check_value, read_toml, with_overrides
+from backrelief_tui.core.routine import (
+    MOVE_FIELDS,
+    TARGETS,
+    Move,
+    Problem,
+    Sides,
+    check_value,
+    read_toml,
+    with_overrides,
+)
 
 # What can be overridden per move, and the routine-file rules that apply to each.
 OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
@@ -77,6 +86,32 @@ class Settings:
             moves[move_id] = override
         return replace(self, moves=moves)
 
+    def with_move_values(self, move_id: str, **values: Any) -> Settings:
+        """Set some override fields of one move (None clears a field), keeping its others."""
+        current = self.override_for(move_id)
+        return self.with_override(move_id, replace(current, **values))
+
+    def without_override(self, move_id: str) -> Settings:
+        """Back to the routine's own numbers for one move."""
+        return self.with_override(move_id, MoveOverride())
+
+    def without_overrides(self) -> Settings:
+        """Back to the routines' own numbers for every move."""
+        return replace(self, moves={})
+
+    def with_tight_spot(self, area: str, state: str | None) -> Settings:
+        """Mark an area "tight" or "fine"; None forgets the mark."""
+        if area not in TARGETS:
+            raise ValueError(f"{area!r} is not an area (one of: {', '.join(TARGETS)})")
+        if state is not None and state not in TIGHTNESS:
+            raise ValueError('a spot is "tight" or "fine"')
+        spots = dict(self.tight_spots)
+        if state is None:
+            spots.pop(area, None)
+        else:
+            spots[area] = state
+        return replace(self, tight_spots=spots)
+
 
 # name -> (type, limits) for the plain fields, checked like routine fields.
 _PLAIN: dict[str, tuple[Any, bool, Any]] = {
@@ -87,6 +122,77 @@ _PLAIN: dict[str, tuple[Any, bool, Any]] = {
     "pain_checkin": (bool, False, None),
     "safety_acknowledged": (bool, False, None),
 }
+
+
+def check_override(name: str, value: Any) -> str | None:
+    """What is wrong with one override value (the routine-file rule for that field), or None."""
+    if name not in OVERRIDE_FIELDS:
+        return f"cannot be set (can set: {', '.join(OVERRIDE_FIELDS)})"
+    return check_value(name, value, MOVE_FIELDS[name])
+
+
+def parse_override(name: str, text: str) -> tuple[Any, str | None]:
+    """A typed override value (`"20"`, `"both"`) -> (value, None) or (None, "hold must be ...")."""
+    text = text.strip()
+    if name not in OVERRIDE_FIELDS:
+        return None, f"{name} cannot be set (can set: {', '.join(OVERRIDE_FIELDS)})"
+    if name == "sides":
+        value: Any = text.lower()
+        if value not in tuple(Sides):
+            return None, f"sides must be one of: {', '.join(Sides)} (got {text!r})"
+    else:
+        try:
+            value = int(text.removesuffix("s").strip())
+        except ValueError:
+            return None, f"{name} must be a whole number of {'seconds' if name != 'reps' else 'reps'} (got {text!r})"
+    message = check_override(name, value)
+    return (None, f"{name} {message}") if message else (value, None)
+
+
+def parse_assignments(items: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """`["hold=20", "reps=6"]` -> ({"hold": 20, "reps": 6}, []); each bad item gives one message."""
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    for item in items:
+        name, equals, text = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not equals or not text.strip():
+            errors.append(f"{item!r}: write FIELD=VALUE, such as hold=20 (fields: {', '.join(OVERRIDE_FIELDS)})")
+            continue
+        value, message = parse_override(name, text)
+        if message:
+            errors.append(message)
+        else:
+            values[name] = value
+    return values, errors
+
+
+def check_setting(name: str, value: Any) -> str | None:
+    """What is wrong with one top-level setting's value, or None (moves and tight_spots excluded)."""
+    if name in _PLAIN:
+        message = check_value(name, value, _PLAIN[name])
+        if message and _PLAIN[name][0] is int and message.startswith("must be between"):
+            message = message.replace(" (got", " seconds (got")
+        return message
+    if name == "volume":
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+            return None
+        return "must be a number from 0.0 to 1.0"
+    if name == "theme":
+        return None if isinstance(value, str) and value.strip() else "must be the name of a theme"
+    return "unknown setting"
+
+
+def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
+    """A typed top-level setting (`lead_in`, `default_rest`, `switch_seconds`, `volume`) -> (value, error)."""
+    text = text.strip()
+    try:
+        value: Any = float(text) if name == "volume" else int(text.removesuffix("s").strip())
+    except ValueError:
+        kind = "a number from 0.0 to 1.0" if name == "volume" else "a whole number of seconds"
+        return None, f"{name.replace('_', ' ')} must be {kind} (got {text!r})"
+    message = check_setting(name, value)
+    return (None, f"{name.replace('_', ' ')} {message}") if message else (value, None)
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
@@ -100,27 +206,14 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
     source = str(path)
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _PLAIN:
-            if (message := check_value(key, value, _PLAIN[key])) is None:
-                values[key] = value
-            else:
-                problems.append(Problem(source, key, message))
-        elif key == "volume":
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
-                values[key] = float(value)
-            else:
-                problems.append(Problem(source, key, "must be a number from 0.0 to 1.0"))
-        elif key == "theme":
-            if isinstance(value, str) and value.strip():
-                values[key] = value
-            else:
-                problems.append(Problem(source, key, "must be the name of a theme"))
-        elif key == "moves":
+        if key == "moves":
             values[key] = _load_overrides(value, source, problems)
         elif key == "tight_spots":
             values[key] = _load_tight_spots(value, source, problems)
+        elif (message := check_setting(key, value)) is None:
+            values[key] = float(value) if key == "volume" else value
         else:
-            problems.append(Problem(source, key, "unknown setting"))
+            problems.append(Problem(source, key, message))
     return Settings(**values), problems
 
 
@@ -175,6 +268,18 @@ def settings_to_toml(settings: Settings) -> dict[str, Any]:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically. Raises OSError when the folder is not writable."""
+    """Write the settings atomically. Raises OSError when the folder is not writable.
+
+    When the file being replaced has problems (a hand edit gone wrong), it is first
+    copied to `settings.toml.bak`: the broken parts are not carried over, but the
+    person's text is not thrown away either.
+    """
     path = path or paths.settings_file()
+    if path.exists() and load_settings(path)[1]:
+        atomic_write(backup_path(path), path.read_bytes())
     atomic_write(path, tomli_w.dumps(settings_to_toml(settings)).encode("utf-8"))
+
+
+def backup_path(path: Path) -> Path:
+    """Where `save_settings` keeps a copy of a settings file that had problems."""
+    return path.with_name(path.name + ".bak")
