@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from backrelief_tui.commands_history import add_history_parsers, cmd_history, cmd_report
+from backrelief_tui.commands_custom import add_parsers as add_custom_parsers
+from backrelief_tui.commands_custom import cmd_build, cmd_set
 from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, load_library, load_routine_file
 from backrelief_tui.core.plan import format_duration, plan_session
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("routine", help="routine id or path of a routine file (try one without installing it)")
 
     commands.add_parser("sound-test", help="play every cue and say which audio backend worked")
+    add_custom_parsers(commands)  # set, build
     add_history_parsers(commands)
     return parser
 
@@ -222,6 +225,8 @@ HANDLERS = {
     "paths": cmd_paths,
     "run": cmd_run,
     "sound-test": cmd_sound_test,
+    "set": cmd_set,
+    "build": cmd_build,
     "history": cmd_history,
     "report": cmd_report,
 }

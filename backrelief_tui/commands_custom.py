@@ -1,0 +1,283 @@
+"""The customizing commands: `backrelief set` (your own numbers) and `backrelief build`.
+
+Like every command: an exit code, problems as one line each, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from typing import Any
+
+from backrelief_tui.core import paths
+from backrelief_tui.core.builder import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    build_routine,
+    dose_text,
+    parse_areas,
+    parse_equipment,
+)
+from backrelief_tui.core.library import Library
+from backrelief_tui.core.plan import format_duration, move_seconds, plan_session
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Move, Routine, routine_to_table
+from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, backup_path, parse_assignments, save_settings
+from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    """The `set` and `build` subcommands (called from cli.build_parser)."""
+    command = commands.add_parser(
+        "set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
+        description="Set your own numbers for a move, wherever it appears: "
+                    "`backrelief set front-plank hold=20 reps=3`. FIELD=default clears one field. "
+                    "With no arguments, lists what you have set.")
+    command.add_argument("move", nargs="?", help="move id (see `backrelief show ROUTINE --json`)")
+    command.add_argument("values", nargs="*", metavar="FIELD=VALUE",
+                         help=f"fields: {', '.join(OVERRIDE_FIELDS)} (seconds, or reps; sides: none|both|alternate)")
+    command.add_argument("--reset", action="store_true", help="back to the routines' own numbers for MOVE")
+    command.add_argument("--reset-all", action="store_true", help="back to the routines' own numbers for every move")
+    command.add_argument("--tight", metavar="AREAS", help=f"mark areas tight, e.g. hips,lats ({', '.join(TARGETS)})")
+    command.add_argument("--fine", metavar="AREAS", help="mark areas fine (built routines and release spend less there)")
+    command.add_argument("--unmark", metavar="AREAS", help="forget the tight/fine mark of areas")
+
+    command = commands.add_parser(
+        "build", help="compose a routine that fits the minutes and kit you have",
+        description="Compose a balanced routine (release where the kit allows, stretch, activation; "
+                    "focused and tight areas first) whose planned time fits the budget.")
+    command.add_argument("--minutes", type=float, default=5.0,
+                         help=f"time you have, {MIN_MINUTES} to {MAX_MINUTES} (default 5)")
+    command.add_argument("--equipment", nargs="+", default=[], metavar="ITEM",
+                         help=f"what you have: none or any of {', '.join(EQUIPMENT)} (space or comma separated)")
+    command.add_argument("--no-floor", action="store_true", help="only standing and seated moves (kneeling counts as floor)")
+    command.add_argument("--focus", default="", metavar="AREAS", help="areas to put first, e.g. hips,lats")
+    command.add_argument("--json", action="store_true", help="print the routine and its plan as JSON")
+    command.add_argument("--save", metavar="NAME", help="save it as one of your routines under this name")
+    command.add_argument("--replace", action="store_true",
+                         help="with --save: replace a routine with the same id (yours or a built-in)")
+
+
+# -- set --------------------------------------------------------------------------------------
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from backrelief_tui.cli import load_context  # cli imports this module for its parsers
+
+    library, settings = load_context()
+    before = settings
+    if args.reset_all:
+        if args.move or args.values or args.reset:
+            return _fail("--reset-all takes no move or values")
+        settings = settings.without_overrides()
+    elif args.move is not None:
+        move = library.moves.get(args.move)
+        if move is None:
+            return _fail(_unknown_move(args.move, library))
+        if args.reset:
+            if args.values:
+                return _fail("--reset takes a move only (to clear one field: FIELD=default)")
+            settings = settings.without_override(move.id)
+        elif args.values:
+            values, errors = _parse_values(args.values)
+            if errors:
+                return _fail(*errors)
+            settings = settings.with_move_values(move.id, **values)
+        elif not _marks_given(args):
+            _print_move(move, settings, library)
+            return 0
+    elif args.reset or args.values:
+        return _fail("name the move: backrelief set MOVE hold=20")
+    if _marks_given(args):
+        settings, errors = _apply_marks(settings, args)
+        if errors:
+            return _fail(*errors)
+    if settings == before:
+        if not (args.reset or args.reset_all or args.move):
+            _print_overview(settings, library)
+        else:
+            print("Nothing to change.")
+        return 0
+    if (code := _save(settings)) != 0:
+        return code
+    if args.move is not None and args.move in library.moves:
+        _print_move(library.moves[args.move], settings, library, before)
+    elif args.reset_all:
+        print(f"Every move is back to its routine's numbers ({len(before.moves)} cleared).")
+    if _marks_given(args):
+        print(_marks_line(settings))
+    return 0
+
+
+def _parse_values(items: list[str]) -> tuple[dict[str, Any], list[str]]:
+    cleared = {}
+    rest = []
+    for item in items:
+        name, _equals, text = item.partition("=")
+        if text.strip().lower() == "default" and name.strip().replace("-", "_") in OVERRIDE_FIELDS:
+            cleared[name.strip().replace("-", "_")] = None
+        else:
+            rest.append(item)
+    values, errors = parse_assignments(rest)
+    return {**values, **cleared}, errors
+
+
+def _marks_given(args: argparse.Namespace) -> bool:
+    return bool(args.tight or args.fine or args.unmark)
+
+
+def _apply_marks(settings: Settings, args: argparse.Namespace) -> tuple[Settings, list[str]]:
+    errors: list[str] = []
+    for text, state in ((args.tight, "tight"), (args.fine, "fine"), (args.unmark, None)):
+        areas, problems = parse_areas(text or "")
+        errors.extend(problems)
+        for area in areas:
+            settings = settings.with_tight_spot(area, state)
+    return settings, errors
+
+
+def _marks_line(settings: Settings) -> str:
+    if not settings.tight_spots:
+        return "No areas marked tight or fine."
+    tight = [area for area, state in settings.tight_spots.items() if state == "tight"]
+    fine = [area for area, state in settings.tight_spots.items() if state == "fine"]
+    parts = [f"tight: {', '.join(tight)}" if tight else "", f"fine: {', '.join(fine)}" if fine else ""]
+    return "Areas — " + "; ".join(part for part in parts if part)
+
+
+def _save(settings: Settings) -> int:
+    path = paths.settings_file()
+    had_backup = backup_path(path).exists()
+    try:
+        save_settings(settings, path)
+    except OSError as error:
+        return _fail(f"cannot save the settings to {path}: {error.strerror or error}")
+    if backup_path(path).exists() and not had_backup:
+        print(f"note: {path.name} had problems; the old file is kept as {backup_path(path)}", file=sys.stderr)
+    return 0
+
+
+def _unknown_move(move_id: str, library: Library) -> str:
+    similar = [candidate for candidate in library.moves if move_id in candidate]
+    similar += [c for c in difflib.get_close_matches(move_id, list(library.moves), n=3) if c not in similar]
+    hint = f" (did you mean: {', '.join(similar[:4])}?)" if similar else " (see `backrelief show ROUTINE --json` for ids)"
+    return f"no move with id {move_id!r} in the library{hint}"
+
+
+def _numbers(move: Move) -> str:
+    rest = "default" if move.rest is None else f"{move.rest} s"
+    parts = [f"hold {move.hold} s", f"reps {move.reps}", f"sides {move.sides}", f"rest {rest}"]
+    if move.reps > 1:
+        parts.append(f"rep_rest {move.rep_rest} s")
+    return ", ".join(parts)
+
+
+def _print_move(move: Move, settings: Settings, library: Library, before: Settings | None = None) -> None:
+    override = settings.override_for(move.id)
+    mine = ", ".join(f"{name} {value}" for name, value in override.to_table().items()) or "none"
+    print(f"{move.name} ({move.id}): {_numbers(override.apply(move))}")
+    print(f"  your numbers: {mine}; saved in {paths.settings_file()}" if before is not None
+          else f"  your numbers: {mine}")
+    for routine in library.routines.values():
+        if any(candidate.id == move.id for candidate in routine.moves):
+            now = plan_session(routine, settings).total_seconds
+            if before is not None:
+                was = plan_session(routine, before).total_seconds
+                change = f"{format_duration(was)} → {format_duration(now)}" if was != now else format_duration(now)
+            else:
+                change = format_duration(now)
+            print(f"  in {routine.id}: {change}")
+
+
+def _print_overview(settings: Settings, library: Library) -> None:
+    if not settings.moves:
+        print("You have not changed any move; every routine uses its own numbers.")
+    for move_id, override in sorted(settings.moves.items()):
+        name = library.moves[move_id].name if move_id in library.moves else "(not in the library)"
+        values = ", ".join(f"{key} {value}" for key, value in override.to_table().items())
+        print(f"{move_id}  {name}: {values}")
+    print(_marks_line(settings))
+
+
+# -- build ------------------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from backrelief_tui.cli import load_context, plan_to_json
+
+    kit, errors = parse_equipment(args.equipment)
+    focus, focus_errors = parse_areas(args.focus)
+    if errors or focus_errors:
+        return _fail(*errors, *focus_errors)
+    library, settings = load_context()
+    result = build_routine(library, args.minutes, kit, args.no_floor, focus, settings=settings)
+    routine = result.routine
+    saved = None
+    if routine is not None and args.save:
+        routine, saved, code = _save_built(routine, args, library)
+        if code:
+            return code
+    if args.json:
+        document: dict[str, Any] = {"reason": result.reason, "notes": list(result.notes),
+                                    "budget_seconds": result.budget_seconds, "saved": saved and str(saved)}
+        if routine is not None:
+            document |= plan_to_json(plan_session(routine, settings))
+            document["routine"] = routine_to_table(routine)
+        else:
+            document |= {"routine": None, "total_seconds": 0}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0 if routine is not None else 1
+    if routine is None:
+        return _fail(f"nothing to build: {result.reason}")
+    _print_built(routine, settings, result.reason, result.notes)
+    if saved:
+        print(f"\nSaved as {saved}. Start it: backrelief run {routine.id}")
+    else:
+        print("\nTo keep it: add --save NAME. To start it now: open the app and press b on the picker.")
+    return 0
+
+
+def _save_built(routine: Routine, args: argparse.Namespace, library: Library):
+    from dataclasses import replace
+
+    routine_id = routine_id_from_name(args.save)
+    routine = replace(routine, id=routine_id, title=args.save.strip()[:60] or routine.title)
+    replaced = replaces(routine_id, library)
+    if replaced and not args.replace:
+        return routine, None, _fail(f"saving as {routine_id!r} would replace {replaced}; "
+                                    f"choose another name or add --replace")
+    try:
+        path, problems = save_user_routine(routine)
+    except OSError as error:
+        return routine, None, _fail(f"cannot save to {paths.user_routines_dir()}: {error.strerror or error}")
+    if problems:
+        return routine, None, _fail(*(str(problem) for problem in problems))
+    if replaced:
+        print(f"note: this replaces {replaced}", file=sys.stderr)
+    return routine, path, 0
+
+
+def _print_built(routine: Routine, settings: Settings, reason: str, notes: tuple[str, ...]) -> None:
+    plan = plan_session(routine, settings)
+    print(f"{routine.title} — {format_duration(plan.total_seconds)} planned")
+    print(f"{reason}.")
+    for note in notes:
+        print(f"note: {note}")
+    print()
+    width = max(len(move.name) for move in plan.moves)
+    for number, move in enumerate(plan.moves, 1):
+        equipment = f"  [{', '.join(move.equipment)}]" if move.equipment else ""
+        print(f"{number:>3}. {move.name:<{width}}  {dose_text(move):<18} "
+              f"{format_duration(move_seconds(move, settings)):>5}  {move.position}{equipment}")
+    print(f"\nWith a {settings.lead_in} s lead-in and {settings.default_rest} s between moves: "
+          f"{format_duration(plan.total_seconds)} in all.")
+
+
+def _fail(*messages: str) -> int:
+    for message in messages:
+        print(f"backrelief: {message}", file=sys.stderr)
+    return 1
+
+
+HANDLERS = {"set": cmd_set, "build": cmd_build}

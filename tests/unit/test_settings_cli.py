@@ -1,0 +1,99 @@
+"""`backrelief set`: validated against the library and the routine rules, one line per problem."""
+
+import tomllib
+
+import pytest
+
+from backrelief_tui.cli import main
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKRELIEF_HOME", str(tmp_path))
+    return tmp_path
+
+
+def _saved(home):
+    return tomllib.loads((home / "config" / "settings.toml").read_text())
+
+
+def test_set_then_show_reflects_it(home, capsys):
+    assert main(["set", "front-plank", "hold=20", "reps=6", "rest=10"]) == 0
+    out = capsys.readouterr().out
+    assert "hold 20 s, reps 6" in out and "in activate: 13:24 →" in out
+    assert _saved(home)["moves"]["front-plank"] == {"hold": 20, "reps": 6, "rest": 10}
+    assert main(["show", "activate"]) == 0
+    assert "  20s  Front forearm plank rep 1/6" in capsys.readouterr().out
+
+
+def test_set_unknown_move_suggests_ids(capsys):
+    assert main(["set", "plank", "hold=20"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == ("backrelief: no move with id 'plank' in the library "
+                   "(did you mean: front-plank, side-plank, seated-rotation-plank-reach?)")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("hold=0", "hold must be between 1 and 600 seconds (got 0)"),
+    ("reps=lots", "reps must be a whole number of reps (got 'lots')"),
+    ("sides=left", "sides must be one of: none, both, alternate (got 'left')"),
+    ("tempo=3", "tempo cannot be set"),
+    ("hold", "write FIELD=VALUE"),
+])
+def test_set_bad_values_fail_with_one_line_and_save_nothing(home, capsys, value, message):
+    assert main(["set", "front-plank", value]) == 1
+    err = capsys.readouterr().err.strip()
+    assert message in err and "\n" not in err
+    assert not (home / "config" / "settings.toml").exists()
+
+
+def test_field_default_clears_one_field_and_reset_clears_the_move(home, capsys):
+    main(["set", "cobra", "hold=45", "rest=5"])
+    assert main(["set", "cobra", "rest=default"]) == 0
+    assert _saved(home)["moves"] == {"cobra": {"hold": 45}}
+    assert main(["set", "--reset", "cobra"]) == 0
+    assert _saved(home)["moves"] == {}
+
+
+def test_reset_all(home, capsys):
+    main(["set", "cobra", "hold=45"])
+    main(["set", "bird-dog", "reps=4"])
+    assert main(["set", "--reset-all"]) == 0
+    assert _saved(home)["moves"] == {}
+    assert "2 cleared" in capsys.readouterr().out
+
+
+def test_set_without_values_shows_the_move_and_without_arguments_lists(capsys):
+    main(["set", "cobra", "hold=45"])
+    capsys.readouterr()
+    assert main(["set", "cobra"]) == 0
+    assert "Cobra (cobra): hold 45 s" in capsys.readouterr().out
+    assert main(["set"]) == 0
+    assert "cobra  Cobra: hold 45" in capsys.readouterr().out
+
+
+def test_marking_tight_spots(home, capsys):
+    assert main(["set", "--tight", "hips,lats", "--fine", "calves"]) == 0
+    assert _saved(home)["tight_spots"] == {"calves": "fine", "hips": "tight", "lats": "tight"}
+    assert main(["set", "--unmark", "lats"]) == 0
+    assert _saved(home)["tight_spots"] == {"calves": "fine", "hips": "tight"}
+    assert main(["set", "--tight", "knees"]) == 1
+
+
+def test_set_keeps_valid_values_of_a_broken_file_and_backs_it_up(home, capsys):
+    (home / "config").mkdir()
+    broken = 'lead_in = -4\ndefault_rest = 25\n[moves.cobra]\nhold = "long"\nrest = 5\n'
+    (home / "config" / "settings.toml").write_text(broken)
+    assert main(["set", "front-plank", "hold=20"]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "lead_in" in err and "settings.toml.bak" in err
+    saved = _saved(home)
+    assert saved["default_rest"] == 25 and saved["moves"]["cobra"] == {"rest": 5}
+    assert (home / "config" / "settings.toml.bak").read_text() == broken
+
+
+def test_set_unwritable_folder_is_one_line(home, capsys):
+    (home / "config").write_text("a file where the config folder should be")
+    assert main(["set", "cobra", "hold=40"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("backrelief: cannot save the settings to") and "\n" not in err
