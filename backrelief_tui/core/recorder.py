@@ -232,6 +232,7 @@ def interrupted_sessions(store: RecordStore, now: datetime,
     Unreadable files are never touched. Only one session is offered; any other
     in-progress record is over for good and gets `stopped`.
     """
+    store.remove_stale_temp_files()
     candidates = []
     for summary in store.in_progress():
         record = store.load(summary.path)

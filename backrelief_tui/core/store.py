@@ -87,6 +87,22 @@ class RecordStore:
             return False
         return True
 
+    def remove_stale_temp_files(self, older_than: float = 3600.0) -> int:
+        """Delete temporary files left by a write that was killed midway (`.<name>.toml.*.tmp`).
+
+        Only `atomic_write`'s own temporary files, and only old ones: a live writer's is seconds old.
+        """
+        removed = 0
+        cutoff = self._now_ns() - older_than * 1e9
+        for path in self.root.glob("*/.*.toml.*.tmp"):
+            try:
+                if path.stat().st_mtime_ns < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
     # -- listing ------------------------------------------------------------------------
 
     def files(self) -> list[tuple[Path, os.stat_result]]:

@@ -211,3 +211,17 @@ def test_random_changes_never_make_the_index_disagree_with_the_files(tmp_path):
             if action in ("rewrite", "edit-in-place", "corrupt", "touch-back"):
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         assert store.entries() == fresh(store), f"after {action} at step {step}"
+
+
+def test_only_old_temporary_files_of_killed_writes_are_removed(tmp_path):
+    store = store_in(tmp_path, now=time.time_ns)
+    path, _ = add(store, 1)
+    old = path.parent / f".{path.name}.k3j2.tmp"
+    new = path.parent / f".{path.name}.x9q1.tmp"
+    other = path.parent / "notes.tmp"
+    for item in (old, new, other):
+        item.write_text("half a record")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    os.utime(other, (time.time() - 7200, time.time() - 7200))
+    assert store.remove_stale_temp_files() == 1
+    assert not old.exists() and new.exists() and other.exists() and path.exists()
