@@ -8,6 +8,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from backrelief_tui.tui.literal import visible
+
 
 def literal_highlight(matcher: Matcher, text: str) -> Content:
     """Like `Matcher.highlight`, but the text is never parsed as markup (titles come from files)."""
@@ -26,7 +28,8 @@ class RoutineCommands(Provider):
         app = self.app
         for routine in app.library.routines.values():
             # The palette renders `help` as markup: escape it so file text stays literal.
-            yield f"Start routine: {routine.title}", partial(app.start_routine, routine), escape(routine.summary)
+            yield (f"Start routine: {visible(routine.title)}", partial(app.start_routine, routine),
+                   escape(visible(routine.summary)))
 
     async def discover(self) -> Hits:
         for text, callback, help_text in self._commands():

@@ -161,6 +161,8 @@ def summary_rows(engine: Engine) -> list[SummaryRow]:
         status = result.status
         if status == "partial":
             text = f"{result.done_steps} of {result.work_steps} done"
+        elif status == "not-reached" and result.active_seconds >= 1:
+            text = "stopped partway"  # the session ended during this move
         else:
             text = {"done": "done", "skipped": "skipped", "not-reached": "not reached"}[status]
         rows.append(SummaryRow(

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from backrelief_tui.core.plan import Plan, format_duration, plan_session
 from backrelief_tui.core.routine import Routine
+from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.widgets.routine_preview import RoutinePreview
 
 SAFETY_NOTE = ("If your back pain started with a fall or an injury, see a doctor "
@@ -121,7 +122,7 @@ def routine_option(plan: Plan) -> Option:
     equipment = ", ".join(routine.equipment) or "no equipment"
     count = len(plan.moves)
     prompt = Content.assemble(
-        (routine.title, "bold"), "  ", (format_duration(plan.total_seconds), "$text-accent"),
+        (visible(routine.title), "bold"), "  ", (format_duration(plan.total_seconds), "$text-accent"),
         "" if routine.builtin else "  (yours)", "\n",
         (f"{count} move{'s' if count != 1 else ''} · {equipment}", "$text-muted"),
     )

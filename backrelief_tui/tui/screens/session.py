@@ -15,13 +15,13 @@ from typing import Any, Protocol
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Label, Static
 
 from backrelief_tui.audio import Cue, cue_for_events
 from backrelief_tui.core.engine import ADJUST_STEP, Engine, Event, State
+from backrelief_tui.tui.literal import literal
 from backrelief_tui.tui.session_view import SessionView, session_view
 from backrelief_tui.tui.widgets.countdown import Countdown
 from backrelief_tui.tui.widgets.session_progress import SessionProgress
@@ -75,6 +75,9 @@ class SessionScreen(Screen[None]):
         self.recorder = recorder
         self._clock = clock
         self._timer: Timer | None = None
+        self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
+        self.flashes = 0  # how many times the screen flashed for a cue it could not sound
+        self._flash_timer: Timer | None = None
         self._phase = ""
         self._finished = False
         self.view: SessionView = session_view(engine)
@@ -145,13 +148,14 @@ class SessionScreen(Screen[None]):
         self._disarm()
         wake = self.engine.next_wakeup()
         if wake is not None:
-            delay = max(MIN_WAKE, wake - self._clock() + WAKE_SLACK)
-            self._timer = self.set_timer(delay, self.tick, name="session-wake")
+            self.wake_delay = max(MIN_WAKE, wake - self._clock() + WAKE_SLACK)
+            self._timer = self.set_timer(self.wake_delay, self.tick, name="session-wake")
 
     def _disarm(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.wake_delay = None
 
     # -- output ---------------------------------------------------------------------------
 
@@ -169,8 +173,11 @@ class SessionScreen(Screen[None]):
     def flash(self) -> None:
         """Briefly light up the panel: the visual cue when no sound was played."""
         self.add_class("-flash")
-        self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="flash-off")
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="flash-off")
 
+        self.flashes += 1
     def _paint(self) -> None:
         view = self.view = session_view(self.engine)
         if view.phase != self._phase:
@@ -195,9 +202,9 @@ class SessionScreen(Screen[None]):
         pause.label = "Done" if view.self_paced else ("Resume" if view.paused else "Pause")
 
     def _text(self, selector: str, text: str) -> None:
-        # Content(...) is literal: "[bold]" in a routine file shows as typed.
+        # literal(): "[bold]" in a routine file shows as typed, never as markup.
         widget = self.query_one(selector, Static)
-        widget.update(Content(text))
+        widget.update(literal(text))
         widget.set_class(not text, "-empty")  # an empty line takes no room
 
     def _sound_state(self) -> str:

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.plan import format_duration
+from backrelief_tui.tui.literal import literal, visible
 from backrelief_tui.tui.session_view import summary_rows
 
 
@@ -46,9 +47,9 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
         heading = f"{self.routine_title} — {'well done!' if completed else 'stopped early'}"
-        yield Label(Content(heading), id="summary-title", classes="-completed" if completed else "-stopped")
+        yield Label(literal(heading), id="summary-title", classes="-completed" if completed else "-stopped")
         yield Static(Content(totals_line(self.engine)), id="totals")
-        yield Static(Content(skipped_line(self.engine)), id="skipped")
+        yield Static(literal(skipped_line(self.engine)), id="skipped")
         yield DataTable(id="moves", cursor_type="none", zebra_stripes=True)
         with Horizontal(id="summary-buttons"):
             yield Button("Back to routines", id="back", variant="primary")
@@ -63,7 +64,7 @@ class SummaryScreen(Screen[None]):
         # so names from routine files go in as Text (literal). No colours: theme-neutral.
         styles = {"skipped": "bold", "not reached": "dim"}
         for row in summary_rows(self.engine):
-            table.add_row(Text(row.name), Text(row.result, style=styles.get(row.result, "")), Text(row.time))
+            table.add_row(Text(visible(row.name)), Text(row.result, style=styles.get(row.result, "")), Text(row.time))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from backrelief_tui.core.plan import Plan, format_duration, move_seconds
 from backrelief_tui.core.routine import Kind, Move, Sides
 from backrelief_tui.core.settings import Settings
+from backrelief_tui.tui.literal import visible
 
 
 def dose(move: Move) -> str:
@@ -49,16 +50,16 @@ class RoutinePreview(VerticalScroll, can_focus=False):
             return
         routine = plan.routine
         parts: list[str | tuple[str, str]] = [
-            (routine.title, "bold"), "\n",
+            (visible(routine.title), "bold"), "\n",
             (routine_facts(plan), "$text-muted"), "\n",
         ]
         if routine.targets:
             parts += [("Targets: ", "$text-muted"), ", ".join(routine.targets), "\n"]
-        parts += ["\n", routine.summary]
+        parts += ["\n", visible(routine.summary)]
         if routine.caution:
-            parts += ["\n\n", ("Caution: ", "bold $text-warning"), (routine.caution, "$text-warning")]
+            parts += ["\n\n", ("Caution: ", "bold $text-warning"), (visible(routine.caution), "$text-warning")]
         if not routine.builtin:
-            parts += ["\n", ("Your routine: ", "$text-muted"), (routine.source, "$text-muted")]
+            parts += ["\n", ("Your routine: ", "$text-muted"), (visible(routine.source), "$text-muted")]
         head.update(Content.assemble(*parts))
         lines: list[str | tuple[str, str]] = []
         width = len(str(len(plan.moves)))
@@ -67,7 +68,7 @@ class RoutinePreview(VerticalScroll, can_focus=False):
                 lines.append("\n")
             lines += [
                 (f"{number:>{width}}. ", "$text-muted"),
-                (move.name, "bold"),
+                (visible(move.name), "bold"),
                 ("  " + format_duration(move_seconds(move, settings)), "$text-accent"),
                 "\n",
                 (" " * (width + 2) + dose(move) + f" · {move.position}", "$text-muted"),

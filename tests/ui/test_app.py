@@ -1,0 +1,321 @@
+"""Pilot tests for the picker, the command palette, settings that stick, and how a session starts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from backrelief_tui import cli
+from backrelief_tui.core.library import Library
+from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
+from backrelief_tui.core.settings import Settings
+from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
+from backrelief_tui.tui.screens.session import SessionScreen
+from backrelief_tui.tui.screens.summary import SummaryScreen
+from tests.ui.conftest import TINY_SETTINGS, screen_text, summary_rows, text_of
+
+SIZE = (100, 30)
+
+
+def capture_notes(app) -> list[str]:
+    notes: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **options: (notes.append(message), notify(message, **options))
+    return notes
+
+
+async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        text = screen_text(app)
+        for line in ("Tiny  0:48", "Desk break  ", "Release  ", "5 moves · no equipment"):
+            assert line in text
+        preview = text_of(app, "#preview-head")
+        assert "Tiny" in preview and "0:48 · 3 moves · no equipment" in preview
+        assert "1. Side plank  0:14" in text_of(app, "#preview-moves")
+        assert "6 s hold, each side · floor" in text_of(app, "#preview-moves")
+
+        await pilot.press("down")
+        await pilot.pause()
+        preview = text_of(app, "#preview-head")
+        assert "Desk break" in preview
+        assert "Caution: If your back pain follows a fall or injury" in preview
+        assert "Targets: hips, hamstrings" in preview
+        assert "3 reps × 10 s, each side · floor" in text_of(app, "#preview-moves")
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert text_of(app, "#title") == "World's best stretch + hamstring"
+
+
+async def test_start_button_starts_the_highlighted_routine(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#start")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert text_of(app, "#where") == "Tiny · Move 1 of 3"
+
+
+async def test_safety_note_until_dismissed_for_good(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert SAFETY_NOTE[:40] in screen_text(app)
+        assert "Hide safety note" in screen_text(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert SAFETY_NOTE[:40] not in screen_text(app)
+        assert "Hide safety note" not in screen_text(app)
+    assert saved[-1].safety_acknowledged is True
+    assert app.settings.safety_acknowledged is True
+
+    again = make_app(settings=replace(TINY_SETTINGS, safety_acknowledged=True))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert SAFETY_NOTE[:40] not in screen_text(again)
+        await pilot.press("d")  # nothing to hide: nothing saved
+        await pilot.pause()
+    assert len(saved) == 1
+
+
+async def test_safety_note_dismissed_with_the_mouse(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#dismiss-safety")
+        await pilot.pause()
+        assert not app.screen.query_one("#safety").display
+    assert saved[-1].safety_acknowledged is True
+
+
+async def test_command_palette_starts_a_routine_by_name(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"start desk")
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert text_of(app, "#where") == "Desk break · Move 1 of 5"
+
+
+async def test_the_theme_sticks(make_app, saved):
+    app = make_app(settings=replace(TINY_SETTINGS, theme="nord"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert saved == []
+        app.theme = "gruvbox"  # what the palette's "Theme" command does
+        await pilot.pause()
+    assert saved[-1].theme == "gruvbox"
+    assert app.settings.theme == "gruvbox"
+
+
+async def test_an_unknown_theme_is_reported_and_the_app_still_works(make_app):
+    app = make_app(settings=replace(TINY_SETTINGS, theme="no-such-theme"))
+    notes = capture_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert any("'no-such-theme' is not a theme" in note for note in notes)
+
+
+async def test_settings_problems_show_one_line_each(make_app):
+    problems = [Problem("settings.toml", "lead_in", "must be a whole number, not text"),
+                Problem("settings.toml", "volume", "must be a number from 0.0 to 1.0")]
+    app = make_app(settings_problems=problems)
+    notes = capture_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert notes[:2] == [str(problem) for problem in problems]
+
+
+async def test_a_failed_settings_save_is_shown_not_raised(make_app):
+    def broken(settings):
+        raise PermissionError(13, "Permission denied")
+
+    app = make_app(save_settings=broken)
+    notes = capture_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert "Could not save settings: Permission denied" in notes
+    assert app.settings.safety_acknowledged is True  # kept for this run
+
+
+async def test_update_settings_follows_sound_changes(make_app, saved):
+    made = []
+
+    def factory(*, enabled, volume):
+        from tests.ui.conftest import RecordingPlayer
+
+        player = RecordingPlayer(backend="simpleaudio" if enabled else "none", volume=volume)
+        made.append(player)
+        return player
+
+    app = make_app(player_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.update_settings(replace(app.settings, volume=0.3))
+        assert app.player.volume == 0.3 and made == []
+        app.update_settings(replace(app.settings, sound=False))
+        assert made and app.player is made[-1] and app.player.backend == "none"
+    assert saved[-1].sound is False
+
+
+# -- literal text ------------------------------------------------------------------------
+
+MARKUP = "[bold]Loud[/bold] [red]x[/red] [link=http://x]y[/link]"
+
+
+def markup_routine() -> Routine:
+    return Routine(
+        id="markup", title="[b]Tricky[/b]", summary=f"Summary {MARKUP}", caution="[i]careful[/i]",
+        moves=(Move(id="m", name="[reverse]Move[/reverse]", kind=Kind.HOLD, hold=30, position=Position.FLOOR,
+                    cues=(MARKUP, "Escape \x1b[31mred\x1b[0m here"), caution="$warning [@click=app.quit]q[/]",
+                    variation="\\[not escaped\\]"),),
+        source="markup.toml",
+    )
+
+
+async def test_text_from_routine_files_renders_literally(make_app, clock):
+    app = make_app(library=Library(routines={"markup": markup_routine()}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[b]Tricky[/b]" in text
+        assert f"Summary {MARKUP}" in text_of(app, "#preview-head")
+        assert "Caution: [i]careful[/i]" in text_of(app, "#preview-head")
+        assert "[reverse]Move[/reverse]" in text_of(app, "#preview-moves")
+
+        await pilot.press("enter")
+        await pilot.pause()
+        clock.advance(3 + 10)  # lead-in, then well into the hold
+        app.screen.tick()
+        await pilot.pause()
+        assert text_of(app, "#title") == "[reverse]Move[/reverse]"
+        assert text_of(app, "#cue") == MARKUP
+        assert text_of(app, "#caution") == "Caution: $warning [@click=app.quit]q[/]"
+        assert text_of(app, "#variation") == "Variation: \\[not escaped\\]"
+        assert text_of(app, "#where").startswith("[b]Tricky[/b] · ")
+        clock.advance(5)  # next cue: the escape sequence is spelled out, never sent
+        app.screen.tick()
+        await pilot.pause()
+        assert text_of(app, "#cue") == "Escape \\x1b[31mred\\x1b[0m here"
+        assert "\x1b" not in screen_text(app)
+
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert text_of(app, "#summary-title").startswith("[b]Tricky[/b] — ")
+        assert summary_rows(app)[0][0] == "[reverse]Move[/reverse]"
+
+        await pilot.press("enter", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tricky")
+        await pilot.pause(0.3)
+        assert "Start routine: [b]Tricky[/b]" in screen_text(app)
+        assert f"Summary {MARKUP}" in screen_text(app)
+
+
+# -- starting straight into a session (`backrelief run`) ------------------------------------
+
+TOML = """\
+id = "sent-to-me"
+title = "Sent to me"
+summary = "A routine file someone sent."
+
+[[moves]]
+id = "wall-sit"
+name = "Wall sit"
+kind = "hold"
+hold = 20
+position = "standing"
+cues = ["Back flat on the wall."]
+
+[[moves]]
+ref = "glute-bridge"
+reps = 2
+"""
+
+
+async def test_run_opens_a_routine_file_directly(make_app, tmp_path):
+    path = tmp_path / "sent.toml"
+    path.write_text(TOML, encoding="utf-8")
+    app = make_app(start_routine=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert text_of(app, "#where") == "Sent to me · Move 1 of 2"
+        assert text_of(app, "#title") == "Wall sit"
+        assert text_of(app, "#next-up") == "Next up: Glute bridge"  # a library ref resolved
+        await pilot.press("q", "y", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)  # the picker is underneath
+
+
+async def test_run_opens_a_routine_by_id(make_app):
+    app = make_app(start_routine="desk-break")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert text_of(app, "#title") == "World's best stretch + hamstring"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("missing.toml", "no such file"),
+    ("no-such-routine", "no routine with this id"),
+])
+async def test_run_with_a_bad_name_shows_why_and_the_picker(make_app, name, message):
+    app = make_app(start_routine=name)
+    notes = capture_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert any(message in note for note in notes)
+
+
+def test_cli_run_passes_a_file_path_to_the_app(tmp_path, monkeypatch):
+    path = tmp_path / "sent.toml"
+    path.write_text(TOML, encoding="utf-8")
+    calls = []
+    monkeypatch.setattr("backrelief_tui.tui.app.run_app", lambda routine_name=None: calls.append(routine_name) or 0)
+    assert cli.main(["run", str(path)]) == 0
+    assert calls == [str(path)]
+    assert cli.main(["run", str(tmp_path / "nope.toml")]) == 1  # the CLI says why, no TUI
+    assert calls == [str(path)]
+
+
+async def test_a_broken_routine_file_shows_its_problems(make_app, tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text(TOML.replace('hold = 20', 'hold = "long"'), encoding="utf-8")
+    app = make_app(start_routine=str(path))
+    notes = capture_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert any("moves[0].hold: must be a whole number" in note for note in notes)
+
+
+def test_textual_loads_only_for_the_tui():
+    import subprocess
+    import sys
+
+    code = ("import sys, backrelief_tui.cli, backrelief_tui.core.engine, backrelief_tui.audio;"
+            "print('textual' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "False"
