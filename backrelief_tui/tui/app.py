@@ -26,6 +26,7 @@ from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, load_settings
 from backrelief_tui.core.settings import save_settings as default_save_settings
 from backrelief_tui.tui.commands import RoutineCommands
+from backrelief_tui.tui.recording import RecordingMixin
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import Recorder, SessionScreen
 
@@ -34,7 +35,7 @@ BENCH_EXIT_VARIABLE = "BACKRELIEF_BENCH_EXIT_ON_READY"
 MAX_STARTUP_NOTES = 5
 
 
-class BackReliefApp(App[int]):
+class BackReliefApp(RecordingMixin, App[int]):
     """Pick a routine, follow it, see what you did."""
 
     CSS_PATH = "app.tcss"
@@ -86,6 +87,7 @@ class BackReliefApp(App[int]):
         self.show_player_notice()
         if self._start_routine:
             self.start_named_routine(self._start_routine)
+        self.check_interrupted()  # records: offer to resume a session cut short < 1 h ago
 
     def on_ready(self) -> None:
         if self.exit_when_ready:
@@ -114,8 +116,9 @@ class BackReliefApp(App[int]):
         while len(self.screen_stack) > 1:  # back to the picker (e.g. from a summary)
             self.pop_screen()
         engine = Engine(plan, clock=self.clock)
-        self.push_screen(SessionScreen(engine, title=routine.title, player=self.player, clock=self.clock,
-                                       recorder=self.make_recorder(routine, engine)))
+        recorder = self.make_recorder(routine, engine)
+        self.ask_pain_before(recorder, lambda: self.push_screen(SessionScreen(  # records: 0-10 check-in first
+            engine, title=routine.title, player=self.player, clock=self.clock, recorder=recorder)))
 
     def make_recorder(self, routine: Routine, engine: Engine) -> Recorder | None:
         """The recorder that saves this session as it goes, or None when there is no record store.
@@ -123,7 +126,7 @@ class BackReliefApp(App[int]):
         The history feature fills this in; the session screen calls `update` after every
         engine call that returned events and `finish` once at the end.
         """
-        return None
+        return self.new_recorder(routine, engine)
 
     # -- sound ------------------------------------------------------------------------------
 
@@ -221,12 +224,13 @@ def build_app(
 def run_app(routine_name: str | None = None) -> int:
     """Run the TUI for real: the user's settings and routines, the best sound player there is."""
     from backrelief_tui.audio import make_player
+    from backrelief_tui.core.store import RecordStore
 
     library = load_library()
     settings, problems = load_settings()
     player = make_player(enabled=settings.sound, volume=settings.volume)
     app = build_app(settings=settings, settings_problems=problems, library=library, player=player,
-                    start_routine=routine_name, record_store=None, player_factory=make_player)
+                    start_routine=routine_name, record_store=RecordStore(), player_factory=make_player)
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.run()
     return app.return_code or 0

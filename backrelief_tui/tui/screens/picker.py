@@ -29,6 +29,7 @@ class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", key_display="enter", priority=True),
         Binding("d", "dismiss_safety", "Hide safety note"),
+        Binding("h", "app.history", "History"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]

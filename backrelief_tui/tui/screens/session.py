@@ -125,6 +125,7 @@ class SessionScreen(Screen[None]):
             self._sound(events)
             if self.recorder is not None:
                 self.recorder.update(self.engine, events)
+                self.app.show_record_error(self.recorder)  # a full or read-only disk: say so, carry on
         self._paint()
         if self.engine.over:
             self._finish()
@@ -142,7 +143,9 @@ class SessionScreen(Screen[None]):
             self.recorder.finish(self.engine)
         from backrelief_tui.tui.screens.summary import SummaryScreen
 
-        self.app.switch_screen(SummaryScreen(self.engine, title=self.routine_title))
+        # The pain check-in (if on) comes first, then the summary replaces this screen.
+        self.app.after_session(self.engine, self.recorder, lambda: self.app.switch_screen(
+            SummaryScreen(self.engine, title=self.routine_title)))
 
     def _arm(self) -> None:
         self._disarm()

@@ -35,6 +35,7 @@ class SummaryScreen(Screen[None]):
     CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("enter", "back", "Back to routines", priority=True),
+        Binding("h", "app.history", "History"),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]

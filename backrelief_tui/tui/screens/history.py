@@ -1,0 +1,270 @@
+"""The history screen: the sessions so far, the streak, this week and month, two charts.
+
+The store is read in a worker thread (through its cache index), then the stats and
+charts are computed over every session. Sorting and the routine filter also work on
+every session; the table shows them a page at a time, because a DataTable lays out
+every row it holds (10,000 rows take about a second) and nobody scrolls that far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Static
+
+from backrelief_tui.core.plan import format_duration
+from backrelief_tui.core.records import Entry, SessionSummary, Unreadable
+from backrelief_tui.core.stats import Stats, compute
+from backrelief_tui.core.store import RecordStore
+from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
+
+PAGE = 200
+ALL = "*all*"
+UNREADABLE = "*unreadable*"
+
+
+def _newest(entry: Entry) -> float:
+    started = entry.started
+    return started.timestamp() if started is not None else 0.0
+
+
+def _relief(entry: Entry) -> float:
+    if isinstance(entry, SessionSummary) and entry.pain_before is not None and entry.pain_after is not None:
+        return entry.pain_before - entry.pain_after
+    return float("-inf")
+
+
+# label -> key and order; readable sessions first for every order but the date ones.
+SORTS: list[tuple[str, Callable[[Entry], object], bool]] = [
+    ("newest first", _newest, True),
+    ("oldest first", _newest, False),
+    ("longest first", lambda e: (e.readable, e.active_seconds if e.readable else 0, _newest(e)), True),
+    ("by routine", lambda e: (not e.readable, e.routine_title.lower() if e.readable else "", -_newest(e)), False),
+    ("most relief first", lambda e: (e.readable, _relief(e), _newest(e)), True),
+]
+
+
+def sort_and_filter(entries: Sequence[Entry], routine: str = ALL, sort: int = 0) -> list[Entry]:
+    """The rows to show, in order: `routine` is a routine id, ALL, or UNREADABLE."""
+    if routine == UNREADABLE:
+        chosen = [e for e in entries if not e.readable]
+    elif routine != ALL:
+        chosen = [e for e in entries if e.readable and e.routine == routine]
+    else:
+        chosen = list(entries)
+    _label, key, reverse = SORTS[sort]
+    return sorted(chosen, key=key, reverse=reverse)
+
+
+def when_text(started: datetime | None) -> str:
+    return f"{started:%Y-%m-%d %a %H:%M}" if started is not None else "?"
+
+
+def result_text(summary: SessionSummary) -> str:
+    """Short enough for the table: `completed`, `stopped · 2/5 moves`, `cut short · 2/5 moves`."""
+    if summary.status == "completed":
+        return "completed"
+    word = "stopped" if summary.status == "stopped" else "cut short"
+    return f"{word} · {summary.moves_done}/{summary.moves_total} moves"
+
+
+def pain_text(summary: SessionSummary) -> str:
+    if summary.pain_before is None and summary.pain_after is None:
+        return ""
+    before = "–" if summary.pain_before is None else str(summary.pain_before)
+    after = "–" if summary.pain_after is None else str(summary.pain_after)
+    return f"{before} → {after}"
+
+
+def row_cells(entry: Entry) -> tuple[Text, ...]:
+    # Text, not str: a DataTable parses a plain str as markup, and titles come from files.
+    if isinstance(entry, Unreadable):
+        reason = entry.reason if len(entry.reason) <= 40 else entry.reason[:39] + "…"
+        return (Text(when_text(entry.started)), Text(entry.routine or "?"), Text(""),
+                Text(f"unreadable: {reason}", style="bold"), Text(""))
+    style = "" if entry.status == "completed" else "italic"
+    return (Text(when_text(entry.started)), Text(entry.routine_title), Text(format_duration(entry.active_seconds)),
+            Text(result_text(entry), style=style), Text(pain_text(entry)))
+
+
+def hours(minutes: float) -> str:
+    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+
+
+def stats_text(stats: Stats, unreadable: int) -> str:
+    days = "day" if stats.streak == 1 else "days"
+    parts = [
+        f"Streak {stats.streak} {days} (best {stats.best_streak})",
+        f"this week {stats.week_sessions} sessions, {stats.week_minutes:.0f} min",
+        f"this month {stats.month_sessions}, {stats.month_minutes:.0f} min",
+        f"in all {stats.total_sessions}, {hours(stats.total_minutes)}",
+    ]
+    if unreadable:
+        parts.append(f"{unreadable} unreadable file{'s' if unreadable != 1 else ''}")
+    return " · ".join(parts)
+
+
+class HistoryScreen(Screen[None]):
+    """Every recorded session; Enter opens one."""
+
+    CSS_PATH = "history.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # the pain chart goes under 80 columns
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # and both charts under 24 rows
+    BINDINGS = [
+        Binding("escape,q", "back", "Back"),
+        Binding("enter", "open", "Details", priority=True),
+        Binding("s", "sort", "Sort"),
+        Binding("f", "filter", "Routine"),
+        Binding("m", "more", "More rows"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, store: RecordStore, *, today: date | None = None, page: int = PAGE) -> None:
+        super().__init__()
+        self.store = store
+        self.today = today or datetime.now().astimezone().date()
+        self.page = page
+        self.entries: list[Entry] = []
+        self.rows: list[Entry] = []
+        self.shown = 0
+        self.sort = 0
+        self.routine = ALL
+        self.loaded = False
+        self.stats: Stats | None = None
+        self._filter_values = [ALL]
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content.assemble(("History", "bold")), id="history-title")
+        yield Static(Content("Reading your sessions…"), id="stats")
+        with Horizontal(id="charts"):
+            yield MinutesChart(id="minutes-chart")
+            yield PainChart(id="pain-chart")
+        with Horizontal(id="controls"):
+            yield Select([("All routines", ALL)], value=ALL, allow_blank=False, id="routine-filter", compact=True)
+            yield Label(id="sort-label")
+            yield Label(id="count")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # 77 columns with the cell padding: fits 80 with the scroll bar.
+        for label, key, width in (("When", "when", 20), ("Routine", "routine", 13), ("Time", "time", 6),
+                                  ("Result", "result", 21), ("Pain", "pain", 7)):
+            table.add_column(label, key=key, width=width)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="history-load")
+    def load(self) -> None:
+        entries = self.store.entries()
+        summaries = [e for e in entries if isinstance(e, SessionSummary)]
+        stats = compute(summaries, self.today)
+        self.app.call_from_thread(self.show_entries, entries, stats)
+
+    def show_entries(self, entries: list[Entry], stats: Stats) -> None:
+        self.entries, self.stats = entries, stats
+        unreadable = sum(not e.readable for e in entries)
+        self.query_one("#stats", Static).update(Content(
+            stats_text(stats, unreadable) if entries else
+            "No sessions yet. Finish or stop a routine and it shows up here."))
+        self.query_one(MinutesChart).show(stats.daily_minutes)
+        self.query_one(PainChart).show(stats.pain)
+        titles = {e.routine: e.routine_title for e in entries if isinstance(e, SessionSummary)}
+        options = [("All routines", ALL)] + sorted(((title, rid) for rid, title in titles.items()),
+                                                    key=lambda item: item[0].lower())
+        if unreadable:
+            options.append(("Unreadable files", UNREADABLE))
+        self._filter_values = [value for _label, value in options]
+        self.query_one(Select).set_options(options)
+        self.query_one(Select).value = self.routine if self.routine in self._filter_values else ALL
+        self.refill()
+        self.loaded = True
+
+    # -- the table ----------------------------------------------------------------------
+
+    def refill(self) -> None:
+        self.rows = sort_and_filter(self.entries, self.routine, self.sort)
+        table = self.query_one(DataTable)
+        table.clear()
+        self.shown = 0
+        self._add_page()
+        self.query_one("#sort-label", Label).update(Content(f"Sorted {SORTS[self.sort][0]} (s)"))
+
+    def _add_page(self) -> None:
+        table = self.query_one(DataTable)
+        batch = self.rows[self.shown:self.shown + self.page]
+        table.add_rows((row_cells(entry) for entry in batch))
+        self.shown += len(batch)
+        total = len(self.rows)
+        more = f" · m for {min(self.page, total - self.shown)} more" if self.shown < total else ""
+        noun = "session" if total == 1 else "sessions"
+        count = f"{total} {noun}" if self.shown == total else f"Showing {self.shown} of {total} {noun}{more}"
+        self.query_one("#count", Label).update(Content(count))
+        self.refresh_bindings()
+
+    def selected(self) -> Entry | None:
+        table = self.query_one(DataTable)
+        if not self.shown or table.cursor_row is None or not 0 <= table.cursor_row < self.shown:
+            return None
+        return self.rows[table.cursor_row]
+
+    # -- actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            return self.shown < len(self.rows)
+        if action == "open":
+            return bool(self.shown) and self.query_one(DataTable).has_focus
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_open(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            from backrelief_tui.tui.screens.session_detail import SessionDetailScreen
+
+            self.app.push_screen(SessionDetailScreen(self.store, entry))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(SORTS)
+        self.refill()
+
+    def action_more(self) -> None:
+        self._add_page()
+
+    def action_filter(self) -> None:
+        """Next routine in the filter list (the list itself also opens with a click or Enter)."""
+        select = self.query_one(Select)
+        values = self._filter_values
+        position = values.index(select.value) if select.value in values else 0
+        select.value = values[(position + 1) % len(values)]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value != self.routine and event.value is not Select.BLANK:
+            self.routine = str(event.value)
+            self.refill()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        key = str(event.column_key.value)
+        if key == "when":
+            self.sort = 1 if self.sort == 0 else 0  # newest <-> oldest
+        else:
+            self.sort = {"time": 2, "routine": 3, "pain": 4}.get(key, 0)
+        self.refill()
