@@ -29,6 +29,9 @@ class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", key_display="enter", priority=True),
         Binding("d", "dismiss_safety", "Hide safety note"),
+        Binding("s", "settings", "Settings"),
+        Binding("b", "build", "Build"),
+        Binding("e", "edit", "Edit a copy"),
         Binding("h", "app.history", "History"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -108,6 +111,23 @@ class PickerScreen(Screen[None]):
         self.app.update_settings(replace(self.app.settings, safety_acknowledged=True))
         self.query_one("#safety").display = False
         self.refresh_bindings()
+
+    # Customizing: settings (per-move numbers open on the highlighted routine), build, editor.
+    def action_settings(self) -> None:
+        from backrelief_tui.tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen(self.highlighted_id(), tab="moves"))
+
+    def action_build(self) -> None:
+        from backrelief_tui.tui.screens.build import BuildScreen
+
+        self.app.push_screen(BuildScreen())
+
+    def action_edit(self) -> None:
+        from backrelief_tui.tui.screens.editor import EditorScreen
+
+        routine_id = self.highlighted_id()
+        self.app.push_screen(EditorScreen(self.app.library.get(routine_id) if routine_id else None))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

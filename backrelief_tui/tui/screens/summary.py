@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.plan import format_duration
 from backrelief_tui.tui.literal import literal, visible
+from backrelief_tui.tui.screens.settings import KeepHoldsPrompt
 from backrelief_tui.tui.session_view import summary_rows
 
 
@@ -47,10 +48,11 @@ class SummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
-        heading = f"{self.routine_title} — {'well done!' if completed else 'stopped early'}"
+        heading = f"{self.routine_title} — {'finished' if completed else 'stopped early'}"
         yield Label(literal(heading), id="summary-title", classes="-completed" if completed else "-stopped")
         yield Static(Content(totals_line(self.engine)), id="totals")
         yield Static(literal(skipped_line(self.engine)), id="skipped")
+        yield KeepHoldsPrompt(self.engine)  # "keep the new hold time?" when +/− changed one
         yield DataTable(id="moves", cursor_type="none", zebra_stripes=True)
         with Horizontal(id="summary-buttons"):
             yield Button("Back to routines", id="back", variant="primary")

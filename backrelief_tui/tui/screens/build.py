@@ -1,0 +1,183 @@
+"""Build for the moment: minutes, kit and floor in; a balanced routine out, to start or to save.
+
+The routine comes from `core.builder.build_routine` with the person's settings
+(lead-in, rests, their own numbers, tight spots) and is rebuilt on every change,
+so the preview always shows what Start would run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES, BuildResult, build_routine, dose_text
+from backrelief_tui.core.plan import format_duration, move_seconds
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS
+from backrelief_tui.core.user_routines import routine_id_from_name
+from backrelief_tui.tui.screens.editor import save_routine_asking
+
+DEFAULT_MINUTES = 5
+
+
+class NameScreen(ModalScreen[str | None]):
+    """Ask for a routine's name; enter saves, escape gives up."""
+
+    CSS_PATH = "build.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="name-dialog"):
+            yield Label(Content("Save as one of your routines. Name:"), id="name-question")
+            yield Input(self.suggestion, id="routine-name", max_length=60)
+            yield Static(id="name-file")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        self.show_file(field.value)
+
+    def show_file(self, name: str) -> None:
+        self.query_one("#name-file", Static).update(Content(f"→ {routine_id_from_name(name)}.toml"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show_file(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BuildScreen(Screen[None]):
+    """Choose minutes, equipment, floor and focus; start or save what comes out."""
+
+    CSS_PATH = "build.tcss"
+    BINDINGS = [
+        Binding("plus,equals_sign", "minutes(1)", "Minutes ±", key_display="+/−"),
+        Binding("minus", "minutes(-1)", "−1 min", show=False),
+        Binding("right_square_bracket", "minutes(5)", "+5 min", show=False),
+        Binding("left_square_bracket", "minutes(-5)", "−5 min", show=False),
+        Binding("s", "start", "Start"),
+        Binding("w", "save", "Save"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, minutes: int = DEFAULT_MINUTES) -> None:
+        super().__init__()
+        self.minutes = minutes
+        self.focus_order: list[str] = []  # areas in the order they were ticked
+        self.result: BuildResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content.assemble(("Build for the moment", "bold"),
+                                     "  a balanced routine that fits your time and kit"), id="build-title")
+        with Horizontal(id="build-body"):
+            with VerticalScroll(id="build-form"):
+                yield Static(id="minutes")
+                yield Label("Equipment at hand", classes="form-label")
+                yield SelectionList[str](*(Selection(item, item) for item in EQUIPMENT), id="equipment")
+                yield Checkbox("Off the floor only", id="no-floor", compact=True)
+                yield Label("Focus on (in ticked order)", classes="form-label")
+                yield SelectionList[str](*(Selection(area, area) for area in TARGETS), id="focus")
+            with Vertical(id="build-preview"):
+                yield Static(id="build-summary")
+                yield DataTable(id="build-moves", cursor_type="none", zebra_stripes=True)
+                yield Static(id="build-notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#build-moves", DataTable)
+        table.add_column("Move", key="name")
+        table.add_column("Amount", key="dose")
+        table.add_column("Time", key="time")
+        table.add_column("Where", key="where")
+        self.query_one("#equipment").focus()
+        self.rebuild()
+
+    # -- the request -------------------------------------------------------------------------------
+
+    def action_minutes(self, change: int) -> None:
+        self.minutes = max(MIN_MINUTES, min(MAX_MINUTES, self.minutes + change))
+        self.rebuild()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        if event.selection_list.id == "focus":
+            ticked = event.selection_list.selected
+            self.focus_order = [area for area in self.focus_order if area in ticked]
+            self.focus_order += [area for area in ticked if area not in self.focus_order]
+        self.rebuild()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        kit = set(self.query_one("#equipment", SelectionList).selected)
+        no_floor = self.query_one("#no-floor", Checkbox).value
+        settings = self.app.settings
+        self.result = build_routine(self.app.library, self.minutes, kit, no_floor, self.focus_order,
+                                    settings=settings)
+        self.query_one("#minutes", Static).update(Content.assemble(
+            ("Minutes ", "bold"), (f" {self.minutes} ", "reverse bold"), "  +/− or [ ]"))
+        table = self.query_one("#build-moves", DataTable)
+        table.clear()
+        summary = self.query_one("#build-summary", Static)
+        routine = self.result.routine
+        table.display = routine is not None
+        if routine is None:
+            summary.update(Content.assemble(("Nothing to build: ", "bold"), self.result.reason + "."))
+        else:
+            summary.update(Content.assemble(
+                (routine.title, "bold"), "  ", (format_duration(self.result.total_seconds), "bold $text-accent"),
+                "\n", self.result.reason + "."))
+            for move in routine.moves:
+                planned = settings.override_for(move.id).apply(move)
+                table.add_row(Text(move.name), Text(dose_text(planned)),
+                              Text(format_duration(move_seconds(planned, settings)), justify="right"),
+                              Text(str(move.position)))
+        notes = self.query_one("#build-notes", Static)
+        notes.update(Content("\n".join(f"Note: {note}." for note in self.result.notes)))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "save"):
+            return self.result is not None and self.result.routine is not None
+        return True
+
+    # -- start or save -------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        if self.result is not None and self.result.routine is not None:
+            self.app.start_routine(self.result.routine)
+
+    def action_save(self) -> None:
+        if self.result is None or self.result.routine is None:
+            return
+        built = self.result.routine
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            routine = replace(built, id=routine_id_from_name(name), title=name[:60])
+            save_routine_asking(self, routine, lambda saved: None)
+
+        self.app.push_screen(NameScreen(f"My {self.minutes} minutes"), named)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

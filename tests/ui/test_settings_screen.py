@@ -1,0 +1,256 @@
+"""Pilot tests: the settings screen — per-move numbers, general options, tight spots, broken files."""
+
+from __future__ import annotations
+
+import tomllib
+
+from backrelief_tui.core.engine import Engine
+from backrelief_tui.core.plan import plan_session
+from backrelief_tui.core.settings import MoveOverride, Settings, load_settings, save_settings
+from backrelief_tui.tui.screens.confirm import ConfirmScreen
+from backrelief_tui.tui.screens.picker import PickerScreen
+from backrelief_tui.tui.screens.session import SessionScreen
+from backrelief_tui.tui.screens.settings import OverrideTable, SettingsScreen
+from backrelief_tui.tui.screens.summary import SummaryScreen
+from tests.ui.conftest import TINY_SETTINGS, screen_text, text_of
+
+SIZE = (100, 30)
+PLANK_ROW = 5  # front-plank in activate
+
+
+async def open_settings(pilot, routine_id: str = "activate", tab: str = "moves") -> SettingsScreen:
+    await pilot.pause()
+    pilot.app.push_screen(SettingsScreen(routine_id, tab=tab))
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def cell(app, row: int, column: str) -> str:
+    table = app.screen.query_one(OverrideTable)
+    return str(table.get_cell_at((row, ["name", "hold", "reps", "sides", "rest", "time"].index(column)))).strip()
+
+
+async def to_cell(pilot, row: int, column: int = 1) -> None:
+    table = pilot.app.screen.query_one(OverrideTable)
+    table.focus()
+    table.cursor_coordinate = (row, column)
+    await pilot.pause()
+
+
+async def test_picker_s_opens_the_highlighted_routine_and_a_typed_hold_is_used_next_session(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        ids = list(app.library.routines)
+        for _ in range(ids.index("activate")):
+            await pilot.press("down")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen) and app.screen.routine_id == "activate"
+        assert app.focused is app.screen.query_one(OverrideTable)
+        for _ in range(PLANK_ROW):
+            await pilot.press("down")
+        assert cell(app, PLANK_ROW, "name") == "Front forearm plank"
+        assert cell(app, PLANK_ROW, "hold") == "30 s"
+        await pilot.press("2", "0", "enter")
+        await pilot.pause()
+        assert saved[-1].moves == {"front-plank": MoveOverride(hold=20)}
+        assert cell(app, PLANK_ROW, "hold") == "20 s *"
+        assert "11:39 with your numbers (11:59 as written)" in text_of(app, "#moves-total")
+        assert "Saved: Front forearm plank hold 20 s." in text_of(app, "#moves-status")
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        plank = [step for step in session.engine.steps if step.move.id == "front-plank" and step.phase == "work"]
+        assert [step.seconds for step in plank] == [20, 20]
+
+
+async def test_plus_minus_step_and_back_to_the_routine_value_clears_the_override(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await to_cell(pilot, PLANK_ROW, 1)
+        await pilot.press("minus", "minus")
+        assert app.settings.moves["front-plank"].hold == 20
+        await pilot.press("plus", "plus")
+        assert "front-plank" not in app.settings.moves  # 30 s is the routine's own: nothing to store
+        await to_cell(pilot, PLANK_ROW, 2)
+        await pilot.press("plus")
+        assert app.settings.moves["front-plank"] == MoveOverride(reps=3)
+        await to_cell(pilot, PLANK_ROW, 3)
+        await pilot.press("plus")
+        assert app.settings.moves["front-plank"] == MoveOverride(reps=3, sides="both")
+        await to_cell(pilot, PLANK_ROW, 4)
+        await pilot.press("minus")  # rest starts from the default 4 s (tiny settings) and stops at 0
+        assert app.settings.moves["front-plank"].rest == 0
+        await pilot.press("minus")
+        assert text_of(app, "#moves-status") == "Front forearm plank: rest is already at its lowest."
+        assert app.settings.moves["front-plank"].rest == 0
+
+
+async def test_an_invalid_typed_value_names_the_field_and_is_not_saved(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await to_cell(pilot, PLANK_ROW, 1)
+        await pilot.press("enter")
+        await pilot.press("backspace", "backspace", "0", "enter")
+        await pilot.pause()
+        assert text_of(app, "#moves-status") == (
+            "Not saved: Front forearm plank: hold must be between 1 and 600 seconds (got 0).")
+        assert saved == [] and app.settings.moves == {}
+        assert app.screen.query_one("#value-editor").display  # still open, to fix it
+        await pilot.press("backspace", "x", "enter")
+        assert "hold must be a whole number of seconds (got 'x')" in text_of(app, "#moves-status")
+        await pilot.press("escape")  # gives up; the screen stays
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen) and not app.screen.query_one("#value-editor").display
+        assert saved == []
+
+
+async def test_reset_one_move_and_reset_all_after_asking(make_app, saved):
+    settings = Settings(moves={"front-plank": MoveOverride(hold=20), "cobra": MoveOverride(hold=45)})
+    app = make_app(settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await to_cell(pilot, PLANK_ROW, 1)
+        await pilot.press("d")
+        assert set(app.settings.moves) == {"cobra"}
+        assert "back to the routine's numbers" in text_of(app, "#moves-status")
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert set(app.settings.moves) == {"cobra"}
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.settings.moves == {} and saved[-1].moves == {}
+
+
+async def test_switching_routine_shows_its_moves(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#routine").value = "release"
+        await pilot.pause()
+        assert cell(app, 0, "name") == "Calf roll"
+        assert screen.query_one(OverrideTable).row_count == 7
+
+
+async def test_general_options_are_checked_then_saved(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, tab="general")
+        lead_in = screen.query_one("#lead_in")
+        assert app.focused is lead_in
+        lead_in.value = "500"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert text_of(app, "#general-status") == "Not saved: lead in must be between 0 and 120 seconds (got 500)."
+        assert lead_in.has_class("-invalid") and saved == []
+        lead_in.value = "5"
+        await pilot.press("enter")
+        assert not lead_in.has_class("-invalid")
+        assert app.settings.lead_in == 5 and saved[-1].lead_in == 5
+        screen.query_one("#volume").value = "55"
+        screen.query_one("#volume").focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.settings.volume == 0.55
+        screen.query_one("#volume").value = "150"
+        await pilot.press("enter")
+        assert "volume must be a whole percentage from 0 to 100 (got '150')" in text_of(app, "#general-status")
+        assert app.settings.volume == 0.55
+        await pilot.click("#sound")
+        await pilot.pause()
+        assert app.settings.sound is False and text_of(app, "#sound-state") == "off"
+        await pilot.click("#pain_checkin")
+        await pilot.pause()
+        assert app.settings.pain_checkin is False
+        screen.query_one("#theme").value = "nord"
+        await pilot.pause()
+        assert app.theme == "nord" and app.settings.theme == "nord"
+
+
+async def test_tight_spots_are_marked_and_change_release(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "release", tab="spots")
+        before = plan_session(app.library.get("release"), app.settings).total_seconds
+        await pilot.press("down", "down", "t")  # hips
+        await pilot.press("up", "up", "f")  # calves
+        await pilot.press("down", "space", "space")  # hamstrings: tight, then fine
+        assert app.settings.tight_spots == {"hips": "tight", "calves": "fine", "hamstrings": "fine"}
+        assert saved[-1].tight_spots == app.settings.tight_spots
+        after = plan_session(app.library.get("release"), app.settings).total_seconds
+        assert after != before
+        assert "release ×1.5" in screen_text(app)
+        await pilot.press("u")
+        assert "hamstrings" not in app.settings.tight_spots
+
+
+async def test_problems_in_the_file_are_shown_and_saving_keeps_the_valid_rest(home, make_app):
+    path = home / "config" / "settings.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('lead_in = "soon"\ndefault_rest = 20\n[moves.cobra]\nhold = 0\nrest = 5\n')
+    settings, problems = load_settings(path)
+    app = make_app(settings=settings, settings_problems=problems, save_settings=save_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, tab="general")
+        shown = text_of(app, "#settings-problems")
+        assert "settings.toml has problems" in shown
+        assert "lead_in: must be a whole number, not text" in shown
+        assert "moves.cobra.hold: must be between 1 and 600 seconds (got 0)" in shown
+        assert screen.query_one("#lead_in").value == "10"  # the default for the broken field
+        assert screen.query_one("#default_rest").value == "20"  # the valid value, kept
+        screen.query_one("#switch_seconds").value = "3"
+        screen.query_one("#switch_seconds").focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    saved = tomllib.loads(path.read_text())
+    assert saved["default_rest"] == 20 and saved["switch_seconds"] == 3 and saved["moves"] == {"cobra": {"rest": 5}}
+    assert 'lead_in = "soon"' in (path.parent / "settings.toml.bak").read_text()
+
+
+async def test_summary_offers_to_keep_a_hold_changed_during_the_session(make_app, saved, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        engine = Engine(plan_session(app.library.get("tiny"), TINY_SETTINGS), clock=clock)
+        engine.start()
+        clock.advance(3)  # into the side plank's first hold (6 s)
+        engine.poll()
+        assert engine.adjust(5) == 5
+        engine.stop()
+        app.push_screen(SummaryScreen(engine, title="Tiny"))
+        await pilot.pause()
+        prompt = app.screen.query_one("#keep-holds")
+        assert prompt.display and "Side plank 6 s → 11 s" in screen_text(app)
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.settings.moves == {"side-plank": MoveOverride(hold=11)}
+        assert saved[-1].moves == app.settings.moves
+        assert not prompt.display
+
+
+async def test_summary_says_nothing_when_no_hold_changed(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        engine = Engine(plan_session(app.library.get("tiny"), TINY_SETTINGS), clock=clock)
+        engine.start()
+        engine.stop()
+        app.push_screen(SummaryScreen(engine, title="Tiny"))
+        await pilot.pause()
+        assert not app.screen.query_one("#keep-holds").display
