@@ -1,73 +1,26 @@
-"""Shared set-up for the Pilot tests: a tiny routine, a fake clock, fakes for sound and records."""
+"""Fixtures for the Pilot tests: a fake clock, a library with the tiny routine, the app factory."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.library import Library, load_library
-from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.tui.app import BackReliefApp, build_app
-
-ROUTINES = Path(__file__).resolve().parents[2] / "routines"
-
-# lead-in 3 s, rest between moves 4 s, switch 2 s: the tiny routine's plan is
-#   0 get-ready 3 | 1 Side plank L 6 | 2 switch 2 | 3 Side plank R 6 | 4 rest 4
-#   5 Bridge rep 1 5 | 6 rest 1 | 7 Bridge rep 2 5 | 8 rest 4 | 9 Dead bug (self-paced)
-TINY_SETTINGS = Settings(lead_in=3, default_rest=4, switch_seconds=2)
-
-
-def tiny_routine() -> Routine:
-    return Routine(
-        id="tiny",
-        title="Tiny",
-        summary="Three short moves for the tests.",
-        moves=(
-            Move(id="side-plank", name="Side plank", kind=Kind.HOLD, hold=6, position=Position.FLOOR,
-                 sides=Sides.BOTH, cues=("Stack the feet.", "Lift the hips.", "Breathe."),
-                 caution="Stop if the shoulder hurts.", variation="Knees down is easier."),
-            Move(id="bridge", name="Bridge", kind=Kind.REPS, hold=2, tempo=3, reps=2, rep_rest=1,
-                 position=Position.FLOOR, cues=("Squeeze the glutes.",)),
-            Move(id="dead-bug", name="Dead bug", kind=Kind.REPS, hold=1, tempo=1, reps=6, self_paced=True,
-                 position=Position.FLOOR, cues=("Low back down.", "Slow and steady.")),
-        ),
-        source="tiny.toml",
-    )
-
-
-@dataclass
-class RecordingPlayer:
-    """A player that remembers every cue; `audible=False` acts like a failed device."""
-
-    backend: str = "simpleaudio"
-    audible: bool = True
-    muted: bool = False
-    notice: str | None = None
-    volume: float = 0.8
-    played: list = field(default_factory=list)
-
-    def play(self, cue) -> bool:
-        self.played.append(cue)
-        return self.audible and not self.muted and self.backend == "simpleaudio"
-
-    def wait(self, timeout=5.0) -> bool:
-        return True
-
-
-@dataclass
-class FakeRecorder:
-    updates: list = field(default_factory=list)
-    finished: list = field(default_factory=list)
-
-    def update(self, engine, events) -> None:
-        self.updates.append([event.kind for event in events])
-
-    def finish(self, engine) -> None:
-        self.finished.append(engine.state)
+# Re-exported: tests import these from here as well as from tests.ui.helpers.
+from tests.ui.helpers import (  # noqa: F401
+    ROUTINES,
+    TINY_SETTINGS,
+    FakeRecorder,
+    RecordingPlayer,
+    screen_text,
+    summary_rows,
+    text_of,
+    tiny_routine,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -109,20 +62,3 @@ def make_app(clock, saved, builtin_library):
         return build_app(**options)
 
     return make
-
-
-def text_of(app, selector: str) -> str:
-    """The plain text a Static/Label on the current screen shows."""
-    widget = app.screen.query_one(selector)
-    return str(widget.render()).strip() if widget.display else ""
-
-
-def screen_text(app) -> str:
-    """Everything on the top screen, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def summary_rows(app) -> list[tuple[str, ...]]:
-    """The summary table's rows as plain strings: (move, result, time)."""
-    table = app.screen.query_one("#moves")
-    return [tuple(str(cell) for cell in table.get_row_at(index)) for index in range(table.row_count)]

@@ -14,7 +14,7 @@ from backrelief_tui.core.settings import Settings
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
-from tests.ui.conftest import TINY_SETTINGS, screen_text, summary_rows, text_of
+from tests.ui.helpers import TINY_SETTINGS, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
 
@@ -160,7 +160,7 @@ async def test_update_settings_follows_sound_changes(make_app, saved):
     made = []
 
     def factory(*, enabled, volume):
-        from tests.ui.conftest import RecordingPlayer
+        from tests.ui.helpers import RecordingPlayer
 
         player = RecordingPlayer(backend="simpleaudio" if enabled else "none", volume=volume)
         made.append(player)

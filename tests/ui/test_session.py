@@ -11,7 +11,7 @@ from backrelief_tui.tui.screens.help import HelpScreen
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
-from tests.ui.conftest import FakeRecorder, RecordingPlayer, screen_text, summary_rows, text_of
+from tests.ui.helpers import FakeRecorder, RecordingPlayer, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
 
@@ -110,7 +110,7 @@ async def test_follow_the_whole_routine_without_a_key(make_app, clock):
         await pilot.pause()
 
         assert isinstance(app.screen, SummaryScreen)
-        assert "Tiny — well done!" in text_of(app, "#summary-title")
+        assert "Tiny — finished" in text_of(app, "#summary-title")
         assert text_of(app, "#skipped") == "Nothing skipped."
         assert summary_rows(app) == [
             ("Side plank", "done", "0:17 of 0:17"),  # the lead-in counts with the first move

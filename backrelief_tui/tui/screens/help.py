@@ -26,6 +26,18 @@ PICKER_KEYS = (
     ("d", "hide the safety note for good"),
     ("q", "quit"),
 )
+_PICKER_LISTED = {"start", "dismiss_safety", "app.quit", "app.help"}
+
+
+def picker_keys() -> tuple[tuple[str, str], ...]:
+    """The picker's keys: the ones above, plus any other key the picker binds (read from it)."""
+    from backrelief_tui.tui.screens.picker import PickerScreen
+
+    bindings = [item if isinstance(item, Binding) else Binding(*item) for item in PickerScreen.BINDINGS]
+    extra = tuple((binding.key_display or binding.key, binding.description.lower())
+                  for binding in bindings
+                  if binding.show and binding.description and binding.action not in _PICKER_LISTED)
+    return PICKER_KEYS[:-1] + extra + PICKER_KEYS[-1:]
 GENERAL_KEYS = (
     ("?", "this help"),
     ("esc", "close this help"),
@@ -49,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Label(Content("Keys"), id="help-title")
             yield Static(key_table("During a session", SESSION_KEYS), classes="keys")
-            yield Static(key_table("Choosing a routine", PICKER_KEYS), classes="keys")
+            yield Static(key_table("Choosing a routine", picker_keys()), classes="keys")
             yield Static(key_table("Anywhere", GENERAL_KEYS), classes="keys")
             yield Label(Content("The mouse works too: click the buttons on screen."), id="help-mouse")
 

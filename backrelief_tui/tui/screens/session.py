@@ -46,6 +46,7 @@ class SessionScreen(Screen[None]):
     """Guides one session from the lead-in to the summary."""
 
     CSS_PATH = "session.tcss"
+    AUTO_FOCUS = ""  # nothing takes focus: every key goes to the screen's bindings
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-medium"), (28, "-tall")]
 
@@ -155,10 +156,10 @@ class SessionScreen(Screen[None]):
             self._timer = self.set_timer(self.wake_delay, self.tick, name="session-wake")
 
     def _disarm(self) -> None:
+        self.wake_delay = None
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self.wake_delay = None
 
     # -- output ---------------------------------------------------------------------------
 
@@ -175,12 +176,12 @@ class SessionScreen(Screen[None]):
 
     def flash(self) -> None:
         """Briefly light up the panel: the visual cue when no sound was played."""
+        self.flashes += 1
         self.add_class("-flash")
         if self._flash_timer is not None:
             self._flash_timer.stop()
         self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="flash-off")
 
-        self.flashes += 1
     def _paint(self) -> None:
         view = self.view = session_view(self.engine)
         if view.phase != self._phase:
