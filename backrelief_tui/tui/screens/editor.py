@@ -131,6 +131,7 @@ class EditorScreen(Screen[None]):
     """Make a routine of your own."""
 
     CSS_PATH = "editor.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", key_display="^s"),
         Binding("escape", "back", "Back"),
