@@ -31,7 +31,7 @@ class PickerScreen(Screen[None]):
         Binding("d", "dismiss_safety", "Hide safety note"),
         Binding("s", "settings", "Settings"),
         Binding("b", "build", "Build"),
-        Binding("e", "edit", "Edit"),
+        Binding("e", "edit", "Edit a copy"),
         Binding("h", "app.history", "History"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
