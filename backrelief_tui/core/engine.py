@@ -361,7 +361,7 @@ class Engine:
             grouped.setdefault(step.move_index, []).append(index)
         results = []
         for indices in grouped.values():
-            own = [i for i in indices if not self._is_rest_between_moves(i)]
+            own = [i for i in indices if not self._is_transition(i)]
             work = [i for i in own if self.steps[i].phase is Phase.WORK]
             sides: dict[str, tuple[int, float]] = {}
             for i in work:
@@ -384,9 +384,10 @@ class Engine:
 
     # -- internals -------------------------------------------------------------------
 
-    def _is_rest_between_moves(self, index: int) -> bool:
+    def _is_transition(self, index: int) -> bool:
+        """The lead-in and the rests between moves belong to no move's own time."""
         step = self.steps[index]
-        return step.phase is Phase.REST and step.rep == 0
+        return step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
 
     def _last_work_step_of_each_move(self) -> set[int]:
         last: dict[int, int] = {}

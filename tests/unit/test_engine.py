@@ -225,3 +225,13 @@ def test_full_routine_ends_at_planned_total_plus_pauses_exactly(library):
     assert engine.active_seconds() == planned
     assert all(entry.status is StepStatus.DONE for entry in engine.log)
     assert all(r.status == "done" for r in engine.results())
+
+
+def test_move_results_leave_out_the_lead_in_and_rests_between_moves():
+    engine, clock = engine_for(make_move("a", hold=10, reps=2, rep_rest=3), make_move("b", hold=20))
+    engine.start()
+    run_to_end(engine, clock)
+    a, b = engine.results()
+    assert (a.planned_seconds, a.active_seconds) == (23, 23)  # two holds and the rest between them
+    assert (b.planned_seconds, b.active_seconds) == (20, 20)
+    assert engine.active_seconds() == 5 + 23 + 10 + 20
