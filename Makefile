@@ -14,7 +14,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks
 
 sounds: $(STAMP)
@@ -27,6 +27,11 @@ $(STAMP): pyproject.toml | alsa-headers
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The bench extra (termdown, the CPU baseline) on top of the test install.
+$(VENV)/.installed-bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.installed-bench
 
 # simpleaudio compiles against ALSA; install the headers when they are missing.
 alsa-headers:

@@ -2,7 +2,25 @@
 
 import sys
 
-from backrelief_tui.cli import main
+
+def main(argv: list[str] | None = None) -> int:
+    """With no arguments open the app straight away; otherwise run the command line.
+
+    The fast path skips importing every subcommand (records, reports, the builder):
+    the app opens in a break, and every millisecond before the picker shows counts.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        from backrelief_tui.tui.app import run_app  # Textual loads only for the TUI
+
+        try:
+            return run_app()
+        except KeyboardInterrupt:
+            return 130
+    from backrelief_tui.cli import main as cli_main
+
+    return cli_main(argv)
+
 
 if __name__ == "__main__":
     sys.exit(main())

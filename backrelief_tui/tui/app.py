@@ -13,26 +13,38 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
-from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.library import Library, load_library, load_routine_file
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, load_settings
 from backrelief_tui.core.settings import save_settings as default_save_settings
-from backrelief_tui.tui.commands import RoutineCommands
 from backrelief_tui.tui.recording import RecordingMixin
 from backrelief_tui.tui.screens.picker import PickerScreen
-from backrelief_tui.tui.screens.session import Recorder, SessionScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from backrelief_tui.core.engine import Engine
+    from backrelief_tui.tui.screens.session import Recorder
+
+# Startup stays lean: only the picker and what it needs load before the first frame;
+# the session screen, the palette provider and the sound player load when first used.
 
 BENCH_EXIT_VARIABLE = "BACKRELIEF_BENCH_EXIT_ON_READY"
 """Set by `benchmarks/bench_startup.py` only: exit as soon as the picker has been painted."""
 MAX_STARTUP_NOTES = 5
+
+
+def _routine_commands() -> type[Provider]:
+    from backrelief_tui.tui.commands import RoutineCommands
+
+    return RoutineCommands
 
 
 class BackReliefApp(RecordingMixin, App[int]):
@@ -40,7 +52,7 @@ class BackReliefApp(RecordingMixin, App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "backrelief"
-    COMMANDS = App.COMMANDS | {RoutineCommands}
+    COMMANDS = App.COMMANDS | {_routine_commands}
     BINDINGS = [Binding("question_mark", "help", "Help", key_display="?", show=False)]
     # The picker is the base screen (a mode, so that its .tcss loads like any pushed screen's).
     MODES = {"routines": PickerScreen}
@@ -63,7 +75,7 @@ class BackReliefApp(RecordingMixin, App[int]):
         self.settings = settings
         self.library = library
         self.clock = clock
-        self.player = player
+        self.player = player  # None until `ensure_player()` when a factory is given
         self.record_store = record_store
         self.exit_when_ready = False
         self._save_settings = save_settings
@@ -84,7 +96,8 @@ class BackReliefApp(RecordingMixin, App[int]):
         if len(self._notes) > len(shown):
             self.notify(f"… and {len(self._notes) - len(shown)} more: run `backrelief validate` on your routines.",
                         severity="warning", timeout=12, markup=False)
-        self.show_player_notice()
+        if self.player is not None:
+            self.show_player_notice()
         if self._start_routine:
             self.start_named_routine(self._start_routine)
         self.check_interrupted()  # records: offer to resume a session cut short < 1 h ago
@@ -92,6 +105,8 @@ class BackReliefApp(RecordingMixin, App[int]):
     def on_ready(self) -> None:
         if self.exit_when_ready:
             self.call_after_refresh(self.exit, 0)
+            return
+        self.call_after_refresh(self.ensure_player)  # after the first frame: opening audio takes a while
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -106,6 +121,10 @@ class BackReliefApp(RecordingMixin, App[int]):
 
     def start_routine(self, routine: Routine) -> None:
         """Push a session for `routine` on top of the picker."""
+        from backrelief_tui.core.engine import Engine
+        from backrelief_tui.tui.screens.session import SessionScreen
+
+        self.ensure_player()
         if isinstance(self.screen, SessionScreen) and not self.screen.engine.over:
             self.notify("A session is running: stop it first (q).", severity="warning", markup=False)
             return
@@ -130,6 +149,18 @@ class BackReliefApp(RecordingMixin, App[int]):
 
     # -- sound ------------------------------------------------------------------------------
 
+    def ensure_player(self) -> Any:
+        """The sound player, made on first use (the factory opens the audio device)."""
+        if self.player is None:
+            if self._player_factory is not None:
+                self.player = self._player_factory(enabled=self.settings.sound, volume=self.settings.volume)
+            else:
+                from backrelief_tui.audio import SilentPlayer
+
+                self.player = SilentPlayer()
+            self.show_player_notice()
+        return self.player
+
     def show_player_notice(self) -> None:
         """Say once why sound fell back (the player sets `notice` when it gives up)."""
         notice = getattr(self.player, "notice", None)
@@ -150,6 +181,8 @@ class BackReliefApp(RecordingMixin, App[int]):
                         timeout=10, markup=False)
 
     def _follow_sound_settings(self, old: Settings, new: Settings) -> None:
+        if self.player is None:
+            return  # not made yet: it will be made from the new settings
         if new.sound != old.sound and self._player_factory is not None:
             muted = getattr(self.player, "muted", False)
             self.player = self._player_factory(enabled=new.sound, volume=new.volume)
@@ -201,10 +234,15 @@ def build_app(
     save_settings: Callable[[Settings], None] | None = None,
     player_factory: Callable[..., Any] | None = None,
 ) -> BackReliefApp:
-    """The app with everything it depends on injected; defaults suit tests (silent, no records)."""
+    """The app with everything it depends on injected; defaults suit tests (silent, no records).
+
+    With `player=None` and a `player_factory`, the player is made just after the first
+    frame (or when a session starts), so that opening the audio device never delays the
+    picker; with neither, the app is silent.
+    """
     if library is None:
         library = load_library()
-    if player is None:
+    if player is None and player_factory is None:
         from backrelief_tui.audio import SilentPlayer
 
         player = SilentPlayer()
@@ -221,16 +259,20 @@ def build_app(
     )
 
 
+def _make_player(*, enabled: bool, volume: float) -> Any:
+    from backrelief_tui.audio import make_player
+
+    return make_player(enabled=enabled, volume=volume)
+
+
 def run_app(routine_name: str | None = None) -> int:
     """Run the TUI for real: the user's settings and routines, the best sound player there is."""
-    from backrelief_tui.audio import make_player
     from backrelief_tui.core.store import RecordStore
 
     library = load_library()
     settings, problems = load_settings()
-    player = make_player(enabled=settings.sound, volume=settings.volume)
-    app = build_app(settings=settings, settings_problems=problems, library=library, player=player,
-                    start_routine=routine_name, record_store=RecordStore(), player_factory=make_player)
+    app = build_app(settings=settings, settings_problems=problems, library=library, player=None,
+                    start_routine=routine_name, record_store=RecordStore(), player_factory=_make_player)
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.run()
     return app.return_code or 0

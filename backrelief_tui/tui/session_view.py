@@ -163,6 +163,8 @@ def summary_rows(engine: Engine) -> list[SummaryRow]:
             text = f"{result.done_steps} of {result.work_steps} done"
         elif status == "not-reached" and result.active_seconds >= 1:
             text = "stopped partway"  # the session ended during this move
+        elif status == "skipped" and result.skipped_steps < result.work_steps:
+            text = f"{result.skipped_steps} of {result.work_steps} skipped"  # then stopped
         else:
             text = {"done": "done", "skipped": "skipped", "not-reached": "not reached"}[status]
         rows.append(SummaryRow(

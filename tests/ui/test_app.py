@@ -32,7 +32,7 @@ async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         text = screen_text(app)
-        for line in ("Tiny  0:48", "Desk break  ", "Release  ", "5 moves · no equipment"):
+        for line in ("Tiny", "0:48 · 3 moves · no equipment", "Desk break", "Release", "5 moves · no equipment"):
             assert line in text
         preview = text_of(app, "#preview-head")
         assert "Tiny" in preview and "0:48 · 3 moves · no equipment" in preview
@@ -68,11 +68,11 @@ async def test_safety_note_until_dismissed_for_good(make_app, saved):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert SAFETY_NOTE[:40] in screen_text(app)
-        assert "Hide safety note" in screen_text(app)
+        assert "Got it (d)" in screen_text(app)
         await pilot.press("d")
         await pilot.pause()
         assert SAFETY_NOTE[:40] not in screen_text(app)
-        assert "Hide safety note" not in screen_text(app)
+        assert "Got it (d)" not in screen_text(app)
     assert saved[-1].safety_acknowledged is True
     assert app.settings.safety_acknowledged is True
 

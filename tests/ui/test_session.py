@@ -113,7 +113,7 @@ async def test_follow_the_whole_routine_without_a_key(make_app, clock):
         assert "Tiny — finished" in text_of(app, "#summary-title")
         assert text_of(app, "#skipped") == "Nothing skipped."
         assert summary_rows(app) == [
-            ("Side plank", "done", "0:17 of 0:17"),  # the lead-in counts with the first move
+            ("Side plank", "done", "0:14 of 0:14"),  # the lead-in belongs to no move
             ("Bridge", "done", "0:11 of 0:11"),
             ("Dead bug", "done", "0:40 of 0:12"),
         ]

@@ -25,16 +25,17 @@ class PickerScreen(Screen[None]):
     """Choose a routine; Enter (or a click on Start) begins it."""
 
     CSS_PATH = "picker.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    AUTO_FOCUS = "#routines"
     BINDINGS = [
+        # Quit and Help come first so that a narrow footer still shows them.
         Binding("enter", "start", "Start", key_display="enter", priority=True),
-        Binding("d", "dismiss_safety", "Hide safety note"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("d", "dismiss_safety", "Hide safety note", show=False),  # the note's button says (d)
         Binding("s", "settings", "Settings"),
         Binding("b", "build", "Build"),
         Binding("e", "edit", "Edit a copy"),
         Binding("h", "app.history", "History"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,15 +49,14 @@ class PickerScreen(Screen[None]):
             yield RoutinePreview(id="preview")
         with Horizontal(id="picker-buttons"):
             yield Button("Start", id="start", variant="success", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#safety").display = not self.app.settings.safety_acknowledged
-        self.refresh_routines()
-        self.query_one(OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        # Back from a session or a settings change: lengths may have changed.
+        # Shown for the first time, or back from a session or a settings change
+        # (lengths may have changed): list the routines afresh.
         self.refresh_routines()
 
     # -- the list ---------------------------------------------------------------------------
@@ -142,9 +142,10 @@ def routine_option(plan: Plan) -> Option:
     routine: Routine = plan.routine
     equipment = ", ".join(routine.equipment) or "no equipment"
     count = len(plan.moves)
+    # The length leads the second line, so a narrow list cuts the equipment, not the length.
     prompt = Content.assemble(
-        (visible(routine.title), "bold"), "  ", (format_duration(plan.total_seconds), "$text-accent"),
-        "" if routine.builtin else "  (yours)", "\n",
-        (f"{count} move{'s' if count != 1 else ''} · {equipment}", "$text-muted"),
+        (visible(routine.title), "bold"), "" if routine.builtin else "  (yours)", "\n",
+        (format_duration(plan.total_seconds), "$text-accent"),
+        (f" · {count} move{'s' if count != 1 else ''} · {equipment}", "$text-muted"),
     )
     return Option(prompt, id=routine.id)

@@ -77,6 +77,8 @@ class SessionScreen(Screen[None]):
         self._clock = clock
         self._timer: Timer | None = None
         self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
+        self._shown: dict[str, str] = {}  # selector -> text on screen now
+        self._footer_key: tuple | None = None
         self.flashes = 0  # how many times the screen flashed for a cue it could not sound
         self._flash_timer: Timer | None = None
         self._phase = ""
@@ -107,6 +109,8 @@ class SessionScreen(Screen[None]):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
+        if self.player is None:  # the app makes its player on first use
+            self.player = self.app.ensure_player()
         for button in self.query(Button):
             button.can_focus = False  # keys always reach the screen; clicks still work
         self._apply(self.engine.start() if self.engine.state is State.READY else [])
@@ -132,7 +136,16 @@ class SessionScreen(Screen[None]):
             self._finish()
         else:
             self._arm()
-        self.refresh_bindings()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        # Which key does what depends on these alone; redrawing the footer every second
+        # would cost more CPU than everything else on the screen.
+        step = self.engine.step
+        key = (self.engine.state, step is not None and step.self_paced, self.player.muted)
+        if key != self._footer_key:
+            self._footer_key = key
+            self.refresh_bindings()
 
     def _finish(self) -> None:
         """The session ended (ran out or was stopped): record it and show the summary."""
@@ -202,10 +215,15 @@ class SessionScreen(Screen[None]):
         self._text("#variation", f"Variation: {view.variation}" if view.variation else "")
         self._text("#next-up", view.next_up)
         self.query_one(SessionProgress).show(view.progress, view.total, view.remaining)
-        pause = self.query_one("#pause", Button)
-        pause.label = "Done" if view.self_paced else ("Resume" if view.paused else "Pause")
+        label = "Done" if view.self_paced else ("Resume" if view.paused else "Pause")
+        if self._shown.get("#pause") != label:
+            self._shown["#pause"] = label
+            self.query_one("#pause", Button).label = label
 
     def _text(self, selector: str, text: str) -> None:
+        if self._shown.get(selector) == text:
+            return  # unchanged: no repaint, no layout
+        self._shown[selector] = text
         # literal(): "[bold]" in a routine file shows as typed, never as markup.
         widget = self.query_one(selector, Static)
         widget.update(literal(text))
@@ -277,12 +295,12 @@ class SessionScreen(Screen[None]):
     def action_mute(self) -> None:
         self.player.muted = True
         self._paint()
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def action_unmute(self) -> None:
         self.player.muted = False
         self._paint()
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def action_quit_session(self) -> None:
         from backrelief_tui.tui.screens.confirm import ConfirmScreen

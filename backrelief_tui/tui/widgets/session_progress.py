@@ -22,6 +22,12 @@ class SessionProgress(Horizontal):
         yield ProgressBar(show_eta=False, show_percentage=False)
         yield Label(id="remaining")
 
+    _shown = ""
+
     def show(self, done: float, total: float, remaining: str) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1.0), progress=done)
-        self.query_one("#remaining", Label).update(Content(remaining))
+        if remaining != self._shown:
+            # Same length, same width: repaint the label without a layout pass (once a second).
+            same_width = len(remaining) == len(self._shown)
+            self._shown = remaining
+            self.query_one("#remaining", Label).update(Content(remaining), layout=not same_width)

@@ -1,0 +1,120 @@
+"""Startup: from process start until the picker is on the screen, against a minimal Textual app.
+
+Both run the same way, each in a 100×30 pseudo-terminal so that Textual really renders:
+`backrelief` with a fresh BACKRELIEF_HOME (a new user: safety note, built-in routines,
+the real sound player) and BACKRELIEF_BENCH_EXIT_ON_READY=1, so the app exits by itself
+once the picker is painted; the baseline is a one-label Textual app that does the same.
+Measured per run: the time until the screen's text arrives on the terminal (painted),
+until the process has exited (ready, then a clean shutdown), and its peak RSS.
+Medians over RUNS runs, the two programs interleaved; one warm-up run of each first.
+
+    python benchmarks/bench_startup.py [RUNS]      # or through `make bench`
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.ptyrun import spawn  # noqa: E402
+
+RUNS = 7
+TARGET_RATIO = 1.3
+RSS_BUDGET_MB = 80.0
+APP_MARKER = b"Desk break"  # the first routine in the picker
+BASELINE_MARKER = b"minimal-app-ready"
+
+BASELINE = f"""
+from textual.app import App
+from textual.widgets import Label
+
+class Minimal(App):
+    def compose(self):
+        yield Label("{BASELINE_MARKER.decode()}")
+
+    def on_ready(self):
+        self.call_after_refresh(self.exit)
+
+Minimal().run()
+"""
+
+
+def _env(home: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=home,
+               BACKRELIEF_BENCH_EXIT_ON_READY="1", LANG=env.get("LANG", "C.UTF-8"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return env
+
+
+def _once(argv: list[str], marker: bytes, env: dict[str, str]) -> dict[str, float]:
+    process = spawn(argv, env=env, size=(100, 30), cwd=str(ROOT))
+    try:
+        process.pump(30.0, markers=(marker,))
+        if not process.poll():
+            raise RuntimeError(f"{argv[-1]!r} did not exit within 30 s")
+        if marker not in process.marks:
+            raise RuntimeError(f"{argv[-1]!r} never showed {marker!r}: {bytes(process.output[-400:])!r}")
+        if os.waitstatus_to_exitcode(process.status) != 0:
+            raise RuntimeError(f"{argv[-1]!r} exited with {os.waitstatus_to_exitcode(process.status)}")
+        return {"painted": process.marks[marker], "exited": process.ended,
+                "rss_mb": process.rusage.ru_maxrss / 1024}
+    finally:
+        process.stop()
+
+
+def run(runs: int = RUNS) -> dict:
+    app_argv = [sys.executable, "-m", "backrelief_tui"]
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        baseline_path = Path(tmp) / "minimal_app.py"
+        baseline_path.write_text(BASELINE, encoding="utf-8")
+        baseline_argv = [sys.executable, str(baseline_path)]
+        env = _env(str(Path(tmp) / "home"))
+        _once(app_argv, APP_MARKER, env)  # warm the disk cache and .pyc files for both
+        _once(baseline_argv, BASELINE_MARKER, env)
+        app, baseline = [], []
+        for _ in range(runs):
+            app.append(_once(app_argv, APP_MARKER, env))
+            baseline.append(_once(baseline_argv, BASELINE_MARKER, env))
+
+    def median(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(row[key] for row in rows)
+
+    painted, base_painted = median(app, "painted"), median(baseline, "painted")
+    ratio = painted / base_painted
+    rss = max(row["rss_mb"] for row in app)
+    return {
+        "name": f"startup to the picker (pty 100×30, median of {runs})",
+        "app_painted_ms": round(painted * 1000),
+        "minimal_painted_ms": round(base_painted * 1000),
+        "ratio": round(ratio, 2),
+        "app_exited_ms": round(median(app, "exited") * 1000),
+        "minimal_exited_ms": round(median(baseline, "exited") * 1000),
+        "exit_ratio": round(median(app, "exited") / median(baseline, "exited"), 2),
+        "app_peak_rss_mb": round(rss, 1),
+        "minimal_peak_rss_mb": round(max(row["rss_mb"] for row in baseline), 1),
+        "target_ratio": TARGET_RATIO,
+        "ok": ratio <= TARGET_RATIO and rss < RSS_BUDGET_MB,
+    }
+
+
+def main(argv: list[str]) -> int:
+    result = run(int(argv[1]) if len(argv) > 1 else RUNS)
+    print(f"{result['name']}: app {result['app_painted_ms']} ms, minimal Textual app "
+          f"{result['minimal_painted_ms']} ms -> {result['ratio']}× (target ≤ {TARGET_RATIO}×) "
+          f"{'OK' if result['ok'] else 'OVER'}\n"
+          f"  to exit after ready: {result['app_exited_ms']} ms vs {result['minimal_exited_ms']} ms "
+          f"({result['exit_ratio']}×) · peak RSS {result['app_peak_rss_mb']} MB "
+          f"(minimal {result['minimal_peak_rss_mb']} MB)")
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

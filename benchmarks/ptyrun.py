@@ -1,0 +1,114 @@
+"""Run a program in a pseudo-terminal of a fixed size, as a person's terminal would.
+
+Textual only renders for real when it has a terminal; CI has none, so the benchmarks
+give each program a pty of its own and keep reading its output (a full pty buffer would
+stall the program and spoil the timing).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PtyProcess:
+    pid: int
+    fd: int
+    started: float  # perf_counter() just before the fork
+    output: bytearray = field(default_factory=bytearray)
+    marks: dict[bytes, float] = field(default_factory=dict)  # marker -> seconds after start it appeared
+    status: int | None = None
+    rusage: object | None = None
+
+    def pump(self, timeout: float, markers: tuple[bytes, ...] = ()) -> None:
+        """Read output for up to `timeout` seconds, noting when each marker first shows."""
+        deadline = time.perf_counter() + timeout
+        while self.status is None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    chunk = b""
+                if chunk:
+                    self.output += chunk
+                    now = time.perf_counter() - self.started
+                    for marker in markers:
+                        if marker not in self.marks and marker in self.output:
+                            self.marks[marker] = now
+            self.poll()
+
+    def poll(self) -> bool:
+        """True once the child has exited (its status and rusage are then kept)."""
+        if self.status is None:
+            pid, status, rusage = os.wait4(self.pid, os.WNOHANG)
+            if pid:
+                self.status, self.rusage = status, rusage
+                self.ended = time.perf_counter() - self.started
+        return self.status is not None
+
+    def wait(self, timeout: float) -> bool:
+        self.pump(timeout)
+        return self.poll()
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time so far, from /proc (Linux)."""
+        with open(f"/proc/{self.pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    def peak_rss_mb(self) -> float:
+        """The resident set's high-water mark so far (VmHWM), in MB."""
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def send(self, data: bytes) -> None:
+        os.write(self.fd, data)
+
+    def stop(self) -> None:
+        """End the child (and anything it started) and reap it."""
+        if not self.poll():
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(self.pid, sig)
+                except ProcessLookupError:
+                    break
+                if self.wait(2.0):
+                    break
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+def spawn(argv: list[str], *, env: dict[str, str], size: tuple[int, int] = (100, 30),
+          cwd: str | None = None, before_exec: Callable[[], None] | None = None) -> PtyProcess:
+    """Start `argv` on a new pty of `size` (columns, rows), in its own process group."""
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        try:
+            columns, rows = size
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+            if cwd:
+                os.chdir(cwd)
+            os.execvpe(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    return PtyProcess(pid=pid, fd=fd, started=started)
