@@ -64,8 +64,7 @@ def _once(argv: list[str], marker: bytes, env: dict[str, str]) -> dict[str, floa
             raise RuntimeError(f"{argv[-1]!r} never showed {marker!r}: {bytes(process.output[-400:])!r}")
         if os.waitstatus_to_exitcode(process.status) != 0:
             raise RuntimeError(f"{argv[-1]!r} exited with {os.waitstatus_to_exitcode(process.status)}")
-        return {"painted": process.marks[marker], "exited": process.ended,
-                "rss_mb": process.rusage.ru_maxrss / 1024}
+        return {"painted": process.marks[marker], "exited": process.ended, "rss_mb": process.peak_rss}
     finally:
         process.stop()
 

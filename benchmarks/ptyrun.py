@@ -28,6 +28,7 @@ class PtyProcess:
     marks: dict[bytes, float] = field(default_factory=dict)  # marker -> seconds after start it appeared
     status: int | None = None
     rusage: object | None = None
+    peak_rss: float = 0.0  # MB: the last VmHWM read while the child was alive
 
     def pump(self, timeout: float, markers: tuple[bytes, ...] = ()) -> None:
         """Read output for up to `timeout` seconds, noting when each marker first shows."""
@@ -42,6 +43,7 @@ class PtyProcess:
                     chunk = os.read(self.fd, 65536)
                 except OSError:  # EIO: the child closed the terminal
                     chunk = b""
+                self._sample_rss()
                 if chunk:
                     self.output += chunk
                     now = time.perf_counter() - self.started
@@ -71,12 +73,23 @@ class PtyProcess:
         return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
 
     def peak_rss_mb(self) -> float:
-        """The resident set's high-water mark so far (VmHWM), in MB."""
-        with open(f"/proc/{self.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        """The resident set's high-water mark (VmHWM) in MB, as last seen while it ran.
+
+        Not `ru_maxrss` from wait4: that counts the benchmark's own memory, which the child
+        shares between fork and exec; VmHWM starts afresh at exec.
+        """
+        self._sample_rss()
+        return self.peak_rss
+
+    def _sample_rss(self) -> None:
+        try:
+            with open(f"/proc/{self.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        self.peak_rss = max(self.peak_rss, int(line.split()[1]) / 1024)
+                        return
+        except OSError:  # gone (or a zombie without memory figures)
+            pass
 
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)

@@ -319,3 +319,24 @@ def test_textual_loads_only_for_the_tui():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "False"
+
+
+def test_backrelief_with_no_arguments_opens_the_app_without_the_command_line(monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    from backrelief_tui.__main__ import main
+
+    calls = []
+    monkeypatch.setattr("backrelief_tui.tui.app.run_app", lambda routine_name=None: calls.append(routine_name) or 0)
+    assert main([]) == 0
+    assert calls == [None]
+    assert main(["paths"]) == 0  # anything else goes to the command line
+    assert "settings:" in capsys.readouterr().out
+    # The fast path really skips the subcommands' modules (records, reports, the builder).
+    code = ("import sys, backrelief_tui.__main__ as m, backrelief_tui.tui.app as a;"
+            "a.run_app = lambda routine_name=None: 0; m.main([]);"
+            "print('backrelief_tui.cli' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "False"
