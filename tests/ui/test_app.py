@@ -19,6 +19,15 @@ from tests.ui.helpers import TINY_SETTINGS, screen_text, summary_rows, text_of
 SIZE = (100, 30)
 
 
+async def until_shown(pilot, text: str, timeout: float = 10.0) -> None:
+    """Wait (in small real steps) until `text` is on the screen: the palette answers from a worker."""
+    for _ in range(int(timeout / 0.05)):
+        if text in screen_text(pilot.app):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{text!r} never showed:\n{screen_text(pilot.app)}")
+
+
 def capture_notes(app) -> list[str]:
     notes: list[str] = []
     notify = app.notify
@@ -102,7 +111,7 @@ async def test_command_palette_starts_a_routine_by_name(make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"start desk")
-        await pilot.pause(0.3)  # the palette searches in a worker
+        await until_shown(pilot, "Start routine: Desk break")  # the palette searches in a worker
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
@@ -226,8 +235,7 @@ async def test_text_from_routine_files_renders_literally(make_app, clock):
         await pilot.press("enter", "ctrl+p")
         await pilot.pause()
         await pilot.press(*"tricky")
-        await pilot.pause(0.3)
-        assert "Start routine: [b]Tricky[/b]" in screen_text(app)
+        await until_shown(pilot, "Start routine: [b]Tricky[/b]")
         assert f"Summary {MARKUP}" in screen_text(app)
 
 
