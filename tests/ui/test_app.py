@@ -10,7 +10,6 @@ import pytest
 from backrelief_tui import cli
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
-from backrelief_tui.core.settings import Settings
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
