@@ -106,23 +106,24 @@ class SessionRecord:
     def moves_done(self) -> int:
         return sum(move.status == "done" for move in self.moves)
 
-    def summary(self, path: Path) -> SessionSummary:
+    def summary(self, path: Path | str | None) -> SessionSummary:
         return SessionSummary(
-            path=path, id=self.id, routine=self.routine, routine_title=self.routine_title,
-            started=self.started, ended=self.ended, status=self.status,
-            planned_seconds=self.planned_seconds, active_seconds=self.active_seconds,
-            paused_seconds=self.paused_seconds, pauses=self.pauses,
-            steps_total=self.steps_total, steps_finished=self.steps_finished,
-            moves_total=len(self.moves), moves_done=self.moves_done,
-            pain_before=self.pain_before, pain_after=self.pain_after, note=self.note,
+            "" if path is None else str(path), self.id, self.routine, self.routine_title, self.started, self.ended,
+            self.status, self.planned_seconds, self.active_seconds, self.paused_seconds, self.pauses,
+            self.steps_total, self.steps_finished, len(self.moves), self.moves_done,
+            self.pain_before, self.pain_after, self.note,
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SessionSummary:
-    """What the history list and the stats need from a record (kept in the index)."""
+    """What the history list and the stats need from a record (kept in the index).
 
-    path: Path
+    Slotted, not frozen, and holding its file as a string: listing builds 10,000 of
+    these from the index on every open, and those costs add up (see store.py).
+    """
+
+    file: str
     id: str
     routine: str
     routine_title: str
@@ -142,6 +143,10 @@ class SessionSummary:
     note: str = ""
 
     readable = True
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
     @property
     def day(self) -> date:
@@ -480,26 +485,29 @@ def _progress(table: dict[str, Any], steps_total: int) -> Progress:
 
 # -- summaries kept in the index ------------------------------------------------------
 
+SUMMARY_FIELDS = ("id", "routine", "routine_title", "started", "ended", "status", "planned_seconds",
+                  "active_seconds", "paused_seconds", "pauses", "steps_total", "steps_finished", "moves_total",
+                  "moves_done", "pain_before", "pain_after", "note")
+
 
 def summary_to_json(summary: SessionSummary) -> dict[str, Any]:
-    return {
-        "id": summary.id, "routine": summary.routine, "routine_title": summary.routine_title,
-        "started": summary.started.isoformat(), "ended": summary.ended.isoformat(), "status": summary.status,
-        "planned_seconds": summary.planned_seconds, "active_seconds": summary.active_seconds,
-        "paused_seconds": summary.paused_seconds, "pauses": summary.pauses,
-        "steps_total": summary.steps_total, "steps_finished": summary.steps_finished,
-        "moves_total": summary.moves_total, "moves_done": summary.moves_done,
-        "pain_before": summary.pain_before, "pain_after": summary.pain_after, "note": summary.note,
-    }
+    """The summary as a JSON object (for `history --json`)."""
+    return dict(zip(SUMMARY_FIELDS, summary_to_row(summary)))
 
 
-def summary_from_json(data: dict[str, Any], path: Path) -> SessionSummary:
-    """Rebuild a summary from the index; raises on anything odd (the caller re-reads the file)."""
-    values = dict(data)
-    values["started"] = datetime.fromisoformat(values["started"])
-    values["ended"] = datetime.fromisoformat(values["ended"])
-    summary = SessionSummary(path=path, **values)
-    if summary.started.tzinfo is None or summary.status not in STATUSES:
-        raise ValueError("bad index entry")
-    return summary
+def summary_to_row(summary: SessionSummary) -> list[Any]:
+    """The summary as a JSON list in SUMMARY_FIELDS order (compact, for the index)."""
+    return [getattr(summary, name).isoformat() if name in ("started", "ended") else getattr(summary, name)
+            for name in SUMMARY_FIELDS]
 
+
+def summary_from_row(row: list[Any], file: str) -> SessionSummary:
+    """Rebuild a summary from an index row; raises on anything odd (the caller reads the file instead)."""
+    if len(row) != len(SUMMARY_FIELDS):
+        raise ValueError("bad index row")
+    values = list(row)
+    values[3] = datetime.fromisoformat(values[3])
+    values[4] = datetime.fromisoformat(values[4])
+    if values[3].tzinfo is None or values[5] not in STATUSES:
+        raise ValueError("bad index row")
+    return SessionSummary(file, *values)

@@ -91,22 +91,43 @@ def pain_trend(summaries: Iterable[SessionSummary], limit: int = PAIN_POINTS) ->
 
 
 def compute(summaries: Sequence[SessionSummary], today: date) -> Stats:
-    counted = [s for s in summaries if counts(s)]
-    days = {s.day for s in counted}
+    """Everything the history screen shows above the table, in one pass over the summaries."""
     week_start = today - timedelta(days=today.weekday())
-    week = [s for s in counted if week_start <= s.day <= today]
-    month = [s for s in counted if (s.day.year, s.day.month) == (today.year, today.month) and s.day <= today]
+    chart_start = today - timedelta(days=CHART_DAYS - 1)
+    daily = [0.0] * CHART_DAYS
+    days: set[date] = set()
+    week = [0, 0.0]
+    month = [0, 0.0]
+    total = [0, 0.0]
+    for summary in summaries:
+        day = summary.started.date()
+        minutes = summary.active_seconds / 60
+        offset = (day - chart_start).days
+        if 0 <= offset < CHART_DAYS:
+            daily[offset] += minutes
+        if not (summary.status == "completed" or summary.moves_done > 0):  # see counts()
+            continue
+        days.add(day)
+        total[0] += 1
+        total[1] += minutes
+        if day <= today:
+            if day >= week_start:
+                week[0] += 1
+                week[1] += minutes
+            if day.year == today.year and day.month == today.month:
+                month[0] += 1
+                month[1] += minutes
     return Stats(
         today=today,
         streak=current_streak(days, today),
         best_streak=best_streak(days),
-        week_sessions=len(week),
-        week_minutes=sum(s.minutes for s in week),
-        month_sessions=len(month),
-        month_minutes=sum(s.minutes for s in month),
-        total_sessions=len(counted),
-        total_minutes=sum(s.minutes for s in counted),
-        daily_minutes=tuple(daily_minutes(summaries, today)),
+        week_sessions=week[0],
+        week_minutes=week[1],
+        month_sessions=month[0],
+        month_minutes=month[1],
+        total_sessions=total[0],
+        total_minutes=total[1],
+        daily_minutes=tuple(daily),
         pain=tuple(pain_trend(summaries)),
     )
 

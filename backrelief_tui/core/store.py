@@ -15,7 +15,10 @@ and its (size, mtime_ns, ctime_ns, inode). Why a cached summary can be trusted:
   damaged, from another version or for another folder is ignored and rebuilt.
   Writing the index is best effort (atomic; a read-only disk just means no cache).
 
-The session files stay the only truth: deleting index.json loses nothing.
+The same rules let a store keep its last listing in memory: the app lists every
+record at start-up (to find interrupted sessions), so opening the history later
+needs only the stat pass. The session files stay the only truth: deleting
+index.json loses nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -38,19 +41,67 @@ from backrelief_tui.core.records import (
     Unreadable,
     read_record,
     record_path,
-    summary_from_json,
-    summary_to_json,
+    summary_from_row,
+    summary_to_row,
     write_record,
 )
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 RACY_SECONDS = 2.0
 INDEX_NAME = "index.json"
 
 
+Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 def _sort_key(entry: Entry) -> tuple[float, str]:
     started = entry.started
-    return (started.timestamp() if started is not None else 0.0, entry.path.name)
+    return (started.timestamp() if started is not None else 0.0,
+            entry.file if isinstance(entry, SessionSummary) else str(entry.path))
+
+
+class Scan:
+    """A listing in progress: entries already vouched for, and the files still to parse."""
+
+    def __init__(self, store: RecordStore, started_ns: int) -> None:
+        self.store = store
+        self.trusted_before = started_ns - RACY_SECONDS * 1e9
+        self.entries: list[Entry] = []
+        self.pending: list[tuple[str, str, os.stat_result]] = []
+        self.vouched: dict[str, tuple[Signature, Entry, Any]] = {}  # key -> (signature, entry, index item)
+        self.remembered = 0  # files whose entry came from the store's memory
+        self.reused = 0  # ... or from the index file
+
+    def keep(self, key: str, stat: os.stat_result, entry: Entry, item: Any) -> None:
+        self.entries.append(entry)
+        if stat.st_ctime_ns < self.trusted_before:  # not racy: safe to vouch for next time
+            self.vouched[key] = (signature(stat), entry, item)
+
+    def finish(self) -> list[Entry]:
+        """Parse the pending files, save the index if it changed, and return every entry, newest first."""
+        store = self.store
+        count = len(self.entries) + len(self.pending)
+        store.last_scan = {"files": count, "cached": self.remembered + self.reused, "parsed": len(self.pending)}
+        if (not self.pending and self.remembered == count == len(store._memo)
+                and store._listing is not None):
+            return list(store._listing)  # every file as last time: the same listing, already sorted
+        for key, file, stat in self.pending:
+            entry, cacheable = store._parse(Path(file))
+            if cacheable:
+                self.keep(key, stat, entry, {"sig": list(signature(stat)), **_entry_to_json(entry)})
+            else:
+                self.entries.append(entry)
+        self.entries.sort(key=_sort_key, reverse=True)
+        store._memo = self.vouched
+        store._listing = list(self.entries) if len(self.vouched) == count else None
+        fresh = {key: item for key, (_sig, _entry, item) in self.vouched.items()}
+        if store.use_index and fresh != store._index_items:
+            store._write_index(fresh)
+        return self.entries
 
 
 class RecordStore:
@@ -63,6 +114,9 @@ class RecordStore:
         self.use_index = use_index
         self._now_ns = now_ns
         self.last_scan: dict[str, int] = {}  # counts from the last entries(): cached, parsed, files
+        self._memo: dict[str, tuple[Signature, Entry, Any]] = {}  # what the last listing vouched for
+        self._listing: list[Entry] | None = None  # that listing, when it was all vouched for
+        self._index_items: dict[str, Any] = {}  # the index as last read or written
 
     # -- single records ---------------------------------------------------------------
 
@@ -105,55 +159,63 @@ class RecordStore:
 
     # -- listing ------------------------------------------------------------------------
 
-    def files(self) -> list[tuple[Path, os.stat_result]]:
-        """Every `<root>/<folder>/*.toml` with its stat (temporary files skipped)."""
-        found = []
+    def files(self) -> Iterator[tuple[str, str, os.stat_result]]:
+        """Every `<root>/<folder>/*.toml` as (key `folder/name`, full path, stat); temporary files skipped.
+
+        Plain strings, no Path objects: this runs for every file on every listing.
+        """
         try:
             folders = [entry for entry in os.scandir(self.root) if entry.is_dir() and not entry.name.startswith(".")]
         except OSError:
-            return []
+            return
         for folder in folders:
+            prefix = folder.name + "/"
             try:
                 with os.scandir(folder.path) as listing:
                     for entry in listing:
-                        if entry.name.endswith(".toml") and not entry.name.startswith("."):
+                        name = entry.name
+                        if name.endswith(".toml") and not name.startswith("."):
                             try:
                                 if entry.is_file():
-                                    found.append((Path(entry.path), entry.stat()))
+                                    yield prefix + name, entry.path, entry.stat()
                             except OSError:
                                 continue
             except OSError:
                 continue
-        return found
 
     def entries(self) -> list[Entry]:
         """Every session file as a summary or an `Unreadable`, newest first."""
-        scan_started = self._now_ns()
-        cached = self._read_index() if self.use_index else {}
-        fresh: dict[str, Any] = {}
-        entries: list[Entry] = []
-        counts = {"files": 0, "cached": 0, "parsed": 0}
-        for path, stat in self.files():
-            counts["files"] += 1
-            key = path.relative_to(self.root).as_posix()
-            signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-            entry = self._from_cache(cached.get(key), signature, path)
-            if entry is not None:
-                counts["cached"] += 1
-            else:
-                counts["parsed"] += 1
-                entry, cacheable = self._parse(path)
-                if not cacheable:
-                    entries.append(entry)
-                    continue
-            entries.append(entry)
-            if stat.st_ctime_ns < scan_started - RACY_SECONDS * 1e9:
-                fresh[key] = {"sig": signature, **_entry_to_json(entry)}
-        entries.sort(key=_sort_key, reverse=True)
-        self.last_scan = counts
-        if self.use_index and fresh != cached:
-            self._write_index(fresh)
-        return entries
+        return self.scan().finish()
+
+    def scan(self) -> Scan:
+        """The fast half of `entries()`: stat every file and take what is already vouched for.
+
+        First the entries this store vouched for last time (kept in memory: same
+        signature means the same bytes, and a ctime that was old enough then still is),
+        then the index file (read only if needed). The other files are left in
+        `Scan.pending` for `Scan.finish()` to parse, so a caller can tell a quick listing
+        from a long one before doing it.
+        """
+        scan = Scan(self, self._now_ns())
+        memo = self._memo
+        index: dict[str, Any] | None = None
+        for key, file, stat in self.files():
+            remembered = memo.get(key)
+            if remembered is not None and remembered[0] == signature(stat):
+                scan.remembered += 1
+                scan.entries.append(remembered[1])
+                scan.vouched[key] = remembered
+                continue
+            if index is None:
+                index = self._read_index() if self.use_index else {}
+            item = index.get(key)
+            entry = self._from_cache(item, list(signature(stat)), file)
+            if entry is None:
+                scan.pending.append((key, file, stat))
+                continue
+            scan.reused += 1
+            scan.keep(key, stat, entry, item)
+        return scan
 
     def summaries(self) -> list[SessionSummary]:
         return [entry for entry in self.entries() if isinstance(entry, SessionSummary)]
@@ -170,13 +232,13 @@ class RecordStore:
         # "cannot be read" comes from the file system (permissions...), not the bytes: ask again next time.
         return result, not result.reason.startswith("cannot be read (")
 
-    def _from_cache(self, cached: Any, signature: list[int], path: Path) -> Entry | None:
+    def _from_cache(self, cached: Any, signature: list[int], file: str) -> Entry | None:
         if not isinstance(cached, dict) or cached.get("sig") != signature:
             return None
         try:
             if "unreadable" in cached:
-                return Unreadable(path, str(cached["unreadable"]))
-            return summary_from_json(cached["summary"], path)
+                return Unreadable(Path(file), str(cached["unreadable"]))
+            return summary_from_row(cached["row"], file)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -188,6 +250,7 @@ class RecordStore:
         if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION or data.get("schema") != SCHEMA
                 or data.get("root") != str(self.root) or not isinstance(data.get("files"), dict)):
             return {}
+        self._index_items = data["files"]
         return data["files"]
 
     def _write_index(self, files: dict[str, Any]) -> None:
@@ -195,10 +258,11 @@ class RecordStore:
         try:
             atomic_write(self.index_path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
         except OSError:
-            pass  # no cache this time; the files themselves are the truth
+            return  # no cache this time; the files themselves are the truth
+        self._index_items = files
 
 
 def _entry_to_json(entry: Entry) -> dict[str, Any]:
     if isinstance(entry, Unreadable):
         return {"unreadable": entry.reason}
-    return {"summary": summary_to_json(entry)}
+    return {"row": summary_to_row(entry)}

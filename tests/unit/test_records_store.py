@@ -16,7 +16,7 @@ from datetime import datetime
 import pytest
 
 from backrelief_tui.core.records import SessionSummary, Unreadable, dumps, write_record
-from backrelief_tui.core.store import RACY_SECONDS, RecordStore
+from backrelief_tui.core.store import INDEX_VERSION, RACY_SECONDS, RecordStore
 from tests.record_factory import CET, make_record
 
 LATER = lambda: time.time_ns() + 3600 * 10**9  # noqa: E731 - an hour from now: nothing is racy
@@ -37,6 +37,11 @@ def add(store, day=1, **options):
 def fresh(store):
     """What a store without any index says."""
     return RecordStore(store.root, use_index=False).entries()
+
+
+def reopened(store):
+    """The same folder and index in a new process: nothing remembered, only the index file."""
+    return RecordStore(store.root, store.index_path, now_ns=store._now_ns)
 
 
 def test_entries_are_newest_first_with_unreadable_files_in_place(tmp_path):
@@ -69,8 +74,11 @@ def test_the_second_listing_comes_from_the_index(tmp_path):
         add(store, day)
     first = store.entries()
     assert store.last_scan == {"files": 5, "cached": 0, "parsed": 5}
-    assert store.entries() == first
+    assert store.entries() == first  # remembered in memory
     assert store.last_scan == {"files": 5, "cached": 5, "parsed": 0}
+    again = reopened(store)
+    assert again.entries() == first  # from the index file
+    assert again.last_scan == {"files": 5, "cached": 5, "parsed": 0}
 
 
 def test_a_rewritten_file_is_read_again_even_with_the_same_size_and_mtime(tmp_path):
@@ -129,7 +137,7 @@ def test_deleted_and_new_files_are_seen(tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"[]", b'{"version": 99, "files": {}}',
-                                     b'{"version": 1, "schema": 1, "root": "/elsewhere", "files": {}}',
+                                     b'{"version": 2, "schema": 1, "root": "/elsewhere", "files": {}}',
                                      b"[" * 100_000],
                          ids=["empty", "not-json", "a-list", "other-version", "other-folder", "deep"])
 def test_a_damaged_or_foreign_index_is_ignored_and_rebuilt(tmp_path, content):
@@ -138,7 +146,7 @@ def test_a_damaged_or_foreign_index_is_ignored_and_rebuilt(tmp_path, content):
     store.index_path.parent.mkdir(parents=True, exist_ok=True)
     store.index_path.write_bytes(content)
     assert store.entries() == fresh(store)
-    assert json.loads(store.index_path.read_text())["version"] == 1
+    assert json.loads(store.index_path.read_text())["version"] == INDEX_VERSION
 
 
 def test_a_damaged_index_entry_is_parsed_from_the_file_instead(tmp_path):
@@ -147,9 +155,10 @@ def test_a_damaged_index_entry_is_parsed_from_the_file_instead(tmp_path):
     store.entries()
     data = json.loads(store.index_path.read_text())
     for entry in data["files"].values():
-        entry["summary"]["started"] = "garbage"
+        entry["row"][3] = "garbage"
     store.index_path.write_text(json.dumps(data))
-    assert store.entries() == fresh(store)
+    again = reopened(store)
+    assert again.entries() == fresh(store) and again.last_scan["parsed"] == 1
 
 
 def test_an_index_that_cannot_be_written_costs_nothing(tmp_path):
@@ -210,7 +219,9 @@ def test_random_changes_never_make_the_index_disagree_with_the_files(tmp_path):
                 continue
             if action in ("rewrite", "edit-in-place", "corrupt", "touch-back"):
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        assert store.entries() == fresh(store), f"after {action} at step {step}"
+        truth = fresh(store)
+        assert store.entries() == truth, f"remembered, after {action} at step {step}"
+        assert reopened(store).entries() == truth, f"from the index, after {action} at step {step}"
 
 
 def test_only_old_temporary_files_of_killed_writes_are_removed(tmp_path):

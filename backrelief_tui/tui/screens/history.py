@@ -1,7 +1,7 @@
 """The history screen: the sessions so far, the streak, this week and month, two charts.
 
-The store is read in a worker thread (through its cache index), then the stats and
-charts are computed over every session. Sorting and the routine filter also work on
+The store is read through its cache index (in a worker thread only when many files
+are new to it), then the stats and charts are computed over every session. Sorting and the routine filter also work on
 every session; the table shows them a page at a time, because a DataTable lays out
 every row it holds (10,000 rows take about a second) and nobody scrolls that far.
 """
@@ -10,24 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import Entry, SessionSummary, Unreadable
 from backrelief_tui.core.stats import Stats, compute
-from backrelief_tui.core.store import RecordStore
+from backrelief_tui.core.store import RecordStore, Scan
 from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
 
-PAGE = 200
+PAGE = 60  # rows per page: a few screens' worth (each row costs layout time); `m` adds more
+INLINE_PARSE = 100  # up to this many files without an index entry are parsed without a thread (~0.1 s)
 ALL = "*all*"
+STYLES = Path(__file__).with_name("history.tcss").read_text(encoding="utf-8")
 UNREADABLE = "*unreadable*"
 
 
@@ -54,6 +57,8 @@ SORTS: list[tuple[str, Callable[[Entry], object], bool]] = [
 
 def sort_and_filter(entries: Sequence[Entry], routine: str = ALL, sort: int = 0) -> list[Entry]:
     """The rows to show, in order: `routine` is a routine id, ALL, or UNREADABLE."""
+    if sort == 0 and routine == ALL:
+        return list(entries)  # the store lists newest first already
     if routine == UNREADABLE:
         chosen = [e for e in entries if not e.readable]
     elif routine != ALL:
@@ -115,7 +120,10 @@ def stats_text(stats: Stats, unreadable: int) -> str:
 class HistoryScreen(Screen[None]):
     """Every recorded session; Enter opens one."""
 
-    CSS_PATH = "history.tcss"
+    # The styles live in history.tcss, read in as DEFAULT_CSS: a CSS_PATH makes Textual
+    # re-parse every stylesheet and restyle every widget of the app on the first push,
+    # which was a fifth of this screen's opening time.
+    DEFAULT_CSS = STYLES
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # the pain chart goes under 80 columns
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # and both charts under 24 rows
     BINDINGS = [
@@ -139,7 +147,7 @@ class HistoryScreen(Screen[None]):
         self.routine = ALL
         self.loaded = False
         self.stats: Stats | None = None
-        self._filter_values = [ALL]
+        self.filters: list[tuple[str, str]] = [("All routines", ALL)]  # (label, routine id) for `f`
 
     def compose(self) -> ComposeResult:
         yield Label(Content.assemble(("History", "bold")), id="history-title")
@@ -148,7 +156,7 @@ class HistoryScreen(Screen[None]):
             yield MinutesChart(id="minutes-chart")
             yield PainChart(id="pain-chart")
         with Horizontal(id="controls"):
-            yield Select([("All routines", ALL)], value=ALL, allow_blank=False, id="routine-filter", compact=True)
+            yield Static(Content("Routine: All routines (f)"), id="routine-filter")
             yield Label(id="sort-label")
             yield Label(id="count")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
@@ -160,15 +168,30 @@ class HistoryScreen(Screen[None]):
         for label, key, width in (("When", "when", 20), ("Routine", "routine", 13), ("Time", "time", 6),
                                   ("Result", "result", 21), ("Pain", "pain", 7)):
             table.add_column(label, key=key, width=width)
-        table.focus()
-        self.load()
+        self.load()  # the table, the only focusable widget, gets the focus by itself
+
+    def load(self) -> None:
+        """List the sessions: right here when the index covers (nearly) all of them, else in a thread.
+
+        A thread would compete with the first paint for the interpreter and make the usual
+        case slower; parsing thousands of new files (a first start, a big sync) takes seconds.
+        """
+        scan = self.store.scan()
+        if len(scan.pending) <= INLINE_PARSE:
+            entries = scan.finish()
+            self.show_entries(entries, self._stats(entries))
+        else:
+            self.query_one("#stats", Static).update(Content(
+                f"Reading {len(scan.pending)} session files for the first time…"))
+            self._finish_in_thread(scan)
+
+    def _stats(self, entries: list[Entry]) -> Stats:
+        return compute([e for e in entries if isinstance(e, SessionSummary)], self.today)
 
     @work(thread=True, exclusive=True, group="history-load")
-    def load(self) -> None:
-        entries = self.store.entries()
-        summaries = [e for e in entries if isinstance(e, SessionSummary)]
-        stats = compute(summaries, self.today)
-        self.app.call_from_thread(self.show_entries, entries, stats)
+    def _finish_in_thread(self, scan: Scan) -> None:
+        entries = scan.finish()
+        self.app.call_from_thread(self.show_entries, entries, self._stats(entries))
 
     def show_entries(self, entries: list[Entry], stats: Stats) -> None:
         self.entries, self.stats = entries, stats
@@ -179,15 +202,17 @@ class HistoryScreen(Screen[None]):
         self.query_one(MinutesChart).show(stats.daily_minutes)
         self.query_one(PainChart).show(stats.pain)
         titles = {e.routine: e.routine_title for e in entries if isinstance(e, SessionSummary)}
-        options = [("All routines", ALL)] + sorted(((title, rid) for rid, title in titles.items()),
-                                                    key=lambda item: item[0].lower())
+        self.filters = [("All routines", ALL)] + sorted(((title, rid) for rid, title in titles.items()),
+                                                        key=lambda item: item[0].lower())
         if unreadable:
-            options.append(("Unreadable files", UNREADABLE))
-        self._filter_values = [value for _label, value in options]
-        self.query_one(Select).set_options(options)
-        self.query_one(Select).value = self.routine if self.routine in self._filter_values else ALL
+            self.filters.append(("Unreadable files", UNREADABLE))
+        if self.routine not in {value for _label, value in self.filters}:
+            self.routine = ALL
         self.refill()
-        self.loaded = True
+        self.call_after_refresh(self._shown)
+
+    def _shown(self) -> None:
+        self.loaded = True  # the data is on screen (tests and the benchmark wait for this)
 
     # -- the table ----------------------------------------------------------------------
 
@@ -198,6 +223,8 @@ class HistoryScreen(Screen[None]):
         self.shown = 0
         self._add_page()
         self.query_one("#sort-label", Label).update(Content(f"Sorted {SORTS[self.sort][0]} (s)"))
+        label = dict((value, label) for label, value in self.filters).get(self.routine, self.routine)
+        self.query_one("#routine-filter", Static).update(Content(f"Routine: {label} (f)"))
 
     def _add_page(self) -> None:
         table = self.query_one(DataTable)
@@ -209,7 +236,6 @@ class HistoryScreen(Screen[None]):
         noun = "session" if total == 1 else "sessions"
         count = f"{total} {noun}" if self.shown == total else f"Showing {self.shown} of {total} {noun}{more}"
         self.query_one("#count", Label).update(Content(count))
-        self.refresh_bindings()
 
     def selected(self) -> Entry | None:
         table = self.query_one(DataTable)
@@ -218,13 +244,6 @@ class HistoryScreen(Screen[None]):
         return self.rows[table.cursor_row]
 
     # -- actions ------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "more":
-            return self.shown < len(self.rows)
-        if action == "open":
-            return bool(self.shown) and self.query_one(DataTable).has_focus
-        return True
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -245,20 +264,21 @@ class HistoryScreen(Screen[None]):
         self.refill()
 
     def action_more(self) -> None:
-        self._add_page()
+        # Always in the footer: toggling it would rebuild the footer (slow) for little gain.
+        if self.shown < len(self.rows):
+            self._add_page()
 
     def action_filter(self) -> None:
-        """Next routine in the filter list (the list itself also opens with a click or Enter)."""
-        select = self.query_one(Select)
-        values = self._filter_values
-        position = values.index(select.value) if select.value in values else 0
-        select.value = values[(position + 1) % len(values)]
+        """Show the next routine (then unreadable files, then all again)."""
+        values = [value for _label, value in self.filters]
+        position = values.index(self.routine) if self.routine in values else 0
+        self.routine = values[(position + 1) % len(values)]
+        self.refill()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        if event.value != self.routine and event.value is not Select.BLANK:
-            self.routine = str(event.value)
-            self.refill()
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "routine-filter":
+            event.stop()
+            self.action_filter()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()

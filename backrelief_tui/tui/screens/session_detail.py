@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import Entry, MoveRecord, SessionRecord, Unreadable
 from backrelief_tui.core.store import RecordStore
+from backrelief_tui.tui.screens.history import STYLES
 
 SIDE_LETTERS = {"left": "L", "right": "R", "none": ""}
 
@@ -70,7 +71,7 @@ def header_lines(record: SessionRecord) -> list[str]:
 class SessionDetailScreen(Screen[None]):
     """The record behind one row of the history."""
 
-    CSS_PATH = "history.tcss"
+    DEFAULT_CSS = STYLES  # history.tcss (see HistoryScreen)
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
