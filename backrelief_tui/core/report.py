@@ -31,6 +31,10 @@ class _MoveTally:
     prescriptions: Counter = field(default_factory=Counter)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def period_start(today: date, weeks: int) -> date:
     """The Monday `weeks - 1` weeks before this week's Monday: whole weeks, this one included."""
     return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
@@ -77,7 +81,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
         "",
         f"- Sessions: {len(chosen)} ({len(completed)} completed, {len(chosen) - len(completed)} stopped early)",
         f"- Exercise time: {format_duration(total_seconds)} in all, "
-        f"{total_seconds / 60 / weeks:.0f} minutes a week on average",
+        f"{format_duration(total_seconds / weeks)} a week on average",
         f"- Days with a session: {len(active_days)} of {(today - start).days + 1}; "
         f"longest run of days in a row: {best_streak(active_days)}, current: {current_streak(active_days, today)}",
         "- Routines: " + ", ".join(f"{name} × {count}" for name, count in routines.most_common()),
@@ -119,7 +123,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     lines += ["## Time per move", "",
               "| Move | Done in full | Time | As prescribed (latest) |",
               "|---|---:|---:|---|"]
-    for tally in sorted(tallies.values(), key=lambda t: -t.seconds):
+    for tally in sorted((t for t in tallies.values() if t.sessions), key=lambda t: -t.seconds):
         lines.append(f"| {tally.name} | {tally.done} of {tally.sessions} | {format_duration(tally.seconds)} | "
                      f"{_prescription(tally.latest)} |")
     lines.append("")
@@ -132,7 +136,8 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
             lines.append(f"- {tally.name}: skipped in {tally.skipped} and cut short in {tally.partial} "
                          f"of {tally.sessions} sessions")
     else:
-        lines.append("None: every move was done in full in at least three sessions out of four.")
+        lines.append("None. (A move counts as often skipped when it was skipped or cut short at least twice, "
+                     "and in at least a quarter of the sessions that reached it.)")
     lines.append("")
 
     lines += _pain_section(chosen)
@@ -164,7 +169,8 @@ def _pain_section(records: Sequence[SessionRecord]) -> list[str]:
         change = mean(pairs)
         word = "lower" if change < 0 else "higher" if change > 0 else "the same"
         amount = f"{abs(change):.1f} points " if change else ""
-        lines.append(f"- Within a session: {amount}{word} after than before, on average ({len(pairs)} sessions).")
+        lines.append(f"- Within a session: {amount}{word} after than before, on average "
+                     f"({plural(len(pairs), 'session')}).")
     lines += ["", "| Date | Routine | Before | After |", "|---|---|---:|---:|"]
     for record in rated:
         lines.append(f"| {record.started:%a %d %b} | {record.routine_title} | "

@@ -26,19 +26,24 @@ from __future__ import annotations
 import json
 import os
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.records import (
+    MAX_NOTE,
     SCHEMA,
     Entry,
     SessionRecord,
     SessionSummary,
     Unreadable,
+    parse_record,
     read_record,
     record_path,
     summary_from_row,
@@ -140,6 +145,33 @@ class RecordStore:
         except OSError:
             return False
         return True
+
+    def set_note(self, path: Path, note: str) -> str | None:
+        """Write the person's note into a record; returns what went wrong, or None.
+
+        Only a file that reads as a valid record is touched, and only its `note`: every
+        other key, even ones added by hand, is written back as it was.
+        """
+        note = note.strip()
+        if len(note) > MAX_NOTE:
+            return f"a note is at most {MAX_NOTE} characters"
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            return f"the file cannot be read ({error.strerror or error})"
+        if not isinstance(parse_record(raw, path), SessionRecord):  # never raises
+            return "the file is not a valid session record, so it is left as it is"
+        data = tomllib.loads(raw.decode("utf-8"))  # known to parse
+        if note:
+            data["note"] = note
+        else:
+            data.pop("note", None)
+        data["progress"] = data.pop("progress")  # still last (see records.py)
+        try:
+            atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+        except OSError as error:
+            return f"the note could not be saved ({error.strerror or error})"
+        return None
 
     def remove_stale_temp_files(self, older_than: float = 3600.0) -> int:
         """Delete temporary files left by a write that was killed midway (`.<name>.toml.*.tmp`).

@@ -348,3 +348,22 @@ def test_fake_clock_is_not_the_wall_clock():
     # The records' start times come from the injected wall clock, never from the monotonic one.
     wall = WallClock(FakeClock())
     assert wall().tzinfo is not None
+
+
+async def test_a_note_can_be_added_from_the_session_detail(recorded_app, store):
+    fill(store, 1)
+    app = recorded_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("h")
+        await wait(pilot)
+        await pilot.press("enter")
+        await wait(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Less stiff", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionDetailScreen)
+        assert "Note: Less stiff" in screen_text(app)
+    [entry] = store.entries()
+    assert read_record(entry.path).note == "Less stiff"

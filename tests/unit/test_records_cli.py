@@ -123,4 +123,12 @@ def test_report_sections():
 def test_report_with_nothing_to_say():
     assert "No sessions were recorded in this period." in build_report([], TODAY, weeks=2)
     text = build_report([make_record(datetime(2025, 3, 12, 9, tzinfo=CET))], TODAY, weeks=1)
-    assert "No pain ratings were given" in text and "None: every move was done" in text
+    assert "No pain ratings were given" in text and "## Moves often skipped\n\nNone." in text
+
+
+def test_report_leaves_out_moves_never_reached_and_counts_in_words():
+    stopped = make_record(datetime(2025, 3, 12, 9, tzinfo=CET), status="stopped", moves=3, pain_before=5,
+                          pain_after=3)
+    text = build_report([stopped], TODAY, weeks=1)
+    assert "| Move 0 | 1 of 1 |" in text and "Move 1" not in text  # moves 1 and 2 were never reached
+    assert "5:00 a week on average" in text and "(1 session)." in text

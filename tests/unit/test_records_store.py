@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pytest
 
-from backrelief_tui.core.records import SessionSummary, Unreadable, dumps, write_record
+from backrelief_tui.core.records import SessionSummary, Unreadable, dumps, read_record, write_record
 from backrelief_tui.core.store import INDEX_VERSION, RACY_SECONDS, RecordStore
 from tests.record_factory import CET, make_record
 
@@ -236,3 +236,26 @@ def test_only_old_temporary_files_of_killed_writes_are_removed(tmp_path):
     os.utime(other, (time.time() - 7200, time.time() - 7200))
     assert store.remove_stale_temp_files() == 1
     assert not old.exists() and new.exists() and other.exists() and path.exists()
+
+
+def test_a_note_is_written_into_the_record_and_nothing_else_changes(tmp_path):
+    store = store_in(tmp_path)
+    path, record = add(store, 1, pain_after=2)
+    text = path.read_text().replace("pauses = 0\n", 'pauses = 0\nmood = "good"\n')  # a key added by hand
+    path.write_text(text)
+    assert store.set_note(path, "  Hips tight after the drive.  ") is None
+    again = read_record(path)
+    assert again == replace(record, note="Hips tight after the drive.")
+    assert 'mood = "good"' in path.read_text()
+    assert path.read_text().rstrip().endswith("]") and path.read_text().rindex("[progress]") > path.read_text().rindex("[[moves]]")
+    assert store.set_note(path, "") is None and read_record(path).note == ""
+
+
+def test_a_note_never_touches_an_unreadable_file(tmp_path):
+    store = store_in(tmp_path)
+    bad = store.root / "2025" / "2025-03-02-090000-desk-break-bad.toml"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"schema = 7\n")
+    assert "left as it is" in store.set_note(bad, "hello")
+    assert bad.read_bytes() == b"schema = 7\n"
+    assert "at most" in store.set_note(bad, "x" * 5000)

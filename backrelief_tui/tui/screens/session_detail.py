@@ -5,16 +5,19 @@ An unreadable file gets the reason and its path instead, and is left exactly as 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import Entry, MoveRecord, SessionRecord, Unreadable
+from backrelief_tui.core.records import MAX_NOTE, Entry, MoveRecord, SessionRecord, Unreadable
 from backrelief_tui.core.store import RecordStore
 from backrelief_tui.tui.screens.history import STYLES
 
@@ -74,6 +77,7 @@ class SessionDetailScreen(Screen[None]):
     DEFAULT_CSS = STYLES  # history.tcss (see HistoryScreen)
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
+        Binding("n", "note", "Note"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
@@ -111,6 +115,7 @@ class SessionDetailScreen(Screen[None]):
                 "fix it by hand, or move it out of the sessions folder."))
             return
         header.update(Content("\n".join(header_lines(record))))
+        table.clear(columns=True)
         for label, key in (("Move", "move"), ("Result", "result"), ("Done / planned", "time"),
                            ("Per side", "sides"), ("Set to", "set")):
             table.add_column(label, key=key)
@@ -127,3 +132,51 @@ class SessionDetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_note(self) -> None:
+        """Add or change this session's note (only for a record that reads fine)."""
+        record = self.record
+        if not isinstance(record, SessionRecord):
+            self.notify("Only a readable session can take a note.", timeout=4)
+            return
+
+        def written(text: str | None) -> None:
+            if text is None:
+                return
+            problem = self.store.set_note(self.entry.path, text)
+            if problem:
+                self.notify(f"Note not saved: {problem}", severity="error", timeout=8, markup=False)
+            else:
+                self.show_record(replace(record, note=text.strip()))
+                self.notify("Note saved.", timeout=3)
+
+        self.app.push_screen(NoteScreen(record.note), written)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """One line of text for a session: Enter saves, Escape leaves it as it was."""
+
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; background: $background 60%; }
+    #note-box { width: 70; max-width: 95%; height: auto; padding: 1 2; border: thick $primary;
+                background: $surface; }
+    #note-hint { color: $text-muted; margin: 1 0 0 0; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, note: str) -> None:
+        super().__init__()
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box"):
+            yield Label(Content("A note for this session (how it felt, what you changed):"))
+            yield Input(value=self.note, max_length=MAX_NOTE, id="note-input")
+            yield Label(Content("Enter saves · Escape cancels · an empty note removes it"), id="note-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
