@@ -58,9 +58,9 @@ def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) 
         for index, entry in enumerate(raw.data.get("moves", [])):
             if "ref" not in entry and not check_move(entry, f"moves[{index}]", raw.source):
                 library.moves.setdefault(entry["id"], move_from_table(entry))
-    resolved = {}
+    resolved, done = {}, {}
     for routine_id, raw in raws.items():
-        routine, problems = resolve(raw, raws, library.moves)
+        routine, problems = resolve(raw, raws, library.moves, _done=done)
         library.problems.extend(problems)
         if routine is not None:
             resolved[routine_id] = routine
@@ -91,8 +91,23 @@ def read_raw(path: Path, *, builtin: bool = False) -> RawRoutine:
 
 
 def resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[str, Move],
-            _seen: tuple[str, ...] = ()) -> tuple[Routine | None, list[Problem]]:
-    """Turn a raw routine into a Routine: expand includes, apply refs, check the moves."""
+            _seen: tuple[str, ...] = (),
+            _done: dict[str, tuple[Routine | None, list[Problem]]] | None = None,
+            ) -> tuple[Routine | None, list[Problem]]:
+    """Turn a raw routine into a Routine: expand includes, apply refs, check the moves.
+
+    `_done` remembers routines already resolved, so an included routine is checked once.
+    """
+    if _done is not None and raw.id in _done:
+        return _done[raw.id]
+    result = _resolve(raw, raws, library_moves, _seen, {} if _done is None else _done)
+    if _done is not None:
+        _done[raw.id] = result
+    return result
+
+
+def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[str, Move],
+             _seen: tuple[str, ...], _done: dict) -> tuple[Routine | None, list[Problem]]:
     data, source = raw.data, raw.source
     problems: list[Problem] = []
     moves: list[Move] = []
@@ -104,7 +119,7 @@ def resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[st
             elif included_id not in raws:
                 problems.append(Problem(source, where, f"no routine with id {included_id!r}"))
             else:
-                inner, inner_problems = resolve(raws[included_id], raws, library_moves, (*_seen, raw.id))
+                inner, inner_problems = resolve(raws[included_id], raws, library_moves, (*_seen, raw.id), _done)
                 if inner is None:
                     reason = inner_problems[0].message if inner_problems else "it has problems"
                     problems.append(Problem(source, where, f"{included_id!r} cannot be used: {reason}"))

@@ -203,9 +203,13 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
     raise AssertionError(kind)
 
 
+# C0 controls except tab, DEL and C1 controls: what terminal escape sequences are made of.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def _control_characters(text: str) -> str | None:
     # Escape sequences in a cue would restyle the terminal; refuse them at the edge.
-    if any(ord(ch) < 32 and ch not in "\t" or 0x7F <= ord(ch) < 0xA0 for ch in text):
+    if CONTROL_CHARACTERS.search(text):
         return "contains control characters (such as terminal escape codes)"
     return None
 
