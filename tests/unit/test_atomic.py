@@ -1,0 +1,37 @@
+import os
+import stat
+
+import pytest
+
+from backrelief_tui.core.atomic import atomic_write
+
+
+def test_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "sub" / "file.toml"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.toml"]
+
+
+def test_file_gets_the_usual_mode_not_a_private_one(tmp_path):
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "f", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == 0o644
+
+
+def test_failure_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "f"
+    atomic_write(target, b"old")
+
+    def broken_replace(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f"]
