@@ -14,12 +14,9 @@ def test_replaces_the_file_and_leaves_no_temporary(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["file.toml"]
 
 
-def test_file_gets_the_usual_mode_not_a_private_one(tmp_path):
-    old = os.umask(0o022)
-    try:
-        atomic_write(tmp_path / "f", b"x")
-    finally:
-        os.umask(old)
+def test_file_gets_the_usual_mode_not_a_private_one(tmp_path, monkeypatch):
+    monkeypatch.setattr("backrelief_tui.core.atomic._UMASK", 0o022)
+    atomic_write(tmp_path / "f", b"x")
     assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == 0o644
 
 
