@@ -100,13 +100,14 @@ class BackReliefApp(RecordingMixin, App[int]):
             self.show_player_notice()
         if self._start_routine:
             self.start_named_routine(self._start_routine)
-        self.check_interrupted()  # records: offer to resume a session cut short < 1 h ago
 
     def on_ready(self) -> None:
         if self.exit_when_ready:
             self.call_after_refresh(self.exit, 0)
             return
         self.call_after_refresh(self.ensure_player)  # after the first frame: opening audio takes a while
+        # After the first frame too: reading the records must not delay the picker.
+        self.check_interrupted()  # records: offer to resume a session cut short < 1 h ago
 
     # -- sessions ---------------------------------------------------------------------------
 

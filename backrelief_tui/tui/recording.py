@@ -9,13 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backrelief_tui.core.engine import Engine
-from backrelief_tui.core.plan import plan_session
-from backrelief_tui.core.recorder import Interrupted, Recorder, interrupted_sessions, local_now, resume_engine
-from backrelief_tui.core.routine import Routine
-from backrelief_tui.tui.screens.checkin import CheckinScreen
+if TYPE_CHECKING:
+    from backrelief_tui.core.engine import Engine
+    from backrelief_tui.core.recorder import Interrupted, Recorder
+    from backrelief_tui.core.routine import Routine
+
+# The recorder, the engine and the check-in screen load on first use, not before the
+# picker's first frame (startup time is measured in `make bench`).
+
+
+def local_now() -> datetime:
+    """The wall clock with this machine's UTC offset."""
+    from backrelief_tui.core.recorder import local_now as now
+
+    return now()
 
 
 class RecordingMixin:
@@ -30,6 +39,8 @@ class RecordingMixin:
     def new_recorder(self, routine: Routine, engine: Engine) -> Recorder | None:
         if self.record_store is None:
             return None
+        from backrelief_tui.core.recorder import Recorder
+
         return Recorder(self.record_store, wall_clock=self.wall_clock)
 
     def ask_pain_before(self, recorder: Recorder | None, start: Callable[[], None]) -> None:
@@ -41,6 +52,8 @@ class RecordingMixin:
         def answered(value: int | None) -> None:
             recorder.set_pain_before(value)
             start()
+
+        from backrelief_tui.tui.screens.checkin import CheckinScreen
 
         self.push_screen(CheckinScreen("before"), answered)
 
@@ -58,10 +71,14 @@ class RecordingMixin:
                 self.show_record_error(recorder)
             show_summary()
 
+        from backrelief_tui.tui.screens.checkin import CheckinScreen
+
         self.push_screen(CheckinScreen("after"), answered)
 
     def _checks_in(self, recorder: Any) -> bool:
         # Only with a real store and recorder (tests may hand the screen a stand-in).
+        from backrelief_tui.core.recorder import Recorder
+
         return (self.settings.pain_checkin and self.record_store is not None
                 and isinstance(recorder, Recorder))
 
@@ -82,11 +99,15 @@ class RecordingMixin:
             self.run_worker(self._find_interrupted, thread=True, group="interrupted", exclusive=True)
 
     def _find_interrupted(self) -> None:
+        from backrelief_tui.core.recorder import interrupted_sessions
+
         offer, _stopped = interrupted_sessions(self.record_store, self.wall_clock())
         if offer is not None:
             self.call_from_thread(self.offer_resume, offer)
 
     def offer_resume(self, offer: Interrupted) -> None:
+        from backrelief_tui.core.plan import plan_session
+        from backrelief_tui.core.recorder import Recorder, resume_engine
         from backrelief_tui.tui.screens.resume import ResumeScreen
         from backrelief_tui.tui.screens.session import SessionScreen
 
