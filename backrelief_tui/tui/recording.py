@@ -57,23 +57,13 @@ class RecordingMixin:
 
         self.push_screen(CheckinScreen("before"), answered)
 
-    def after_session(self, engine: Engine, recorder: Recorder | None, show_summary: Callable[[], None]) -> None:
-        """The session ended and its record was written: ask the check-in (if on), then the summary."""
+    def after_session(self, engine: Engine, recorder: Recorder | None,
+                      show_summary: Callable[[bool], None]) -> None:
+        """The session ended and its record was written: show the summary, asking the check-in if on."""
         self.show_record_error(recorder)
         did_something = any(result.done_steps for result in engine.results())
-        if not self._checks_in(recorder) or getattr(recorder, "record", None) is None or not did_something:
-            show_summary()
-            return
-
-        def answered(value: int | None) -> None:
-            if value is not None:
-                recorder.set_pain_after(value)
-                self.show_record_error(recorder)
-            show_summary()
-
-        from backrelief_tui.tui.screens.checkin import CheckinScreen
-
-        self.push_screen(CheckinScreen("after"), answered)
+        show_summary(self._checks_in(recorder) and getattr(recorder, "record", None) is not None
+                     and did_something)
 
     def _checks_in(self, recorder: Any) -> bool:
         # Only with a real store and recorder (tests may hand the screen a stand-in).

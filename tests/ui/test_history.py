@@ -87,11 +87,15 @@ async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_hist
         assert (first.status, first.pain_before, first.steps_finished) == ("in-progress", 6, 0)
 
         await run_tiny_to_the_end(pilot, clock)
-        assert isinstance(app.screen, CheckinScreen) and app.screen.when == "after"
+        # The summary comes by itself and asks the check-in on it (hands-free to the summary).
+        assert isinstance(app.screen, SummaryScreen)
+        assert "And now: how is your back?" in screen_text(app)
         assert the_record(store).status == "completed"  # saved before the question
         await pilot.press("t")  # ten
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        assert "how is your back" not in screen_text(app)
+        assert "Back pain: 6 before → 10 after" in screen_text(app)
 
         record = the_record(store)
         assert (record.pain_before, record.pain_after, record.moves_done) == (6, 10, 3)

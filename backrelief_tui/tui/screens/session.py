@@ -157,9 +157,9 @@ class SessionScreen(Screen[None]):
             self.recorder.finish(self.engine)
         from backrelief_tui.tui.screens.summary import SummaryScreen
 
-        # The pain check-in (if on) comes first, then the summary replaces this screen.
-        self.app.after_session(self.engine, self.recorder, lambda: self.app.switch_screen(
-            SummaryScreen(self.engine, title=self.routine_title)))
+        # The summary replaces this screen by itself; it asks the pain check-in (if on).
+        self.app.after_session(self.engine, self.recorder, lambda ask_pain: self.app.switch_screen(
+            SummaryScreen(self.engine, title=self.routine_title, recorder=self.recorder, ask_pain=ask_pain)))
 
     def _arm(self) -> None:
         self._disarm()

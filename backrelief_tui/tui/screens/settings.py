@@ -559,9 +559,6 @@ class KeepHoldsPrompt(Vertical, can_focus=True):
         moves = {move.id: move for move in (engine.plan.moves if engine.plan else ())}
         self.changes = {move_id: (moves[move_id], hold) for move_id, hold in engine.adjusted_holds.items()
                         if move_id in moves and moves[move_id].hold != hold}
-        # Hidden from the start (not after mounting) so it never takes focus or
-        # shows its keys in the footer when there is nothing to ask.
-        self.display = bool(self.changes)
 
     def compose(self) -> ComposeResult:
         lines = ", ".join(f"{move.name} {move.hold} s → {hold} s" for move, hold in self.changes.values())
