@@ -16,7 +16,7 @@ from backrelief_tui.commands_history import add_history_parsers, cmd_history, cm
 from backrelief_tui.commands_custom import add_parsers as add_custom_parsers
 from backrelief_tui.commands_custom import cmd_build, cmd_set
 from backrelief_tui.core import paths
-from backrelief_tui.core.library import Library, load_library, load_routine_file
+from backrelief_tui.core.library import Library, find_routine, load_library, load_routine_file
 from backrelief_tui.core.plan import format_duration, plan_session
 from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, load_settings
@@ -75,20 +75,6 @@ def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
     for problem in [*library.problems, *problems]:
         print(f"warning: {problem}", file=out)
     return library, settings
-
-
-def find_routine(name: str, library: Library) -> tuple[Routine | None, list[Problem]]:
-    """A routine by id, or from a file path (resolved against the library)."""
-    routine = library.get(name)
-    if routine is not None:
-        return routine, []
-    path = Path(name)
-    if path.suffix == ".toml" or path.exists():
-        if not path.exists():
-            return None, [Problem(name, "", "no such file")]
-        return load_routine_file(path, library)
-    known = ", ".join(library.routines) or "none"
-    return None, [Problem(name, "", f"no routine with this id (known: {known})")]
 
 
 def _report(problems: list[Problem]) -> int:

@@ -278,34 +278,18 @@ class Engine:
 
     def next(self) -> list[Event]:
         """Skip ahead; a self-paced step counts as done, a timed one as skipped."""
-        if self.state not in (State.RUNNING, State.PAUSED):
-            return []
-        events = self.poll()
-        if self.state not in (State.RUNNING, State.PAUSED):
+        events = self._settle()
+        if not self._in_session():
             return events
         status = StepStatus.DONE if self.step.self_paced else StepStatus.SKIPPED
         return events + self._leave(status, at=self._time_reference())
 
     def previous(self) -> list[Event]:
         """Go back to the start of the previous step (or restart the first)."""
-        if self.state not in (State.RUNNING, State.PAUSED):
-            return []
-        events = self.poll()
-        if self.state not in (State.RUNNING, State.PAUSED):
-            return events
-        at = self._time_reference()
-        self._close_visit(at)
-        return events + self._enter(max(0, self.index - 1), at)
+        return self._jump(lambda index: max(0, index - 1))
 
     def restart_step(self) -> list[Event]:
-        if self.state not in (State.RUNNING, State.PAUSED):
-            return []
-        events = self.poll()
-        if self.state not in (State.RUNNING, State.PAUSED):
-            return events
-        at = self._time_reference()
-        self._close_visit(at)
-        return events + self._enter(self.index, at)
+        return self._jump(lambda index: index)
 
     def adjust(self, delta: int) -> int:
         """Add (or take) seconds from the current timed step; returns the change made.
@@ -313,7 +297,7 @@ class Engine:
         At least one second is always left, so taking time never ends a step by itself.
         """
         # No poll here: a step whose time just ran out simply gets the extra time.
-        if self.state not in (State.RUNNING, State.PAUSED) or self.step.self_paced:
+        if not self._in_session() or self.step.self_paced:
             return 0
         left = self.remaining()
         change = delta if left + delta >= 1 else min(0, math.ceil(1 - left))
@@ -395,6 +379,22 @@ class Engine:
             if step.phase is Phase.WORK:
                 last[step.move_index] = index
         return set(last.values())
+
+    def _in_session(self) -> bool:
+        return self.state in (State.RUNNING, State.PAUSED)
+
+    def _settle(self) -> list[Event]:
+        """Catch up with the clock first, so a key acts on the step that is really current."""
+        return self.poll() if self._in_session() else []
+
+    def _jump(self, target: Callable[[int], int]) -> list[Event]:
+        """Start step `target(current index)` afresh, keeping the time spent so far."""
+        events = self._settle()
+        if not self._in_session():
+            return events
+        at = self._time_reference()
+        self._close_visit(at)
+        return events + self._enter(target(self.index), at)
 
     def _time_reference(self) -> float:
         return self._paused_at if self.state is State.PAUSED else self._clock()

@@ -185,6 +185,20 @@ def load_routine_file(path: Path, library: Library | None = None) -> tuple[Routi
     return resolve(raw, raws, library.moves)
 
 
+def find_routine(name: str, library: Library) -> tuple[Routine | None, list[Problem]]:
+    """A routine by id, or from a routine file's path (tried without installing it)."""
+    routine = library.get(name)
+    if routine is not None:
+        return routine, []
+    path = Path(name).expanduser()
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            return None, [Problem(name, "", "no such file")]
+        return load_routine_file(path, library)
+    known = ", ".join(library.routines) or "none"
+    return None, [Problem(name, "", f"no routine with this id (known: {known})")]
+
+
 def _raw_of(routine: Routine) -> RawRoutine:
     # A loaded routine, in raw form, so that `includes` can point at it.
     data = {"id": routine.id, "title": routine.title, "summary": routine.summary,
@@ -192,4 +206,4 @@ def _raw_of(routine: Routine) -> RawRoutine:
     return RawRoutine(data, routine.source, routine.builtin)
 
 
-__all__ = ["Library", "load_library", "load_routine_file", "read_raw", "resolve", "MOVE_FIELDS"]
+__all__ = ["Library", "find_routine", "load_library", "load_routine_file", "read_raw", "resolve", "MOVE_FIELDS"]

@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
-from backrelief_tui.core.library import Library, load_library, load_routine_file
+from backrelief_tui.core.library import Library, find_routine, load_library
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, load_settings
@@ -207,20 +207,6 @@ class BackReliefApp(RecordingMixin, App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-
-def find_routine(name: str, library: Library) -> tuple[Routine | None, list[Problem]]:
-    """A routine by id, or from a routine file's path (tried without installing it)."""
-    routine = library.get(name)
-    if routine is not None:
-        return routine, []
-    path = Path(name).expanduser()
-    if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            return None, [Problem(name, "", "no such file")]
-        return load_routine_file(path, library)
-    known = ", ".join(library.routines) or "none"
-    return None, [Problem(name, "", f"no routine with this id (known: {known})")]
 
 
 def build_app(
