@@ -20,6 +20,7 @@ import asyncio
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -46,17 +47,19 @@ BUDGET_MS = 300.0
 def _templates(store: RecordStore) -> list[bytes]:
     """Real desk-break records from the engine and recorder: completed, stopped midway, with pain or not."""
     templates = []
+    scratch = Path(tempfile.mkdtemp(prefix="bench-templates-"))  # the recorder's own saves land here
     for seconds, pain in ((400, (5, 3)), (400, (None, None)), (150, (6, None)), (400, (4, 4))):
         clock = FakeClock()
         recorder = Recorder(store, wall_clock=WallClock(clock), pain_before=pain[0])
         engine = Engine(desk_break_plan(), clock)
-        recorder.path = Path(os.devnull)  # build the record only; the bench writes the files itself
+        recorder.path = scratch / "template.toml"  # build the record only; the bench writes the files itself
         run_for(engine, clock, recorder, seconds)
         engine.stop()
         recorder.record = recorder.snapshot(engine)
         if pain[1] is not None:
             recorder.record = replace(recorder.record, pain_after=pain[1])
         templates.append(dumps(recorder.record))
+    shutil.rmtree(scratch, ignore_errors=True)
     return templates
 
 

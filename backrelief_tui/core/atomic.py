@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -10,8 +11,14 @@ from pathlib import Path
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync it, then `os.replace` it into place.
 
-    Raises OSError (read-only folder, full disk...) and leaves no temporary file behind.
+    A symlinked file (a dotfiles set-up) is written through the link, not replaced by a
+    file. Anything that is not a regular file (a device such as /dev/null, a folder) is
+    refused: renaming over it would destroy it. Raises OSError (read-only folder, full
+    disk...) and leaves no temporary file behind.
     """
+    path = path.resolve() if path.is_symlink() else path
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, "not a regular file, so it is not replaced", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

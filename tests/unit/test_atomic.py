@@ -32,3 +32,24 @@ def test_failure_keeps_the_old_file(tmp_path, monkeypatch):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["f"]
+
+
+def test_a_symlinked_file_is_written_through_the_link(tmp_path):
+    real = tmp_path / "dotfiles" / "settings.toml"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "settings.toml"
+    link.symlink_to(real)
+    atomic_write(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+
+
+def test_never_replaces_something_that_is_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # stands in for a device such as /dev/null
+    with pytest.raises(OSError, match="not a regular file"):
+        atomic_write(fifo, b"x")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OSError, match="not a regular file"):
+        atomic_write(tmp_path / "folder", b"x")
