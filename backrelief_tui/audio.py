@@ -18,9 +18,10 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from backrelief_tui.core import paths
 
 if TYPE_CHECKING:
     from backrelief_tui.core.engine import Event
@@ -42,10 +43,7 @@ class Cue(StrEnum):
 
 def sound_dir() -> Path:
     """The folder of WAV cues: inside an installed wheel, else the checkout's `sounds/`."""
-    packaged = resources.files("backrelief_tui") / "_data" / "sounds"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "sounds"
+    return paths.sounds_dir()
 
 
 # -- events -> cue ---------------------------------------------------------------------
