@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from typing import Any
 import tomli_w
 
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.tomlfile import parse_toml
 
 SCHEMA = 1
 STATUSES = ("in-progress", "completed", "stopped")
@@ -308,15 +308,8 @@ def parse_record(raw: bytes, path: Path) -> SessionRecord | Unreadable:
     try:
         if not raw.strip():
             return Unreadable(path, "the file is empty")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            return Unreadable(path, f"not UTF-8 text (bad byte at offset {error.start})")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            return Unreadable(path, f"not valid TOML, perhaps cut short or edited by hand ({error})")
-        return record_from_toml(data, path)
+        data, reason = parse_toml(raw)
+        return record_from_toml(data, path) if data is not None else Unreadable(path, reason)
     except _Bad as error:
         return Unreadable(path, str(error))
     except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as error:

@@ -8,11 +8,12 @@ wrong, so the CLI and the UI can show one clear line per problem and carry on.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from backrelief_tui.core.tomlfile import parse_toml
 
 
 class Kind(StrEnum):
@@ -243,14 +244,8 @@ def read_toml(path: Path, source: str | None = None) -> tuple[dict[str, Any] | N
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(source, "", f"cannot be read ({error.strerror or error})")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return None, [Problem(source, "", f"is not UTF-8 text (bad byte at offset {error.start})")]
-    try:
-        return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as error:
-        return None, [Problem(source, "", f"is not valid TOML: {error}")]
+    data, reason = parse_toml(raw)
+    return (data, []) if data is not None else (None, [Problem(source, "", f"is {reason}")])
 
 
 def check_table(data: dict[str, Any], specs: dict, where: str, source: str, *, partial: bool = False) -> list[Problem]:

@@ -27,6 +27,7 @@ EXPECTED = {
     "missing-name.toml": ("moves[0].name", "is missing"),
     "not-toml.toml": ("", "is not valid TOML"),
     "not-utf8.toml": ("", "is not UTF-8 text"),
+    "nested-too-deep.toml": ("", "nested too deeply to read"),
     "escape-in-cue.toml": ("moves[0].cues", "control characters"),
     "unknown-ref.toml": ("moves[0].ref", "no move with id 'no-such-move'"),
     "self-include.toml": ("includes[0]", "'x' includes itself"),
