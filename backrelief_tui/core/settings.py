@@ -229,10 +229,7 @@ def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[st
             continue
         good = {}
         for key, item in table.items():
-            if key not in OVERRIDE_FIELDS:
-                problems.append(Problem(source, f"{where}.{key}",
-                                        f"unknown field (can set: {', '.join(OVERRIDE_FIELDS)})"))
-            elif (message := check_value(key, item, MOVE_FIELDS[key])) is not None:
+            if (message := check_override(key, item)) is not None:
                 problems.append(Problem(source, f"{where}.{key}", message))
             else:
                 good[key] = item
