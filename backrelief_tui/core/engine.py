@@ -263,11 +263,8 @@ class Engine:
         if self.state is not State.PAUSED:
             return []
         now = self._clock()
-        paused_for = now - self._paused_at
-        self.paused_seconds += paused_for
-        self._visit_paused += paused_for
+        self._visit_paused += self._end_pause(now)
         self._deadline = now + self._remaining_at_pause
-        self._paused_at = None
         self.state = State.RUNNING
         return [Event(EventKind.RESUMED, self.index, self.step)]
 
@@ -327,12 +324,10 @@ class Engine:
             if self.over:
                 return
         now = self._clock()
-        if self.state is State.PAUSED:
-            self._close_visit(self._paused_at)
-            self.paused_seconds += now - self._paused_at
-            self._paused_at = None
-        else:
-            self._close_visit(now)
+        paused = self.state is State.PAUSED
+        self._close_visit(self._paused_at if paused else now)
+        if paused:
+            self._end_pause(now)
         self.ended_at = now
         self.state = State.STOPPED
 
@@ -396,6 +391,13 @@ class Engine:
         self._close_visit(at)
         return events + self._enter(target(self.index), at)
 
+    def _end_pause(self, now: float) -> float:
+        """Count the pause that ends at `now` as paused time; returns its length."""
+        length = now - self._paused_at
+        self.paused_seconds += length
+        self._paused_at = None
+        return length
+
     def _time_reference(self) -> float:
         return self._paused_at if self.state is State.PAUSED else self._clock()
 
@@ -414,9 +416,8 @@ class Engine:
         if left + 1 >= len(self.steps):
             self.index = len(self.steps)
             if self.state is State.PAUSED:
-                self.paused_seconds += self._clock() - self._paused_at
-                self._paused_at = None
                 at = self._clock()
+                self._end_pause(at)
             self.ended_at = at
             self.state = State.FINISHED
             events.append(Event(EventKind.SESSION_DONE, left, None))
