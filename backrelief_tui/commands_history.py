@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, summary_to_json
+from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, pain_change, summary_to_json
 from backrelief_tui.core.report import build_report, period_start
 from backrelief_tui.core.store import RecordStore
 
@@ -83,11 +83,8 @@ def _row(entry: Entry) -> dict[str, object]:
 
 
 def _pain(entry: SessionSummary) -> str:
-    if entry.pain_before is None and entry.pain_after is None:
-        return ""
-    before = "–" if entry.pain_before is None else entry.pain_before
-    after = "–" if entry.pain_after is None else entry.pain_after
-    return f"pain {before} → {after}"
+    pain = pain_change(entry.pain_before, entry.pain_after)
+    return f"pain {pain}" if pain else ""
 
 
 def cmd_history(args: argparse.Namespace, store: RecordStore | None = None) -> int:

@@ -193,6 +193,13 @@ class Unreadable:
 Entry = SessionSummary | Unreadable
 
 
+def pain_change(before: int | None, after: int | None) -> str:
+    """`6 → 3` (– for an answer not given); "" when neither check-in was answered."""
+    if before is None and after is None:
+        return ""
+    return f"{'–' if before is None else before} → {'–' if after is None else after}"
+
+
 def started_from_name(name: str) -> datetime | None:
     match = _NAME.match(name)
     if not match:

@@ -95,7 +95,7 @@ async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_hist
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "how is your back" not in screen_text(app)
-        assert "Back pain: 6 before → 10 after" in screen_text(app)
+        assert "Pain before → after: 6 → 10" in screen_text(app)
 
         record = the_record(store)
         assert (record.pain_before, record.pain_after, record.moves_done) == (6, 10, 3)

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import Entry, SessionSummary, Unreadable
+from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, pain_change
 from backrelief_tui.core.stats import Stats, compute
 from backrelief_tui.core.store import RecordStore, Scan
 from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
@@ -82,11 +82,7 @@ def result_text(summary: SessionSummary) -> str:
 
 
 def pain_text(summary: SessionSummary) -> str:
-    if summary.pain_before is None and summary.pain_after is None:
-        return ""
-    before = "–" if summary.pain_before is None else str(summary.pain_before)
-    after = "–" if summary.pain_after is None else str(summary.pain_after)
-    return f"{before} → {after}"
+    return pain_change(summary.pain_before, summary.pain_after)
 
 
 def row_cells(entry: Entry) -> tuple[Text, ...]:

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import MAX_NOTE, Entry, MoveRecord, SessionRecord, Unreadable
+from backrelief_tui.core.records import MAX_NOTE, Entry, MoveRecord, SessionRecord, Unreadable, pain_change
 from backrelief_tui.core.store import RecordStore
 from backrelief_tui.tui.screens.history import STYLES
 
@@ -62,10 +62,8 @@ def header_lines(record: SessionRecord) -> list[str]:
         f"{record.moves_done} of {len(record.moves)} moves done · "
         + (f"paused {format_duration(record.paused_seconds)} ({record.pauses}×)" if record.pauses else "no pauses"),
     ]
-    if record.pain_before is not None or record.pain_after is not None:
-        before = "–" if record.pain_before is None else record.pain_before
-        after = "–" if record.pain_after is None else record.pain_after
-        lines.append(f"Pain before → after: {before} → {after}")
+    if pain := pain_change(record.pain_before, record.pain_after):
+        lines.append(f"Pain before → after: {pain}")
     if record.note:
         lines.append(f"Note: {record.note}")
     return lines

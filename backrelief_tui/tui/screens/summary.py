@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.plan import format_duration
+from backrelief_tui.core.records import pain_change
 from backrelief_tui.tui.literal import literal, visible
 from backrelief_tui.tui.screens.checkin import PAIN_BINDINGS, PainScale
 from backrelief_tui.tui.screens.settings import KeepHoldsPrompt
@@ -27,14 +28,9 @@ def totals_line(engine: Engine) -> str:
 
 
 def pain_line(before: int | None, after: int | None) -> str:
-    """`Back pain: 5 before → 3 after` (or just the one that was given)."""
-    if before is None and after is None:
-        return ""
-    if after is None:
-        return f"Back pain before: {before}"
-    if before is None:
-        return f"Back pain after: {after}"
-    return f"Back pain: {before} before → {after} after"
+    """`Pain before → after: 5 → 3` (the session detail's wording), or "" when not answered."""
+    pain = pain_change(before, after)
+    return f"Pain before → after: {pain}" if pain else ""
 
 
 def skipped_line(engine: Engine) -> str:
