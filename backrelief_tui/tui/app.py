@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from backrelief_tui.core.engine import Engine
+    from backrelief_tui.core.store import RecordStore
     from backrelief_tui.tui.screens.session import Recorder
 
 # Startup stays lean: only the picker and what it needs load before the first frame;
-# the session screen, the palette provider and the sound player load when first used.
+# the session screen, the palette provider, the record store and the sound player load
+# when first used.
 
 BENCH_EXIT_VARIABLE = "BACKRELIEF_BENCH_EXIT_ON_READY"
 """Set by `benchmarks/bench_startup.py` only: exit as soon as the picker has been painted."""
@@ -54,9 +56,6 @@ class BackReliefApp(RecordingMixin, App[int]):
     TITLE = "backrelief"
     COMMANDS = App.COMMANDS | {_routine_commands}
     BINDINGS = [Binding("question_mark", "help", "Help", key_display="?", show=False)]
-    # The picker is the base screen (a mode, so that its .tcss loads like any pushed screen's).
-    MODES = {"routines": PickerScreen}
-    DEFAULT_MODE = "routines"
 
     def __init__(
         self,
@@ -68,6 +67,7 @@ class BackReliefApp(RecordingMixin, App[int]):
         problems: Sequence[Problem | str] = (),
         start_routine: str | None = None,
         record_store: Any = None,
+        record_store_factory: Callable[[], RecordStore] | None = None,
         save_settings: Callable[[Settings], None] = default_save_settings,
         player_factory: Callable[..., Any] | None = None,
     ) -> None:
@@ -76,7 +76,8 @@ class BackReliefApp(RecordingMixin, App[int]):
         self.library = library
         self.clock = clock
         self.player = player  # None until `ensure_player()` when a factory is given
-        self.record_store = record_store
+        self._record_store = record_store
+        self._record_store_factory = record_store_factory
         self.exit_when_ready = False
         self._save_settings = save_settings
         self._player_factory = player_factory
@@ -87,6 +88,18 @@ class BackReliefApp(RecordingMixin, App[int]):
             self.theme = settings.theme
         else:
             self._notes.append(f"settings: theme: {settings.theme!r} is not a theme here; using {self.theme}")
+
+    def get_default_screen(self) -> PickerScreen:
+        # The picker is the base screen. (As a MODES entry it would cost a full CSS
+        # re-parse and restyle before the first frame.)
+        return PickerScreen()
+
+    @property
+    def record_store(self) -> RecordStore | None:
+        """Where sessions are saved; None when this run keeps no records (the tests' default)."""
+        if self._record_store is None and self._record_store_factory is not None:
+            self._record_store = self._record_store_factory()
+        return self._record_store
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -218,6 +231,7 @@ def build_app(
     player: Any = None,
     start_routine: str | None = None,
     record_store: Any = None,
+    record_store_factory: Callable[[], RecordStore] | None = None,
     save_settings: Callable[[Settings], None] | None = None,
     player_factory: Callable[..., Any] | None = None,
 ) -> BackReliefApp:
@@ -225,7 +239,8 @@ def build_app(
 
     With `player=None` and a `player_factory`, the player is made just after the first
     frame (or when a session starts), so that opening the audio device never delays the
-    picker; with neither, the app is silent.
+    picker; with neither, the app is silent. Likewise `record_store_factory` makes the
+    record store on first use.
     """
     if library is None:
         library = load_library()
@@ -241,6 +256,7 @@ def build_app(
         problems=[*library.problems, *settings_problems],
         start_routine=start_routine,
         record_store=record_store,
+        record_store_factory=record_store_factory,
         save_settings=save_settings or default_save_settings,
         player_factory=player_factory,
     )
@@ -252,14 +268,19 @@ def _make_player(*, enabled: bool, volume: float) -> Any:
     return make_player(enabled=enabled, volume=volume)
 
 
-def run_app(routine_name: str | None = None) -> int:
-    """Run the TUI for real: the user's settings and routines, the best sound player there is."""
+def _open_record_store() -> RecordStore:
     from backrelief_tui.core.store import RecordStore
 
+    return RecordStore()
+
+
+def run_app(routine_name: str | None = None) -> int:
+    """Run the TUI for real: the user's settings and routines, the best sound player there is."""
     library = load_library()
     settings, problems = load_settings()
     app = build_app(settings=settings, settings_problems=problems, library=library, player=None,
-                    start_routine=routine_name, record_store=RecordStore(), player_factory=_make_player)
+                    start_routine=routine_name, record_store_factory=_open_record_store,
+                    player_factory=_make_player)
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.run()
     return app.return_code or 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from pathlib import Path
 
 from rich.text import Text
 from textual import events, work
@@ -25,12 +24,12 @@ from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, pain_change
 from backrelief_tui.core.stats import Stats, compute
 from backrelief_tui.core.store import RecordStore, Scan
+from backrelief_tui.tui import styles
 from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
 
 PAGE = 60  # rows per page: a few screens' worth (each row costs layout time); `m` adds more
 INLINE_PARSE = 100  # up to this many files without an index entry are parsed without a thread (~0.1 s)
 ALL = "*all*"
-STYLES = Path(__file__).with_name("history.tcss").read_text(encoding="utf-8")
 UNREADABLE = "*unreadable*"
 
 
@@ -116,10 +115,7 @@ def stats_text(stats: Stats, unreadable: int) -> str:
 class HistoryScreen(Screen[None]):
     """Every recorded session; Enter opens one."""
 
-    # The styles live in history.tcss, read in as DEFAULT_CSS: a CSS_PATH makes Textual
-    # re-parse every stylesheet and restyle every widget of the app on the first push,
-    # which was a fifth of this screen's opening time.
-    DEFAULT_CSS = STYLES
+    DEFAULT_CSS = styles.beside(__file__, "history.tcss")  # not CSS_PATH: see tui/styles.py
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # the pain chart goes under 80 columns
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # and both charts under 24 rows
     BINDINGS = [

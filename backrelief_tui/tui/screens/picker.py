@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from backrelief_tui.core.plan import Plan, format_duration, plan_session
 from backrelief_tui.core.routine import Routine
+from backrelief_tui.tui import styles
 from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.widgets.routine_preview import RoutinePreview
 
@@ -24,7 +25,7 @@ SAFETY_NOTE = ("If your back pain started with a fall or an injury, see a doctor
 class PickerScreen(Screen[None]):
     """Choose a routine; Enter (or a click on Start) begins it."""
 
-    CSS_PATH = "picker.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "picker.tcss")  # not CSS_PATH: see tui/styles.py
     AUTO_FOCUS = "#routines"
     BINDINGS = [
         # Quit and Help come first so that a narrow footer still shows them.

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import MAX_NOTE, Entry, MoveRecord, SessionRecord, Unreadable, pain_change
 from backrelief_tui.core.store import RecordStore
-from backrelief_tui.tui.screens.history import STYLES
+from backrelief_tui.tui import styles
 
 SIDE_LETTERS = {"left": "L", "right": "R", "none": ""}
 
@@ -72,7 +72,7 @@ def header_lines(record: SessionRecord) -> list[str]:
 class SessionDetailScreen(Screen[None]):
     """The record behind one row of the history."""
 
-    DEFAULT_CSS = STYLES  # history.tcss (see HistoryScreen)
+    DEFAULT_CSS = styles.beside(__file__, "history.tcss")  # shared with the history screen
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("n", "note", "Note"),
