@@ -76,6 +76,16 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+async def click_text(pilot, text: str) -> None:
+    """Click the first place on the screen where `text` shows (a link or a footer key)."""
+    for y, line in enumerate(screen_text(pilot.app).splitlines()):
+        x = line.find(text)
+        if x >= 0:
+            await pilot.click(offset=(x + 1, y))
+            return
+    raise AssertionError(f"{text!r} is not on the screen")
+
+
 def summary_rows(app) -> list[tuple[str, ...]]:
     """The summary table's rows as plain strings: (move, result, time)."""
     table = app.screen.query_one("#moves")

@@ -13,7 +13,7 @@ from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
-from tests.ui.helpers import TINY_SETTINGS, screen_text, summary_rows, text_of
+from tests.ui.helpers import TINY_SETTINGS, click_text, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
 
@@ -61,11 +61,21 @@ async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
         assert text_of(app, "#title") == "World's best stretch + hamstring"
 
 
-async def test_start_button_starts_the_highlighted_routine(make_app):
+async def test_start_in_the_footer_takes_a_click(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.click("#start")
+        await click_text(pilot, "enter Start")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert text_of(app, "#where") == "Tiny · Move 1 of 3"
+
+
+async def test_a_click_on_a_routine_starts_it(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#routines", offset=(3, 1))  # the first routine's title line
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert text_of(app, "#where") == "Tiny · Move 1 of 3"
@@ -97,7 +107,7 @@ async def test_safety_note_dismissed_with_the_mouse(make_app, saved):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.click("#dismiss-safety")
+        await click_text(pilot, "Got it (d)")
         await pilot.pause()
         assert not app.screen.query_one("#safety").display
     assert saved[-1].safety_acknowledged is True
