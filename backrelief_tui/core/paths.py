@@ -9,7 +9,6 @@ sounds ship inside the wheel; in a checkout they are the top-level folders.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -53,10 +52,9 @@ def ensure_dir(path: Path) -> Path:
 
 def shipped_dir(name: str) -> Path:
     """A data folder shipped with the app: inside the wheel, or the checkout's top level."""
-    packaged = resources.files("backrelief_tui").joinpath("_data", name)
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / name
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_data" / name  # where the wheel puts them (pyproject.toml)
+    return packaged if packaged.is_dir() else package.parent / name
 
 
 def builtin_routines_dir() -> Path:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
@@ -274,6 +273,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or paths.settings_file()
     if path.exists() and load_settings(path)[1]:
         atomic_write(backup_path(path), path.read_bytes())
+    import tomli_w  # only when saving: start-up only reads
+
     atomic_write(path, tomli_w.dumps(settings_to_toml(settings)).encode("utf-8"))
 
 
