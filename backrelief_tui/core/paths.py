@@ -15,6 +15,7 @@ import platformdirs
 
 APP_NAME = "backrelief"
 HOME_VARIABLE = "BACKRELIEF_HOME"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _home() -> Path | None:
@@ -52,9 +53,8 @@ def ensure_dir(path: Path) -> Path:
 
 def shipped_dir(name: str) -> Path:
     """A data folder shipped with the app: inside the wheel, or the checkout's top level."""
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "_data" / name  # where the wheel puts them (pyproject.toml)
-    return packaged if packaged.is_dir() else package.parent / name
+    packaged = PACKAGE_DIR / "_data" / name  # where the wheel puts them (pyproject.toml)
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
 
 
 def builtin_routines_dir() -> Path:

@@ -36,7 +36,7 @@ def test_sound_dir_in_a_checkout_is_the_top_level_folder() -> None:
 
 def test_sound_dir_prefers_the_wheels_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "_data" / "sounds").mkdir(parents=True)
-    monkeypatch.setattr(paths.resources, "files", lambda package: tmp_path)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", tmp_path)
     assert sound_dir() == tmp_path / "_data" / "sounds"
 
 
