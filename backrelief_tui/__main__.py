@@ -1,5 +1,6 @@
 """Entry point: `backrelief` and `python -m backrelief_tui`."""
 
+import gc
 import sys
 
 
@@ -11,12 +12,19 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
+        # Start-up creates tens of thousands of objects that live for the whole run
+        # (modules, classes, parsed styles): collecting them over and over only delays
+        # the first frame. The app freezes them and turns collection back on once it
+        # is on screen (BackReliefApp.on_ready).
+        gc.disable()
         from backrelief_tui.tui.app import run_app  # Textual loads only for the TUI
 
         try:
             return run_app()
         except KeyboardInterrupt:
             return 130
+        finally:
+            gc.enable()  # if the app never got on screen
     from backrelief_tui.cli import main as cli_main
 
     return cli_main(argv)

@@ -8,6 +8,7 @@ settings) is passed in, so tests build the real app with fakes.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -115,6 +116,9 @@ class BackReliefApp(RecordingMixin, App[int]):
             self.start_named_routine(self._start_routine)
 
     def on_ready(self) -> None:
+        if not gc.isenabled():  # paused for start-up by `backrelief` (__main__)
+            gc.freeze()
+            gc.enable()
         if self.exit_when_ready:
             self.call_after_refresh(self.exit, 0)
             return

@@ -357,3 +357,30 @@ def test_backrelief_with_no_arguments_opens_the_app_without_the_command_line(mon
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "False"
+
+
+async def test_collection_paused_for_start_up_resumes_once_the_app_is_on_screen(make_app):
+    import gc
+
+    gc_was = []
+    app = make_app()
+    gc.disable()  # what `backrelief` does before loading the app
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            gc_was.append(gc.isenabled())
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert gc_was == [True]
+
+
+def test_collection_is_back_on_when_the_app_returns(monkeypatch):
+    import gc
+
+    from backrelief_tui.__main__ import main
+
+    seen = []
+    monkeypatch.setattr("backrelief_tui.tui.app.run_app", lambda routine_name=None: seen.append(gc.isenabled()) or 0)
+    assert main([]) == 0
+    assert seen == [False] and gc.isenabled()
