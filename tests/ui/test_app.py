@@ -61,21 +61,20 @@ async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
         assert text_of(app, "#title") == "World's best stretch + hamstring"
 
 
-async def test_start_in_the_footer_takes_a_click(make_app):
+async def click_footer_start(pilot):
+    await click_text(pilot, "enter Start")
+
+
+async def click_first_routine(pilot):
+    await pilot.click("#routines", offset=(3, 1))  # the first routine's title line
+
+
+@pytest.mark.parametrize("click", [click_footer_start, click_first_routine])
+async def test_the_mouse_starts_the_highlighted_routine(make_app, click):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await click_text(pilot, "enter Start")
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
-        assert text_of(app, "#where") == "Tiny · Move 1 of 3"
-
-
-async def test_a_click_on_a_routine_starts_it(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.click("#routines", offset=(3, 1))  # the first routine's title line
+        await click(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert text_of(app, "#where") == "Tiny · Move 1 of 3"
