@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.routine import (

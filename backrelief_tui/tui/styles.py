@@ -2,7 +2,7 @@
 
 A screen's CSS_PATH makes Textual re-parse every stylesheet of the app and restyle
 every widget when that screen is first shown (tens of milliseconds: a fifth of the
-history screen's opening time, a third of the picker's first frame). DEFAULT_CSS is
+history screen's opening time, and before the picker's first frame). DEFAULT_CSS is
 parsed once, with the widget classes' own styles. The screens that open rarely keep
 CSS_PATH, which Textual reloads while developing with `textual run --dev`.
 """
