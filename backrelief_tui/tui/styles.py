@@ -3,8 +3,9 @@
 A screen's CSS_PATH makes Textual re-parse every stylesheet of the app and restyle
 every widget when that screen is first shown (tens of milliseconds: a fifth of the
 history screen's opening time, and before the picker's first frame). DEFAULT_CSS is
-parsed once, with the widget classes' own styles. The screens that open rarely keep
-CSS_PATH, which Textual reloads while developing with `textual run --dev`.
+parsed once, with the widget classes' own styles. The other screens keep CSS_PATH
+(Textual reloads it live under `textual run --dev`): they pay once per run, when
+first shown, not before the first frame.
 """
 
 from __future__ import annotations
