@@ -25,6 +25,9 @@ def test_wheel_contains_routines_and_sounds(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "backrelief_tui/_data/routines/desk-break.toml" in names
     assert any(name.startswith("backrelief_tui/_data/sounds/") and name.endswith(".wav") for name in names)
+    # Each screen reads the .tcss beside it when its module loads.
+    styles = {Path(name).name for name in names if name.endswith(".tcss")}
+    assert styles == {path.name for path in (ROOT / "backrelief_tui").rglob("*.tcss")}
 
 
 @pytest.mark.slow

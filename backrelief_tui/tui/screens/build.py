@@ -22,6 +22,7 @@ from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES, BuildResult, b
 from backrelief_tui.core.plan import format_duration, move_seconds
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS
 from backrelief_tui.core.user_routines import routine_id_from_name
+from backrelief_tui.tui import styles
 from backrelief_tui.tui.screens.editor import save_routine_asking
 
 DEFAULT_MINUTES = 5
@@ -30,7 +31,7 @@ DEFAULT_MINUTES = 5
 class NameScreen(ModalScreen[str | None]):
     """Ask for a routine's name; enter saves, escape gives up."""
 
-    CSS_PATH = "build.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "build.tcss")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, suggestion: str) -> None:
@@ -66,7 +67,7 @@ class NameScreen(ModalScreen[str | None]):
 class BuildScreen(Screen[None]):
     """Choose minutes, equipment, floor and focus; start or save what comes out."""
 
-    CSS_PATH = "build.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "build.tcss")
     BINDINGS = [
         Binding("plus,equals_sign", "minutes(1)", "Minutes ±", key_display="+/−"),
         Binding("minus", "minutes(-1)", "−1 min", show=False),

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from backrelief_tui.tui import styles
+
 QUESTIONS = {
     "before": "Before you start: how is your back right now?",
     "after": "And now: how is your back?",
@@ -61,7 +63,7 @@ class PainScale(Vertical):
 class CheckinScreen(ModalScreen[int | None]):
     """Ask for a 0–10 pain rating; one key answers, s or Escape skips."""
 
-    CSS_PATH = "checkin.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "checkin.tcss")
     BINDINGS = PAIN_BINDINGS
 
     def __init__(self, when: str = "before") -> None:

@@ -9,11 +9,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from backrelief_tui.tui import styles
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before doing something that cannot be undone. `y` (or the same key again) says yes."""
 
-    CSS_PATH = "dialogs.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "dialogs.tcss")
     BINDINGS = [
         Binding("y,q", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

@@ -26,6 +26,7 @@ from backrelief_tui.core.builder import CAUTION, dose_text
 from backrelief_tui.core.plan import format_duration, move_seconds, plan_session
 from backrelief_tui.core.routine import MOVE_FIELDS, Kind, Move, Routine, check_value
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine, user_routine_path
+from backrelief_tui.tui import styles
 from backrelief_tui.tui.screens.settings import step_value
 
 EMPTY_SUMMARY = "My own routine."
@@ -130,7 +131,7 @@ class SearchInput(Input):
 class EditorScreen(Screen[None]):
     """Make a routine of your own."""
 
-    CSS_PATH = "editor.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "editor.tcss")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", key_display="^s"),

@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from backrelief_tui.tui import styles
+
 SESSION_KEYS = (
     ("space", "pause / resume (on a self-paced step: done)"),
     ("→  n", "next step (skips it)"),
@@ -54,7 +56,7 @@ def key_table(title: str, rows: tuple[tuple[str, str], ...]) -> Content:
 class HelpScreen(ModalScreen[None]):
     """Lists the keys; any of esc, ?, q or enter closes it."""
 
-    CSS_PATH = "dialogs.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "dialogs.tcss")
     BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
 
     def compose(self) -> ComposeResult:

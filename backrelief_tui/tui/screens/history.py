@@ -115,7 +115,7 @@ def stats_text(stats: Stats, unreadable: int) -> str:
 class HistoryScreen(Screen[None]):
     """Every recorded session; Enter opens one."""
 
-    DEFAULT_CSS = styles.beside(__file__, "history.tcss")  # not CSS_PATH: see tui/styles.py
+    DEFAULT_CSS = styles.beside(__file__, "history.tcss")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # the pain chart goes under 80 columns
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # and both charts under 24 rows
     BINDINGS = [

@@ -25,7 +25,7 @@ SAFETY_NOTE = ("If your back pain started with a fall or an injury, see a doctor
 class PickerScreen(Screen[None]):
     """Choose a routine; Enter (or a click on it, or on Start in the footer) begins it."""
 
-    DEFAULT_CSS = styles.beside(__file__, "picker.tcss")  # not CSS_PATH: see tui/styles.py
+    DEFAULT_CSS = styles.beside(__file__, "picker.tcss")
     AUTO_FOCUS = "#routines"
     BINDINGS = [
         # Quit and Help come first so that a narrow footer still shows them.

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from backrelief_tui.core.recorder import Interrupted
+from backrelief_tui.tui import styles
 
 
 def ago(minutes: float) -> str:
@@ -36,7 +37,7 @@ def offer_text(interrupted: Interrupted, now: datetime) -> str:
 class ResumeScreen(ModalScreen[bool]):
     """Resume an interrupted session, or let it be."""
 
-    CSS_PATH = "checkin.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "checkin.tcss")
     BINDINGS = [
         Binding("r,enter", "answer(True)", "Resume"),
         Binding("n,escape", "answer(False)", "No"),

@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Label, Static
 
 from backrelief_tui.audio import Cue, cue_for_events
 from backrelief_tui.core.engine import ADJUST_STEP, Engine, Event, State
+from backrelief_tui.tui import styles
 from backrelief_tui.tui.literal import literal
 from backrelief_tui.tui.session_view import SessionView, session_view
 from backrelief_tui.tui.widgets.countdown import Countdown
@@ -45,7 +46,7 @@ class Recorder(Protocol):
 class SessionScreen(Screen[None]):
     """Guides one session from the lead-in to the summary."""
 
-    CSS_PATH = "session.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "session.tcss")
     AUTO_FOCUS = ""  # nothing takes focus: every key goes to the screen's bindings
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-medium"), (28, "-tall")]

@@ -47,6 +47,7 @@ from backrelief_tui.core.settings import (
     parse_setting,
 )
 from backrelief_tui.core.tight_spots import FINE_FACTOR, TIGHT_FACTOR
+from backrelief_tui.tui import styles
 
 # The editable columns of the moves table, in order after the name.
 COLUMNS = ("hold", "reps", "sides", "rest")
@@ -146,7 +147,7 @@ class SpotsTable(DataTable):
 class SettingsScreen(Screen[None]):
     """General options, per-move numbers for each routine, tight spots."""
 
-    CSS_PATH = "settings.tcss"
+    DEFAULT_CSS = styles.beside(__file__, "settings.tcss")
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),

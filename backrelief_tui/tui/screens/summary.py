@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import pain_change
+from backrelief_tui.tui import styles
 from backrelief_tui.tui.literal import literal, visible
 from backrelief_tui.tui.screens.checkin import PAIN_BINDINGS, PainScale
 from backrelief_tui.tui.screens.settings import KeepHoldsPrompt
@@ -41,7 +42,7 @@ def skipped_line(engine: Engine) -> str:
 class SummaryScreen(Screen[None]):
     """Shows `engine.results()`; Enter goes back to the routines."""
 
-    CSS_PATH = ["summary.tcss", "checkin.tcss"]
+    DEFAULT_CSS = styles.beside(__file__, "summary.tcss") + styles.beside(__file__, "checkin.tcss")
     BINDINGS = [
         *PAIN_BINDINGS,  # the after-session check-in, while it is asked (first: the footer can be narrow)
         Binding("enter", "back", "Back to routines", priority=True),
