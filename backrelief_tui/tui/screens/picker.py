@@ -131,14 +131,16 @@ class PickerScreen(Screen[None]):
 
 
 def routine_option(plan: Plan) -> Option:
-    """Two lines per routine: title and length, then moves and equipment."""
+    """Up to three lines per routine: title; length, moves and equipment; the areas it works."""
     routine: Routine = plan.routine
     equipment = ", ".join(routine.equipment) or "no equipment"
     count = len(plan.moves)
     # The length leads the second line, so a narrow list cuts the equipment, not the length.
-    prompt = Content.assemble(
+    parts: list[str | tuple[str, str]] = [
         (visible(routine.title), "bold"), "" if routine.builtin else "  (yours)", "\n",
         (format_duration(plan.total_seconds), "$text-accent"),
         (f" · {count} move{'s' if count != 1 else ''} · {equipment}", "$text-muted"),
-    )
-    return Option(prompt, id=routine.id)
+    ]
+    if routine.targets:
+        parts += ["\n", (", ".join(routine.targets), "$text-muted italic")]
+    return Option(Content.assemble(*parts), id=routine.id)
