@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         finally:
             gc.enable()  # if the app never got on screen
-    from backrelief_tui.cli import main as cli_main
+    from backrelief_tui.commands import main as cli_main
 
     return cli_main(argv)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui import cli
+from backrelief_tui import commands
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
@@ -309,9 +309,9 @@ def test_cli_run_passes_a_file_path_to_the_app(tmp_path, monkeypatch):
     path.write_text(TOML, encoding="utf-8")
     calls = []
     monkeypatch.setattr("backrelief_tui.tui.app.run_app", lambda routine_name=None: calls.append(routine_name) or 0)
-    assert cli.main(["run", str(path)]) == 0
+    assert commands.main(["run", str(path)]) == 0
     assert calls == [str(path)]
-    assert cli.main(["run", str(tmp_path / "nope.toml")]) == 1  # the CLI says why, no TUI
+    assert commands.main(["run", str(tmp_path / "nope.toml")]) == 1  # the CLI says why, no TUI
     assert calls == [str(path)]
 
 
@@ -330,7 +330,8 @@ def test_textual_loads_only_for_the_tui():
     import subprocess
     import sys
 
-    code = ("import sys, backrelief_tui.cli, backrelief_tui.core.engine, backrelief_tui.audio;"
+    code = ("import sys, backrelief_tui.commands.routines, backrelief_tui.commands.customize,"
+            "backrelief_tui.commands.history, backrelief_tui.core.engine, backrelief_tui.audio;"
             "print('textual' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
@@ -352,7 +353,7 @@ def test_backrelief_with_no_arguments_opens_the_app_without_the_command_line(mon
     # The fast path really skips the subcommands' modules (records, reports, the builder).
     code = ("import sys, backrelief_tui.__main__ as m, backrelief_tui.tui.app as a;"
             "a.run_app = lambda routine_name=None: 0; m.main([]);"
-            "print('backrelief_tui.cli' in sys.modules)")
+            "print('backrelief_tui.commands' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "False"

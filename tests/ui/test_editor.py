@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backrelief_tui.cli import main as cli_main
+from backrelief_tui.commands import main as cli_main
 from backrelief_tui.core.library import load_library, load_routine_file
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.tui.screens.build import BuildScreen, NameScreen

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from backrelief_tui.cli import main
+from backrelief_tui.commands import main
 from backrelief_tui.core.builder import (
     LEVELS,
     OFF_FLOOR,

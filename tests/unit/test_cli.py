@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui.cli import main
+from backrelief_tui.commands import main
 
 BAD = Path(__file__).parent / "bad_routines"
 ROUTINES = Path(__file__).parents[2] / "routines"

@@ -19,7 +19,8 @@ def test_core_modules_do_not_import_textual():
 
 
 def test_importing_the_core_and_cli_loads_no_textual():
-    code = ("import sys, backrelief_tui.cli, backrelief_tui.core.engine, backrelief_tui.core.library;"
+    code = ("import sys, backrelief_tui.commands.parser, backrelief_tui.commands.routines,"
+            "backrelief_tui.commands.customize, backrelief_tui.commands.history;"
             "import pkgutil, importlib, backrelief_tui.core as c;"
             "[importlib.import_module('backrelief_tui.core.' + m.name) for m in pkgutil.iter_modules(c.__path__)];"
             "print('textual' in sys.modules)")

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from backrelief_tui.cli import main
+from backrelief_tui.commands import main
 from backrelief_tui.core.records import write_record
 from backrelief_tui.core.report import build_report, period_start
 from backrelief_tui.core.store import RecordStore

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from backrelief_tui.cli import main
+from backrelief_tui.commands import main
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from backrelief_tui.commands import fail
 from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, pain_change, summary_to_json
 from backrelief_tui.core.report import build_report, period_start
@@ -21,36 +22,6 @@ from backrelief_tui.core.store import RecordStore
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
-
-
-def day_argument(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
-
-
-def weeks_argument(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 520:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of weeks from 1 to 520")
-    return value
-
-
-def add_history_parsers(commands: argparse._SubParsersAction) -> None:
-    command = commands.add_parser("history", help="list your sessions, newest first")
-    form = command.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print JSON")
-    form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
-    command.add_argument("--since", type=day_argument, metavar="DATE", help="only sessions from DATE (YYYY-MM-DD)")
-    command.add_argument("--routine", metavar="ID", help="only sessions of this routine")
-
-    command = commands.add_parser("report", help="a Markdown summary of the last weeks, for a physiotherapist")
-    command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
-    command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
 
 
 def select(entries: list[Entry], since: date | None, routine: str | None) -> list[Entry]:
@@ -143,7 +114,6 @@ def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today
     try:
         args.output.write_text(text, encoding="utf-8")
     except OSError as error:
-        print(f"{args.output}: cannot write ({error.strerror or error})", file=sys.stderr)
-        return 1
+        return fail(f"cannot write {args.output}: {error.strerror or error}")
     print(f"Wrote {args.output}", file=sys.stderr)
     return 0

@@ -1,7 +1,4 @@
-"""The customizing commands: `backrelief set` (your own numbers) and `backrelief build`.
-
-Like every command: an exit code, problems as one line each, never a traceback.
-"""
+"""`backrelief set` (your own numbers for a move, tight spots) and `backrelief build`."""
 
 from __future__ import annotations
 
@@ -11,88 +8,50 @@ import json
 import sys
 from typing import Any
 
+from backrelief_tui.commands import fail
+from backrelief_tui.commands.context import load_context
+from backrelief_tui.commands.routines import plan_to_json
 from backrelief_tui.core import paths
-from backrelief_tui.core.builder import (
-    MAX_MINUTES,
-    MIN_MINUTES,
-    build_routine,
-    dose_text,
-    parse_areas,
-    parse_equipment,
-)
+from backrelief_tui.core.builder import build_routine, dose_text, parse_areas, parse_equipment
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import format_duration, move_seconds, plan_session
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Move, Routine, routine_to_table
+from backrelief_tui.core.routine import Move, Routine, routine_to_table
 from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, backup_path, parse_assignments, save_settings
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
-
-
-def add_parsers(commands: argparse._SubParsersAction) -> None:
-    """The `set` and `build` subcommands (called from cli.build_parser)."""
-    command = commands.add_parser(
-        "set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
-        description="Set your own numbers for a move, wherever it appears: "
-                    "`backrelief set front-plank hold=20 reps=3`. FIELD=default clears one field. "
-                    "With no arguments, lists what you have set.")
-    command.add_argument("move", nargs="?", help="move id (see `backrelief show ROUTINE --json`)")
-    command.add_argument("values", nargs="*", metavar="FIELD=VALUE",
-                         help=f"fields: {', '.join(OVERRIDE_FIELDS)} (seconds, or reps; sides: none|both|alternate)")
-    command.add_argument("--reset", action="store_true", help="back to the routines' own numbers for MOVE")
-    command.add_argument("--reset-all", action="store_true", help="back to the routines' own numbers for every move")
-    command.add_argument("--tight", metavar="AREAS", help=f"mark areas tight, e.g. hips,lats ({', '.join(TARGETS)})")
-    command.add_argument("--fine", metavar="AREAS", help="mark areas fine (built routines and release spend less there)")
-    command.add_argument("--unmark", metavar="AREAS", help="forget the tight/fine mark of areas")
-
-    command = commands.add_parser(
-        "build", help="compose a routine that fits the minutes and kit you have",
-        description="Compose a balanced routine (release where the kit allows, stretch, activation; "
-                    "focused and tight areas first) whose planned time fits the budget.")
-    command.add_argument("--minutes", type=float, default=5.0,
-                         help=f"time you have, {MIN_MINUTES} to {MAX_MINUTES} (default 5)")
-    command.add_argument("--equipment", nargs="+", default=[], metavar="ITEM",
-                         help=f"what you have: none or any of {', '.join(EQUIPMENT)} (space or comma separated)")
-    command.add_argument("--no-floor", action="store_true", help="only standing and seated moves (kneeling counts as floor)")
-    command.add_argument("--focus", default="", metavar="AREAS", help="areas to put first, e.g. hips,lats")
-    command.add_argument("--json", action="store_true", help="print the routine and its plan as JSON")
-    command.add_argument("--save", metavar="NAME", help="save it as one of your routines under this name")
-    command.add_argument("--replace", action="store_true",
-                         help="with --save: replace a routine with the same id (yours or a built-in)")
 
 
 # -- set --------------------------------------------------------------------------------------
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from backrelief_tui.cli import load_context  # cli imports this module for its parsers
-
     library, settings = load_context()
     before = settings
     if args.reset_all:
         if args.move or args.values or args.reset:
-            return _fail("--reset-all takes no move or values")
+            return fail("--reset-all takes no move or values")
         settings = settings.without_overrides()
     elif args.move is not None:
         move = library.moves.get(args.move)
         if move is None:
-            return _fail(_unknown_move(args.move, library))
+            return fail(_unknown_move(args.move, library))
         if args.reset:
             if args.values:
-                return _fail("--reset takes a move only (to clear one field: FIELD=default)")
+                return fail("--reset takes a move only (to clear one field: FIELD=default)")
             settings = settings.without_override(move.id)
         elif args.values:
             values, errors = _parse_values(args.values)
             if errors:
-                return _fail(*errors)
+                return fail(*errors)
             settings = settings.with_move_values(move.id, **values)
         elif not _marks_given(args):
             _print_move(move, settings, library)
             return 0
     elif args.reset or args.values:
-        return _fail("name the move: backrelief set MOVE hold=20")
+        return fail("name the move: backrelief set MOVE hold=20")
     if _marks_given(args):
         settings, errors = _apply_marks(settings, args)
         if errors:
-            return _fail(*errors)
+            return fail(*errors)
     if settings == before:
         if not (args.reset or args.reset_all or args.move):
             _print_overview(settings, library)
@@ -152,7 +111,7 @@ def _save(settings: Settings) -> int:
     try:
         save_settings(settings, path)
     except OSError as error:
-        return _fail(f"cannot save the settings to {path}: {error.strerror or error}")
+        return fail(f"cannot save the settings to {path}: {error.strerror or error}")
     if backup_path(path).exists() and not had_backup:
         print(f"note: {path.name} had problems; the old file is kept as {backup_path(path)}", file=sys.stderr)
     return 0
@@ -204,12 +163,10 @@ def _print_overview(settings: Settings, library: Library) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from backrelief_tui.cli import load_context, plan_to_json
-
     kit, errors = parse_equipment(args.equipment)
     focus, focus_errors = parse_areas(args.focus)
     if errors or focus_errors:
-        return _fail(*errors, *focus_errors)
+        return fail(*errors, *focus_errors)
     library, settings = load_context()
     result = build_routine(library, args.minutes, kit, args.no_floor, focus, settings=settings)
     routine = result.routine
@@ -229,7 +186,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0 if routine is not None else 1
     if routine is None:
-        return _fail(f"nothing to build: {result.reason}")
+        return fail(f"nothing to build: {result.reason}")
     _print_built(routine, settings, result.reason, result.notes)
     if saved:
         print(f"\nSaved as {saved}. Start it: backrelief run {routine.id}")
@@ -245,14 +202,14 @@ def _save_built(routine: Routine, args: argparse.Namespace, library: Library):
     routine = replace(routine, id=routine_id, title=args.save.strip()[:60] or routine.title)
     replaced = replaces(routine_id, library)
     if replaced and not args.replace:
-        return routine, None, _fail(f"saving as {routine_id!r} would replace {replaced}; "
+        return routine, None, fail(f"saving as {routine_id!r} would replace {replaced}; "
                                     f"choose another name or add --replace")
     try:
         path, problems = save_user_routine(routine)
     except OSError as error:
-        return routine, None, _fail(f"cannot save to {paths.user_routines_dir()}: {error.strerror or error}")
+        return routine, None, fail(f"cannot save to {paths.user_routines_dir()}: {error.strerror or error}")
     if problems:
-        return routine, None, _fail(*(str(problem) for problem in problems))
+        return routine, None, fail(*problems)
     if replaced:
         print(f"note: this replaces {replaced}", file=sys.stderr)
     return routine, path, 0
@@ -274,10 +231,3 @@ def _print_built(routine: Routine, settings: Settings, reason: str, notes: tuple
           f"{format_duration(plan.total_seconds)} in all.")
 
 
-def _fail(*messages: str) -> int:
-    for message in messages:
-        print(f"backrelief: {message}", file=sys.stderr)
-    return 1
-
-
-HANDLERS = {"set": cmd_set, "build": cmd_build}

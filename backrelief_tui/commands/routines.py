@@ -1,89 +1,17 @@
-"""Command line: no subcommand opens the TUI; the others print and exit.
-
-Every command returns an exit code and prints problems as one line each
-(`FILE: FIELD: what is wrong`), never a traceback.
-"""
+"""`list`, `show`, `validate`, `paths` and `run`: the routines, and starting one."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
-from typing import TextIO
+import os
+from typing import Any
 
-from backrelief_tui.commands_history import add_history_parsers, cmd_history, cmd_report
-from backrelief_tui.commands_custom import add_parsers as add_custom_parsers
-from backrelief_tui.commands_custom import cmd_build, cmd_set
+from backrelief_tui.commands import fail
+from backrelief_tui.commands.context import load_context
 from backrelief_tui.core import paths
-from backrelief_tui.core.library import Library, find_routine, load_library, load_routine_file
-from backrelief_tui.core.plan import format_duration, plan_session
-from backrelief_tui.core.routine import Problem, Routine
-from backrelief_tui.core.settings import Settings, load_settings
-
-DESCRIPTION = """\
-Follow-along low-back-pain relief in your terminal: trigger-point release,
-stretching and glute/core activation, one move at a time, with a big countdown,
-cues and beeps. Run with no command to open the app."""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backrelief", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    command = commands.add_parser("list", help="list the routines with their length")
-    command.add_argument("--json", action="store_true", help="print JSON")
-
-    command = commands.add_parser("show", help="show a routine's planned steps and timings")
-    command.add_argument("routine", help="routine id or path of a routine file")
-    command.add_argument("--json", action="store_true", help="print JSON")
-
-    command = commands.add_parser("validate", help="check routine files; exit 1 when any has a problem")
-    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
-
-    commands.add_parser("paths", help="where settings, your routines and session records live")
-
-    command = commands.add_parser("run", help="start a routine straight away")
-    command.add_argument("routine", help="routine id or path of a routine file (try one without installing it)")
-
-    commands.add_parser("sound-test", help="play every cue and say which audio backend worked")
-    add_custom_parsers(commands)  # set, build
-    add_history_parsers(commands)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler = HANDLERS.get(args.command or "tui")
-    try:
-        return handler(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # `backrelief list | head`
-        return 0
-
-
-# -- helpers ------------------------------------------------------------------------
-
-
-def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
-    """Library and settings, with their problems reported as warnings (the rest still works)."""
-    out = out or sys.stderr
-    library = load_library()
-    settings, problems = load_settings()
-    for problem in [*library.problems, *problems]:
-        print(f"warning: {problem}", file=out)
-    return library, settings
-
-
-def _report(problems: list[Problem]) -> int:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1
-
-
-# -- commands -------------------------------------------------------------------------
+from backrelief_tui.core.library import find_routine, load_library, load_routine_file
+from backrelief_tui.core.plan import Plan, format_duration, plan_session
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -122,7 +50,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     library, settings = load_context()
     routine, problems = find_routine(args.routine, library)
     if routine is None:
-        return _report(problems)
+        return fail(*problems)
     plan = plan_session(routine, settings)
     if args.json:
         print(json.dumps(plan_to_json(plan), indent=2))
@@ -144,7 +72,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def plan_to_json(plan) -> dict:
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The plan as `show --json` prints it (and `build --json` embeds it)."""
     return {
         "id": plan.routine.id,
         "title": plan.routine.title,
@@ -178,7 +107,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
     print(f"your routines:   {paths.user_routines_dir()}")
     print(f"session records: {paths.sessions_dir()}")
     print(f"built-in:        {paths.builtin_routines_dir()}")
-    if paths.HOME_VARIABLE in __import__("os").environ:
+    if paths.HOME_VARIABLE in os.environ:
         print(f"({paths.HOME_VARIABLE} is set: everything lives under it)")
     return 0
 
@@ -193,26 +122,5 @@ def cmd_run(args: argparse.Namespace) -> int:
     library, _settings = load_context()
     routine, problems = find_routine(args.routine, library)
     if routine is None:
-        return _report(problems)
+        return fail(*problems)
     return cmd_tui(args, routine_name=args.routine)
-
-
-def cmd_sound_test(args: argparse.Namespace) -> int:
-    from backrelief_tui.audio import sound_test
-
-    return sound_test()
-
-
-HANDLERS = {
-    "tui": cmd_tui,
-    "list": cmd_list,
-    "show": cmd_show,
-    "validate": cmd_validate,
-    "paths": cmd_paths,
-    "run": cmd_run,
-    "sound-test": cmd_sound_test,
-    "set": cmd_set,
-    "build": cmd_build,
-    "history": cmd_history,
-    "report": cmd_report,
-}

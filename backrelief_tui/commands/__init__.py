@@ -1,0 +1,41 @@
+"""The command line: `backrelief COMMAND ...` (no command opens the app; see `__main__`).
+
+`parser.py` declares every subcommand and the module:function that handles it; only
+that module is imported, so `backrelief list` never loads the history or the builder.
+Every handler returns an exit code and reports problems through `fail()`: one line
+each, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+from backrelief_tui.core.routine import Problem
+
+
+def fail(*problems: str | Problem) -> int:
+    """Print each problem on stderr as one line and return exit status 1.
+
+    A `Problem` names its file (`FILE: FIELD: what is wrong`); plain text is the
+    command's own complaint and is prefixed with the program's name.
+    """
+    for problem in problems:
+        print(problem if isinstance(problem, Problem) else f"backrelief: {problem}", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from backrelief_tui.commands.parser import build_parser
+
+    args = build_parser().parse_args(argv)
+    module_name, _, function_name = args.handler.partition(":")
+    handler = getattr(importlib.import_module(module_name), function_name)
+    try:
+        code: int = handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `backrelief list | head`
+        return 0
+    return code

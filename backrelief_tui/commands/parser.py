@@ -1,0 +1,120 @@
+"""Every subcommand's arguments, and the module:function that runs it (imported on use)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS
+from backrelief_tui.core.settings import OVERRIDE_FIELDS
+
+DESCRIPTION = """\
+Follow-along low-back-pain relief in your terminal: trigger-point release,
+stretching and glute/core activation, one move at a time, with a big countdown,
+cues and beeps. Run with no command to open the app."""
+
+
+def day_argument(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
+
+
+def weeks_argument(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 520:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of weeks from 1 to 520")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backrelief", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler="backrelief_tui.commands.routines:cmd_tui")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _routine_commands(commands)
+    _customize_commands(commands)
+    _history_commands(commands)
+    return parser
+
+
+def _add(commands: argparse._SubParsersAction, name: str, handler: str, **kwargs: str) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(name, **kwargs)
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _routine_commands(commands: argparse._SubParsersAction) -> None:
+    where = "backrelief_tui.commands.routines"
+    command = _add(commands, "list", f"{where}:cmd_list", help="list the routines with their length")
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+    command = _add(commands, "show", f"{where}:cmd_show", help="show a routine's planned steps and timings")
+    command.add_argument("routine", help="routine id or path of a routine file")
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+    command = _add(commands, "validate", f"{where}:cmd_validate",
+                   help="check routine files; exit 1 when any has a problem")
+    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    _add(commands, "paths", f"{where}:cmd_paths", help="where settings, your routines and session records live")
+
+    command = _add(commands, "run", f"{where}:cmd_run", help="start a routine straight away")
+    command.add_argument("routine", help="routine id or path of a routine file (try one without installing it)")
+
+    _add(commands, "sound-test", "backrelief_tui.commands.sound:cmd_sound_test",
+         help="play every cue and say which audio backend worked")
+
+
+def _customize_commands(commands: argparse._SubParsersAction) -> None:
+    where = "backrelief_tui.commands.customize"
+    command = _add(
+        commands, "set", f"{where}:cmd_set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
+        description="Set your own numbers for a move, wherever it appears: "
+                    "`backrelief set front-plank hold=20 reps=3`. FIELD=default clears one field. "
+                    "With no arguments, lists what you have set.")
+    command.add_argument("move", nargs="?", help="move id (see `backrelief show ROUTINE --json`)")
+    command.add_argument("values", nargs="*", metavar="FIELD=VALUE",
+                         help=f"fields: {', '.join(OVERRIDE_FIELDS)} (seconds, or reps; sides: none|both|alternate)")
+    command.add_argument("--reset", action="store_true", help="back to the routines' own numbers for MOVE")
+    command.add_argument("--reset-all", action="store_true", help="back to the routines' own numbers for every move")
+    command.add_argument("--tight", metavar="AREAS", help=f"mark areas tight, e.g. hips,lats ({', '.join(TARGETS)})")
+    command.add_argument("--fine", metavar="AREAS", help="mark areas fine (built routines and release spend less there)")
+    command.add_argument("--unmark", metavar="AREAS", help="forget the tight/fine mark of areas")
+
+    command = _add(
+        commands, "build", f"{where}:cmd_build", help="compose a routine that fits the minutes and kit you have",
+        description="Compose a balanced routine (release where the kit allows, stretch, activation; "
+                    "focused and tight areas first) whose planned time fits the budget.")
+    command.add_argument("--minutes", type=float, default=5.0,
+                         help=f"time you have, {MIN_MINUTES} to {MAX_MINUTES} (default 5)")
+    command.add_argument("--equipment", nargs="+", default=[], metavar="ITEM",
+                         help=f"what you have: none or any of {', '.join(EQUIPMENT)} (space or comma separated)")
+    command.add_argument("--no-floor", action="store_true",
+                         help="only standing and seated moves (kneeling counts as floor)")
+    command.add_argument("--focus", default="", metavar="AREAS", help="areas to put first, e.g. hips,lats")
+    command.add_argument("--json", action="store_true", help="print the routine and its plan as JSON")
+    command.add_argument("--save", metavar="NAME", help="save it as one of your routines under this name")
+    command.add_argument("--replace", action="store_true",
+                         help="with --save: replace a routine with the same id (yours or a built-in)")
+
+
+def _history_commands(commands: argparse._SubParsersAction) -> None:
+    where = "backrelief_tui.commands.history"
+    command = _add(commands, "history", f"{where}:cmd_history", help="list your sessions, newest first")
+    form = command.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
+    command.add_argument("--since", type=day_argument, metavar="DATE", help="only sessions from DATE (YYYY-MM-DD)")
+    command.add_argument("--routine", metavar="ID", help="only sessions of this routine")
+
+    command = _add(commands, "report", f"{where}:cmd_report",
+                   help="a Markdown summary of the last weeks, for a physiotherapist")
+    command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
+    command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
