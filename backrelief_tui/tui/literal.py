@@ -1,23 +1,19 @@
-"""Text from routine files, shown exactly as typed.
+"""Text from files on screen: never markup, never an escape sequence.
 
-Routine files are other people's text: `[bold]` must not become markup and an escape
-sequence must not reach the terminal. The loader already refuses control characters;
-this is the second line of defence for anything that got past it (a routine built in
-code, a future field): control characters are shown as `\\x1b`-style escapes.
+`[bold]` in a cue must show as typed, and any control or invisible character shows
+spelled out (`core.text.printable`, the one function all file-derived text passes).
 """
 
 from __future__ import annotations
 
-import re
-
 from textual.content import Content
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from backrelief_tui.core.text import printable
 
 
 def visible(text: str) -> str:
-    """`text` with every control character (but tab and newline) spelled out as `\\xNN`."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text).replace("\t", " ")
+    """`text` as it may be shown: controls and invisible characters spelled out (newlines kept)."""
+    return printable(text, multiline=True)
 
 
 def literal(text: str, style: str = "") -> Content:
