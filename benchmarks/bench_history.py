@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from backrelief_tui.core.clock import FakeClock  # noqa: E402
 from backrelief_tui.core.engine import Engine  # noqa: E402
-from backrelief_tui.core.records import dumps, parse_record, record_filename  # noqa: E402
 from backrelief_tui.core.recorder import Recorder  # noqa: E402
+from backrelief_tui.core.records import dumps, parse_record, record_filename  # noqa: E402
 from backrelief_tui.core.store import RACY_SECONDS, RecordStore  # noqa: E402
+from tests.fakes import FakeClock  # noqa: E402
 from tests.record_factory import WallClock, desk_break_plan, run_for  # noqa: E402
 
 COUNT = 10_000

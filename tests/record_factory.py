@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.library import load_library
 from backrelief_tui.core.plan import Plan, plan_session
-from backrelief_tui.core.records import MoveRecord, Progress, SessionRecord, SideRecord
+from backrelief_tui.core.records import MoveRecord, MoveStatus, Progress, SessionRecord, SessionStatus, SideRecord
+from backrelief_tui.core.routine import Kind, Sides
+from tests.fakes import FakeClock
 
 ROUTINES = Path(__file__).parents[1] / "routines"
 CET = timezone(timedelta(hours=1))
@@ -32,13 +33,13 @@ def make_record(started: datetime | None = None, *, routine: str = "desk-break",
             state, code = "not-reached", "."
         done = 60.0 if state == "done" else 0.0
         move_records.append(MoveRecord(
-            id=f"move-{index}", name=f"Move {index}", kind="hold", status=state, planned_seconds=60,
-            done_seconds=done, hold=60, reps=1, sides="none", rest=0,
+            id=f"move-{index}", name=f"Move {index}", kind=Kind.HOLD, status=MoveStatus(state),
+            planned_seconds=60, done_seconds=done, hold=60, reps=1, sides=Sides.NONE, rest=0,
             per_side=(SideRecord("none", 60, done, 1, int(state == "done")),)))
         codes += code
     return SessionRecord(
         id=record_id, routine=routine, routine_title=routine.replace("-", " ").capitalize(),
-        started=started, ended=started + timedelta(minutes=minutes), status=status,
+        started=started, ended=started + timedelta(minutes=minutes), status=SessionStatus(status),
         planned_seconds=60 * moves, active_seconds=minutes * 60, paused_seconds=0.0, pauses=0,
         steps_total=moves, steps_finished=sum(code != "." for code in codes), moves=tuple(move_records),
         progress=Progress(next_step=codes.find(".") if "." in codes else moves, steps=codes,

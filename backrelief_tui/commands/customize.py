@@ -12,13 +12,13 @@ from backrelief_tui.commands import fail
 from backrelief_tui.commands.context import load_context
 from backrelief_tui.commands.routines import plan_to_json
 from backrelief_tui.core import paths
-from backrelief_tui.core.builder import build_routine, dose_text, parse_areas, parse_equipment
+from backrelief_tui.core.builder import build_routine, parse_areas, parse_equipment
 from backrelief_tui.core.library import Library
-from backrelief_tui.core.plan import format_duration, move_seconds, plan_session
+from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Move, Routine, routine_to_table
 from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, backup_path, parse_assignments, save_settings
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
-
+from backrelief_tui.core.wording import format_duration, move_dose
 
 # -- set --------------------------------------------------------------------------------------
 
@@ -225,7 +225,7 @@ def _print_built(routine: Routine, settings: Settings, reason: str, notes: tuple
     width = max(len(move.name) for move in plan.moves)
     for number, move in enumerate(plan.moves, 1):
         equipment = f"  [{', '.join(move.equipment)}]" if move.equipment else ""
-        print(f"{number:>3}. {move.name:<{width}}  {dose_text(move):<18} "
+        print(f"{number:>3}. {move.name:<{width}}  {move_dose(move, short=True):<18} "
               f"{format_duration(move_seconds(move, settings)):>5}  {move.position}{equipment}")
     print(f"\nWith a {settings.lead_in} s lead-in and {settings.default_rest} s between moves: "
           f"{format_duration(plan.total_seconds)} in all.")

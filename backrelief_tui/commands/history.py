@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from backrelief_tui.commands import fail
-from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, pain_change, summary_to_json
+from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, summary_to_json
 from backrelief_tui.core.report import build_report, period_start
 from backrelief_tui.core.store import RecordStore
+from backrelief_tui.core.wording import format_duration, pain_change
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")

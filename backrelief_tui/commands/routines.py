@@ -11,7 +11,8 @@ from backrelief_tui.commands import fail
 from backrelief_tui.commands.context import load_context
 from backrelief_tui.core import paths
 from backrelief_tui.core.library import find_routine, load_library, load_routine_file
-from backrelief_tui.core.plan import Plan, format_duration, plan_session
+from backrelief_tui.core.plan import Plan, plan_session
+from backrelief_tui.core.wording import format_duration
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -44,10 +44,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from backrelief_tui.core.library import Library
-from backrelief_tui.core.plan import format_duration, plan_session
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine
+from backrelief_tui.core.plan import plan_session
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine, clip_title
 from backrelief_tui.core.settings import Settings
-from backrelief_tui.core.tight_spots import FINE, TIGHT, round_to_five, tightness
+from backrelief_tui.core.tight_spots import FINE, TIGHT, Tightness, round_to_five, tightness
+from backrelief_tui.core.wording import format_duration
 
 MIN_MINUTES = 2
 MAX_MINUTES = 60
@@ -91,7 +92,7 @@ class BuildResult:
 class _Pick:
     move: Move  # the library move
     part: Part
-    rank: tuple  # lower comes first
+    rank: tuple[int, int, int]  # lower comes first
     aim: float
     level: float = field(default=FIRST_LEVEL)
 
@@ -163,7 +164,7 @@ def dose_field(move: Move) -> str:
     return "reps"
 
 
-def dose(move: Move, level: float, settings: Settings | None = None) -> Move:
+def scaled(move: Move, level: float, settings: Settings | None = None) -> Move:
     """The move with its dose scaled by `level`, within sensible bounds.
 
     A field the person overrode is left alone: the planner applies their number.
@@ -193,7 +194,7 @@ def build_routine(
     equipment: Iterable[str] = (),
     no_floor: bool = False,
     focus: Sequence[str] = (),
-    tight_spots: Mapping[str, str] | None = None,
+    tight_spots: Mapping[str, Tightness] | None = None,
     settings: Settings | None = None,
 ) -> BuildResult:
     """Compose a balanced routine whose planned time is within `minutes` (see the module doc)."""
@@ -237,7 +238,8 @@ def build_routine(
     return BuildResult(routine, total, reason, budget, tuple(notes))
 
 
-def _ranked(moves: list[Move], library: Library, focus: Sequence[str], spots: Mapping[str, str]) -> list[_Pick]:
+def _ranked(moves: list[Move], library: Library, focus: Sequence[str],
+            spots: Mapping[str, Tightness]) -> list[_Pick]:
     position = {move_id: index for index, move_id in enumerate(library.moves)}
     focus_order = _focus_order(moves, focus, position)
     picks = []
@@ -294,7 +296,7 @@ def _with_level(pick: _Pick, level: float) -> _Pick:
 
 
 def _planned(picks: list[_Pick], settings: Settings) -> int:
-    moves = tuple(dose(pick.move, pick.level, settings) for pick in _session_order(picks))
+    moves = tuple(scaled(pick.move, pick.level, settings) for pick in _session_order(picks))
     return plan_session(Routine("built", "Built", "Built", moves), settings).total_seconds
 
 
@@ -339,14 +341,14 @@ def _fill(chosen: list[_Pick], budget: int, settings: Settings) -> None:
 
 def _routine(chosen: list[_Pick], minutes: float, kit: set[str], no_floor: bool,
              focus: Sequence[str], settings: Settings) -> Routine:
-    moves = tuple(dose(pick.move, pick.level, settings) for pick in _session_order(chosen))
+    moves = tuple(scaled(pick.move, pick.level, settings) for pick in _session_order(chosen))
     label = f"{minutes:g} min"
     summary = f"Built for {label} {_constraints(kit, no_floor)}"
     if focus:
         summary += f", {', '.join(focus)} first"
     return Routine(
         id=f"built-{minutes:g}-min".replace(".", "-"),
-        title=f"Built: {label}, {_kit_words(kit)}"[:60],
+        title=clip_title(f"Built: {label}, {_kit_words(kit)}"),
         summary=summary + ".",
         moves=moves,
         caution=CAUTION,
@@ -364,16 +366,6 @@ def _constraints(kit: set[str], no_floor: bool) -> str:
     words = "with " + (" and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else
                        items[0] if items else "no equipment")
     return words + (" off the floor" if no_floor else "")
-
-
-def dose_text(move: Move) -> str:
-    """How much of a move, in words: "10 reps", "4 reps per side", "2 × 30 s", "45 s per side"."""
-    per_side = " per side" if move.per_side else ""
-    if move.kind is Kind.REPS:
-        return f"{move.reps} reps{per_side}"
-    if move.reps > 1:
-        return f"{move.reps} × {move.hold} s{per_side}"
-    return f"{move.hold} s{per_side}"
 
 
 def _nothing_qualifies(library: Library, kit: set[str], no_floor: bool) -> str:

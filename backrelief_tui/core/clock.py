@@ -1,19 +1,19 @@
-"""Clocks the engine can run on: the real monotonic one, or a hand-driven one for tests."""
+"""The two clocks a session runs on, as injectable callables.
+
+`Clock` is monotonic seconds (the engine's time: deadlines, pauses); `WallClock` is
+the date and time with this machine's UTC offset (what records store). The app
+passes `time.monotonic` and `local_now`; tests pass hand-driven fakes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 
-class FakeClock:
-    """A monotonic clock that moves only when told to (tests never sleep)."""
+Clock = Callable[[], float]
+WallClock = Callable[[], datetime]
 
-    def __init__(self, start: float = 1000.0) -> None:
-        self.time = start
 
-    def __call__(self) -> float:
-        return self.time
-
-    def advance(self, seconds: float) -> float:
-        if seconds < 0:
-            raise ValueError("a monotonic clock never goes back")
-        self.time += seconds
-        return self.time
+def local_now() -> datetime:
+    """The wall clock with this machine's UTC offset (records store offset datetimes)."""
+    return datetime.now().astimezone()

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
-from backrelief_tui.core.plan import Phase, Plan, Side, Step
+from backrelief_tui.core.clock import Clock
+from backrelief_tui.core.plan import Phase, Plan, Step
+from backrelief_tui.core.records import MoveStatus
 from backrelief_tui.core.routine import Move
 
-Clock = Callable[[], float]
 ADJUST_STEP = 5  # seconds added or taken by + / -
 COUNTDOWN_FROM = 3
 
@@ -74,21 +75,20 @@ class MoveResult:
     work_steps: int
     done_steps: int
     skipped_steps: int
-    side_seconds: dict[str, tuple[int, float]] = field(default_factory=dict)  # side -> (planned, done)
 
     @property
-    def status(self) -> str:
+    def status(self) -> MoveStatus:
         if self.done_steps == self.work_steps:
-            return "done"
+            return MoveStatus.DONE
         if self.done_steps:
-            return "partial"
-        return "skipped" if self.skipped_steps else "not-reached"
+            return MoveStatus.PARTIAL
+        return MoveStatus.SKIPPED if self.skipped_steps else MoveStatus.NOT_REACHED
 
 
 class Engine:
-    def __init__(self, plan: Plan | Sequence[Step], clock: Clock = time.monotonic) -> None:
-        self.plan = plan if isinstance(plan, Plan) else None
-        self.steps: tuple[Step, ...] = tuple(plan.steps if isinstance(plan, Plan) else plan)
+    def __init__(self, plan: Plan, clock: Clock = time.monotonic) -> None:
+        self.plan = plan
+        self.steps: tuple[Step, ...] = plan.steps
         self._clock = clock
         self.state = State.READY
         self.index = 0
@@ -99,7 +99,7 @@ class Engine:
         self.pauses = 0
         self.adjusted_holds: dict[str, int] = {}  # move id -> hold length set with + / -
         self._deadline = 0.0
-        self._paused_at: float | None = None
+        self._paused_at = 0.0  # meaningful while PAUSED
         self._remaining_at_pause = 0.0
         self._visit_started = 0.0
         self._visit_paused = 0.0
@@ -111,6 +111,13 @@ class Engine:
     @property
     def step(self) -> Step | None:
         return self.steps[self.index] if self.index < len(self.steps) else None
+
+    @property
+    def current(self) -> Step:
+        """The step in progress; only asked while the session is not over."""
+        if self.index >= len(self.steps):
+            raise RuntimeError("the session is over: there is no current step")
+        return self.steps[self.index]
 
     @property
     def running(self) -> bool:
@@ -178,22 +185,12 @@ class Engine:
         if self.state is not State.RUNNING:
             return None
         now = self._clock()
-        if self.step.self_paced:
+        if self.current.self_paced:
             elapsed = self.elapsed_in_step()
             return now + (math.floor(elapsed) + 1 - elapsed)
         left = self._deadline - now
         whole = math.ceil(left - 1e-9)
         return self._deadline - (whole - 1) if whole > 0 else now
-
-    def upcoming_move(self) -> Move | None:
-        """The next move after the current one (for "next up")."""
-        step = self.step
-        if step is None:
-            return None
-        for later in self.steps[self.index + 1:]:
-            if later.move_index != step.move_index:
-                return later.move
-        return None
 
     # -- commands --------------------------------------------------------------------
 
@@ -234,8 +231,8 @@ class Engine:
         """Advance to the clock's time: emit countdowns and finish every step whose deadline passed."""
         events: list[Event] = []
         now = self._clock()
-        while self.state is State.RUNNING and not self.step.self_paced:
-            step = self.step
+        while self.state is State.RUNNING and not self.current.self_paced:
+            step = self.current
             if step.is_hold and now < self._deadline:
                 for count in range(COUNTDOWN_FROM, 0, -1):
                     if count not in self._counted and count < self.step_seconds() and now >= self._deadline - count:
@@ -278,7 +275,7 @@ class Engine:
         events = self._settle()
         if not self._in_session():
             return events
-        status = StepStatus.DONE if self.step.self_paced else StepStatus.SKIPPED
+        status = StepStatus.DONE if self.current.self_paced else StepStatus.SKIPPED
         return events + self._leave(status, at=self._time_reference())
 
     def previous(self) -> list[Event]:
@@ -294,7 +291,7 @@ class Engine:
         At least one second is always left, so taking time never ends a step by itself.
         """
         # No poll here: a step whose time just ran out simply gets the extra time.
-        if not self._in_session() or self.step.self_paced:
+        if not self._in_session() or self.current.self_paced:
             return 0
         left = self.remaining()
         change = delta if left + delta >= 1 else min(0, math.ceil(1 - left))
@@ -307,7 +304,7 @@ class Engine:
         else:
             self._deadline += change
         self._counted = {count for count in self._counted if count >= left + change}
-        step = self.step
+        step = self.current
         if change and step.is_hold:
             self.adjusted_holds[step.move.id] = entry.planned
         return change
@@ -342,11 +339,6 @@ class Engine:
         for indices in grouped.values():
             own = [i for i in indices if not self._is_transition(i)]
             work = [i for i in own if self.steps[i].phase is Phase.WORK]
-            sides: dict[str, tuple[int, float]] = {}
-            for i in work:
-                side = str(self.steps[i].side or "")
-                planned, done = sides.get(side, (0, 0.0))
-                sides[side] = (planned + self.log[i].planned, done + self.log[i].active)
             results.append(MoveResult(
                 move=self.steps[indices[0]].move,
                 planned_seconds=sum(self.log[i].planned for i in own),
@@ -354,7 +346,6 @@ class Engine:
                 work_steps=len(work),
                 done_steps=sum(self.log[i].status is StepStatus.DONE for i in work),
                 skipped_steps=sum(self.log[i].status is StepStatus.SKIPPED for i in work),
-                side_seconds=sides,
             ))
         return results
 
@@ -395,7 +386,6 @@ class Engine:
         """Count the pause that ends at `now` as paused time; returns its length."""
         length = now - self._paused_at
         self.paused_seconds += length
-        self._paused_at = None
         return length
 
     def _time_reference(self) -> float:
@@ -441,6 +431,3 @@ class Engine:
             events.append(Event(EventKind.SIDE_SWITCH, index, step))
         return events
 
-
-def side_label(side: Side | None) -> str:
-    return {Side.LEFT: "LEFT", Side.RIGHT: "RIGHT"}.get(side, "")

@@ -58,7 +58,8 @@ def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) 
         for index, entry in enumerate(raw.data.get("moves", [])):
             if "ref" not in entry and not check_move(entry, f"moves[{index}]", raw.source):
                 library.moves.setdefault(entry["id"], move_from_table(entry))
-    resolved, done = {}, {}
+    resolved: dict[str, Routine] = {}
+    done: dict[str, tuple[Routine | None, list[Problem]]] = {}
     for routine_id, raw in raws.items():
         routine, problems = resolve(raw, raws, library.moves, _done=done)
         library.problems.extend(problems)
@@ -107,7 +108,8 @@ def resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[st
 
 
 def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[str, Move],
-             _seen: tuple[str, ...], _done: dict) -> tuple[Routine | None, list[Problem]]:
+             _seen: tuple[str, ...], _done: dict[str, tuple[Routine | None, list[Problem]]],
+             ) -> tuple[Routine | None, list[Problem]]:
     data, source = raw.data, raw.source
     problems: list[Problem] = []
     moves: list[Move] = []

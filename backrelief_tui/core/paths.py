@@ -45,12 +45,6 @@ def sessions_dir() -> Path:
     return data_dir() / "sessions"
 
 
-def ensure_dir(path: Path) -> Path:
-    """Create a folder (and its parents) on demand and return it."""
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def shipped_dir(name: str) -> Path:
     """A data folder shipped with the app: inside the wheel, or the checkout's top level."""
     packaged = PACKAGE_DIR / "_data" / name  # where the wheel puts them (pyproject.toml)

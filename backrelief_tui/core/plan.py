@@ -106,10 +106,3 @@ def move_seconds(move: Move, settings: Settings | None = None) -> int:
     """Planned seconds for one move on its own (no lead-in, no rest after it)."""
     return sum(step.seconds for step in _move_steps(move, 0, settings or Settings()))
 
-
-def format_duration(seconds: float) -> str:
-    """`75` -> `1:15`; `3725` -> `1:02:05`."""
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -12,26 +12,30 @@ the next update tries again.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from backrelief_tui.core.engine import Clock, Engine, State, StepLog, StepStatus
+from backrelief_tui.core.clock import Clock, WallClock, local_now
+from backrelief_tui.core.engine import Engine, State, StepLog, StepStatus
 from backrelief_tui.core.plan import Phase, Plan
-from backrelief_tui.core.records import MoveRecord, Progress, SessionRecord, SideRecord, Unreadable
+from backrelief_tui.core.records import (
+    STEP_CODES,
+    MoveRecord,
+    Progress,
+    SessionRecord,
+    SessionStatus,
+    SideRecord,
+    Unreadable,
+)
 from backrelief_tui.core.routine import Kind
 from backrelief_tui.core.store import RecordStore
 
-WallClock = Callable[[], datetime]
 RESUME_WITHIN = timedelta(hours=1)
-_STEP_CODE = {StepStatus.DONE: "d", StepStatus.SKIPPED: "s", StepStatus.PENDING: "."}
-_STATUS_OF_CODE = {code: status for status, code in _STEP_CODE.items()}
-
-
-def local_now() -> datetime:
-    """The wall clock with this machine's UTC offset (records store offset datetimes)."""
-    return datetime.now().astimezone()
+_CODE_OF_STATUS = {StepStatus(status): code for code, status in STEP_CODES.items()}
+_SESSION_STATUS = {State.FINISHED: SessionStatus.COMPLETED, State.STOPPED: SessionStatus.STOPPED}
 
 
 def new_record_id() -> str:
@@ -55,7 +59,7 @@ class Recorder:
         self._resumed: SessionRecord | None = None
         self._started: datetime | None = None
         self._id = new_record_id()
-        self._signature: tuple | None = None
+        self._signature: tuple[int, int, int, State] | None = None
         self._dirty = False
         if resume is not None:
             self.path, self._resumed = resume
@@ -97,37 +101,25 @@ class Recorder:
         self._note = text.strip()
         self._amend(note=self._note)
 
-    def retry(self) -> bool:
-        """Try a failed save again (also done by every `update`); True when the file is up to date."""
-        if self._dirty and self.record is not None:
-            self._save()
-        return not self._dirty
-
     # -- building the record ------------------------------------------------------------
 
     def snapshot(self, engine: Engine) -> SessionRecord:
         """The record for the engine as it is now."""
         now = self._wall()
         if self._started is None:
-            self._started = now - timedelta(seconds=max(0.0, engine.now() - engine.started_at))
-        if engine.state is State.FINISHED:
-            status = "completed"
-        elif engine.state is State.STOPPED:
-            status = "stopped"
-        else:
-            status = "in-progress"
+            started_at = engine.started_at if engine.started_at is not None else engine.now()
+            self._started = now - timedelta(seconds=max(0.0, engine.now() - started_at))
         ended = now
         if engine.ended_at is not None:
             ended = now - timedelta(seconds=max(0.0, engine.now() - engine.ended_at))
-        plan = engine.plan
-        routine = plan.routine if plan is not None else None
+        routine = engine.plan.routine
         return SessionRecord(
             id=self._id,
-            routine=routine.id if routine else "unknown",
-            routine_title=routine.title if routine else "Unknown routine",
+            routine=routine.id,
+            routine_title=routine.title,
             started=self._started,
             ended=max(ended, self._started),
-            status=status,
+            status=_SESSION_STATUS.get(engine.state, SessionStatus.IN_PROGRESS),
             planned_seconds=engine.total_planned,
             active_seconds=sum(entry.active for entry in engine.log),
             paused_seconds=engine.paused_seconds,
@@ -137,7 +129,7 @@ class Recorder:
             moves=tuple(move_records(engine)),
             progress=Progress(
                 next_step=min(engine.index, len(engine.steps)),
-                steps="".join(_STEP_CODE[entry.status] for entry in engine.log),
+                steps="".join(_CODE_OF_STATUS[entry.status] for entry in engine.log),
                 planned=tuple(entry.planned for entry in engine.log),
                 active=tuple(round(entry.active, 1) for entry in engine.log),
             ),
@@ -147,7 +139,7 @@ class Recorder:
             resumes=self._resumed.resumes + 1 if self._resumed else 0,
         )
 
-    def _amend(self, **changes: object) -> None:
+    def _amend(self, **changes: Any) -> None:
         if self.record is None:
             return  # kept for the first save
         self.record = replace(self.record, **changes)
@@ -155,6 +147,8 @@ class Recorder:
 
     def _save(self) -> None:
         record = self.record
+        if record is None:
+            return
         if self.path is None:
             self.path = self.store.path_for(record)
         try:
@@ -193,13 +187,13 @@ def move_records(engine: Engine) -> list[MoveRecord]:
         records.append(MoveRecord(
             id=move.id,
             name=move.name,
-            kind=str(move.kind),
+            kind=move.kind,
             status=result.status,
             planned_seconds=result.planned_seconds,
             done_seconds=round(result.active_seconds, 1),
             hold=move.hold,
             reps=move.reps,
-            sides=str(move.sides),
+            sides=move.sides,
             rest=rest_after.get(move_index, 0),
             rep_rest=move.rep_rest,
             tempo=move.tempo if move.kind is Kind.REPS else None,
@@ -236,7 +230,7 @@ def interrupted_sessions(store: RecordStore, now: datetime,
     candidates = []
     for summary in store.in_progress():
         record = store.load(summary.path)
-        if isinstance(record, Unreadable) or record.status != "in-progress":
+        if isinstance(record, Unreadable) or record.status is not SessionStatus.IN_PROGRESS:
             continue
         candidates.append(Interrupted(summary.path, record))
     candidates.sort(key=lambda item: item.record.ended, reverse=True)
@@ -264,7 +258,7 @@ def resume_engine(record: SessionRecord, plan: Plan, clock: Clock) -> Engine | s
     if len(plan.steps) != record.steps_total or [m.id for m in plan.moves] != [m.id for m in record.moves]:
         return "the routine or your settings changed since, so its steps no longer line up"
     engine = Engine(plan, clock)
-    log = [StepLog(planned, active, _STATUS_OF_CODE[code])
+    log = [StepLog(planned, active, StepStatus(STEP_CODES[code]))
            for code, planned, active in zip(progress.steps, progress.planned, progress.active)]
     adjusted = {move.id: move.hold_changed for move in record.moves if move.hold_changed is not None}
     engine.resume_from(progress.next_step, log, paused_seconds=record.paused_seconds, pauses=record.pauses,

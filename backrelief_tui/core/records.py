@@ -18,22 +18,38 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli_w
 
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.tomlfile import parse_toml
+from backrelief_tui.core.wording import how_far
+
+
+class SessionStatus(StrEnum):
+    IN_PROGRESS = "in-progress"  # being run, or cut short by a crash
+    COMPLETED = "completed"
+    STOPPED = "stopped"  # ended early by the person (or given up after a crash)
+
+
+class MoveStatus(StrEnum):
+    DONE = "done"
+    PARTIAL = "partial"
+    SKIPPED = "skipped"
+    NOT_REACHED = "not-reached"
+
 
 SCHEMA = 1
-STATUSES = ("in-progress", "completed", "stopped")
-MOVE_STATUSES = ("done", "partial", "skipped", "not-reached")
+# progress.steps holds one code per step; the codes stand for the engine's StepStatus values.
 STEP_CODES = {"d": "done", "s": "skipped", ".": "pending"}
 SIDES = ("left", "right", "none")
+_Choice = TypeVar("_Choice", bound=StrEnum)
 PAIN_RANGE = (0, 10)
 MAX_NOTE = 2000
 _NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})-")
@@ -56,13 +72,13 @@ class MoveRecord:
 
     id: str
     name: str
-    kind: str
-    status: str  # done | partial | skipped | not-reached
+    kind: Kind
+    status: MoveStatus
     planned_seconds: int
     done_seconds: float
     hold: int  # in force: the routine's value with the user's overrides
     reps: int
-    sides: str
+    sides: Sides
     rest: int  # rest after the move (0 for the last one)
     rep_rest: int = 0
     tempo: int | None = None  # reps moves only
@@ -87,7 +103,7 @@ class SessionRecord:
     routine_title: str
     started: datetime
     ended: datetime  # for an in-progress record: the last time it was saved
-    status: str
+    status: SessionStatus
     planned_seconds: int
     active_seconds: float
     paused_seconds: float
@@ -104,7 +120,7 @@ class SessionRecord:
 
     @property
     def moves_done(self) -> int:
-        return sum(move.status == "done" for move in self.moves)
+        return sum(move.status is MoveStatus.DONE for move in self.moves)
 
     def summary(self, path: Path | str | None) -> SessionSummary:
         return SessionSummary(
@@ -129,7 +145,7 @@ class SessionSummary:
     routine_title: str
     started: datetime
     ended: datetime
-    status: str
+    status: SessionStatus
     planned_seconds: int
     active_seconds: float
     paused_seconds: float
@@ -159,11 +175,8 @@ class SessionSummary:
 
     @property
     def how_far(self) -> str:
-        """"completed", or how far an unfinished session got."""
-        if self.status == "completed":
-            return "completed"
-        word = "in progress" if self.status == "in-progress" else "stopped"
-        return f"{word} at {self.moves_done}/{self.moves_total} moves"
+        """"completed", or how far an unfinished session got (`core.wording.how_far`)."""
+        return how_far(self.status, self.moves_done, self.moves_total)
 
 
 @dataclass(frozen=True)
@@ -193,19 +206,13 @@ class Unreadable:
 Entry = SessionSummary | Unreadable
 
 
-def pain_change(before: int | None, after: int | None) -> str:
-    """`6 → 3` (– for an answer not given); "" when neither check-in was answered."""
-    if before is None and after is None:
-        return ""
-    return f"{'–' if before is None else before} → {'–' if after is None else after}"
-
-
 def started_from_name(name: str) -> datetime | None:
     match = _NAME.match(name)
     if not match:
         return None
     try:
-        return datetime(*map(int, match.groups())).astimezone()
+        year, month, day, hour, minute, second = map(int, match.groups())
+        return datetime(year, month, day, hour, minute, second).astimezone()
     except (ValueError, OverflowError):
         return None
 
@@ -350,7 +357,7 @@ def _get(table: dict[str, Any], key: str, kind: Any, where: str = "", *, default
 
 
 def _count(table: dict[str, Any], key: str, where: str = "", *, default: Any = ..., high: int = 10**7) -> int:
-    value = _get(table, key, int, where, default=default)
+    value: int = _get(table, key, int, where, default=default)  # or the caller's default (None)
     if value is not None and not 0 <= value <= high:
         raise _Bad(f"{f'{where}.{key}' if where else key} is out of range ({value})")
     return value
@@ -363,15 +370,15 @@ def _amount(table: dict[str, Any], key: str, where: str = "") -> float:
     return value
 
 
-def _choice(table: dict[str, Any], key: str, choices: Iterable[str], where: str = "") -> str:
+def _choice(table: dict[str, Any], key: str, choices: type[_Choice], where: str = "") -> _Choice:
     value = _get(table, key, str, where)
-    if value not in choices:
+    if value not in tuple(choices):
         raise _Bad(f"{f'{where}.{key}' if where else key} is {value!r}, not one of: {', '.join(choices)}")
-    return value
+    return choices(value)
 
 
 def _when(table: dict[str, Any], key: str) -> datetime:
-    value = _get(table, key, datetime)
+    value: datetime = _get(table, key, datetime)
     # A local datetime (no offset) from a hand edit is read as this machine's local time.
     return value if value.tzinfo is not None else value.astimezone()
 
@@ -407,7 +414,7 @@ def _record(data: dict[str, Any]) -> SessionRecord:
         routine_title=_get(data, "routine_title", str),
         started=_when(data, "started"),
         ended=_when(data, "ended"),
-        status=_choice(data, "status", STATUSES),
+        status=_choice(data, "status", SessionStatus),
         planned_seconds=_count(data, "planned_seconds"),
         active_seconds=_amount(data, "active_seconds"),
         paused_seconds=_amount(data, "paused_seconds"),
@@ -438,7 +445,7 @@ def _move(table: dict[str, Any], where: str) -> MoveRecord:
         if not isinstance(part, dict):
             raise _Bad(f"{at} is not a table")
         parts.append(SideRecord(
-            side=_choice(part, "side", SIDES, at),
+            side=_side(part, at),
             planned_seconds=_count(part, "planned_seconds", at),
             done_seconds=_amount(part, "done_seconds", at),
             reps_planned=_count(part, "reps_planned", at),
@@ -447,19 +454,26 @@ def _move(table: dict[str, Any], where: str) -> MoveRecord:
     return MoveRecord(
         id=_get(table, "id", str, where),
         name=_get(table, "name", str, where),
-        kind=_get(table, "kind", str, where),
-        status=_choice(table, "status", MOVE_STATUSES, where),
+        kind=_choice(table, "kind", Kind, where),
+        status=_choice(table, "status", MoveStatus, where),
         planned_seconds=_count(table, "planned_seconds", where),
         done_seconds=_amount(table, "done_seconds", where),
         hold=_count(table, "hold", where),
         reps=_count(table, "reps", where),
-        sides=_get(table, "sides", str, where),
+        sides=_choice(table, "sides", Sides, where),
         rest=_count(table, "rest", where),
         rep_rest=_count(table, "rep_rest", where, default=0),
         tempo=_count(table, "tempo", where, default=None),
         hold_changed=_count(table, "hold_changed", where, default=None),
         per_side=tuple(parts),
     )
+
+
+def _side(part: dict[str, Any], where: str) -> str:
+    value = _get(part, "side", str, where)
+    if value not in SIDES:
+        raise _Bad(f"{where}.side is {value!r}, not one of: {', '.join(SIDES)}")
+    return str(value)
 
 
 def _progress(table: dict[str, Any], steps_total: int) -> Progress:
@@ -508,6 +522,7 @@ def summary_from_row(row: list[Any], file: str) -> SessionSummary:
     values = list(row)
     values[3] = datetime.fromisoformat(values[3])
     values[4] = datetime.fromisoformat(values[4])
-    if values[3].tzinfo is None or values[5] not in STATUSES:
+    if values[3].tzinfo is None:
         raise ValueError("bad index row")
+    values[5] = SessionStatus(values[5])
     return SessionSummary(file, *values)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import MoveRecord, SessionRecord
-from backrelief_tui.core.stats import best_streak, current_streak, mean
+from backrelief_tui.core.records import MoveRecord, MoveStatus, SessionRecord, SessionStatus
+from backrelief_tui.core.stats import best_streak, counts, current_streak, mean
+from backrelief_tui.core.wording import dose, format_duration, plural
 
 OFTEN_SKIPPED_SHARE = 0.25  # skipped or cut short in at least a quarter of the sessions that reached it
 
@@ -22,17 +22,13 @@ OFTEN_SKIPPED_SHARE = 0.25  # skipped or cut short in at least a quarter of the 
 @dataclass
 class _MoveTally:
     name: str
+    latest: MoveRecord  # the numbers in force the last time it was done
     sessions: int = 0  # sessions in which the move was reached
     done: int = 0
     partial: int = 0
     skipped: int = 0
     seconds: float = 0.0
-    latest: MoveRecord | None = None
-    prescriptions: Counter = field(default_factory=Counter)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    prescriptions: Counter[str] = field(default_factory=Counter)
 
 
 def period_start(today: date, weeks: int) -> date:
@@ -45,16 +41,7 @@ def _fmt_pain(value: float | None) -> str:
 
 
 def _prescription(move: MoveRecord) -> str:
-    hold = move.hold_changed or move.hold
-    if move.kind == "reps":
-        text = f"{move.reps} reps, {hold} s at the top"
-    elif move.reps > 1:
-        text = f"{move.reps} × {hold} s"
-    else:
-        text = f"{hold} s hold" if move.kind == "hold" else f"{hold} s rolling"
-    if move.sides in ("both", "alternate"):
-        text += " per side"
-    return text
+    return dose(move.kind, move.hold_changed or move.hold, move.reps, move.sides)
 
 
 def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, *, unreadable: int = 0) -> str:
@@ -64,7 +51,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     lines = [
         "# Low-back care: exercise log",
         "",
-        f"Period: {start:%d %b %Y} to {today:%d %b %Y} ({weeks} week{'s' if weeks != 1 else ''}). "
+        f"Period: {start:%d %b %Y} to {today:%d %b %Y} ({plural(weeks, 'week')}). "
         "Made by backrelief from the person's own session records.",
         "",
     ]
@@ -72,8 +59,8 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
         lines += ["No sessions were recorded in this period.", ""]
         return "\n".join(lines)
 
-    completed = [r for r in chosen if r.status == "completed"]
-    active_days = {r.started.date() for r in chosen if r.status == "completed" or r.moves_done}
+    completed = [r for r in chosen if r.status is SessionStatus.COMPLETED]
+    active_days = {r.started.date() for r in chosen if counts(r)}
     total_seconds = sum(r.active_seconds for r in chosen)
     routines = Counter(f"{r.routine_title} ({r.routine})" for r in chosen)
     lines += [
@@ -101,7 +88,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
         monday = start + timedelta(weeks=week)
         items = by_week.get(monday, [])
         lines.append(
-            f"| {monday:%d %b} | {len(items)} | {sum(r.status == 'completed' for r in items)} | "
+            f"| {monday:%d %b} | {len(items)} | {sum(r.status is SessionStatus.COMPLETED for r in items)} | "
             f"{sum(r.active_seconds for r in items) / 60:.0f} | "
             f"{_fmt_pain(mean(r.pain_before for r in items if r.pain_before is not None))} | "
             f"{_fmt_pain(mean(r.pain_after for r in items if r.pain_after is not None))} |")
@@ -110,16 +97,16 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     tallies: dict[str, _MoveTally] = {}
     for record in chosen:
         for move in record.moves:
-            tally = tallies.setdefault(move.id, _MoveTally(move.name))
+            tally = tallies.setdefault(move.id, _MoveTally(move.name, move))
             tally.seconds += move.done_seconds
             tally.latest = move
             tally.prescriptions[_prescription(move)] += 1
-            if move.status == "not-reached":
+            if move.status is MoveStatus.NOT_REACHED:
                 continue
             tally.sessions += 1
-            tally.done += move.status == "done"
-            tally.partial += move.status == "partial"
-            tally.skipped += move.status == "skipped"
+            tally.done += move.status is MoveStatus.DONE
+            tally.partial += move.status is MoveStatus.PARTIAL
+            tally.skipped += move.status is MoveStatus.SKIPPED
     lines += ["## Time per move", "",
               "| Move | Done in full | Time | As prescribed (latest) |",
               "|---|---:|---:|---|"]
@@ -166,7 +153,7 @@ def _pain_section(records: Sequence[SessionRecord]) -> list[str]:
     if after:
         lines.append(f"- After a session: {mean(after):.1f} on average (lowest {min(after)}, highest {max(after)}).")
     if pairs:
-        change = mean(pairs)
+        change = sum(pairs) / len(pairs)
         word = "lower" if change < 0 else "higher" if change > 0 else "the same"
         amount = f"{abs(change):.1f} points " if change else ""
         lines.append(f"- Within a session: {amount}{word} after than before, on average "

@@ -8,6 +8,7 @@ wrong, so the CLI and the UI can show one clear line per problem and carry on.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -39,6 +40,7 @@ TARGETS = ("calves", "hamstrings", "hips", "glutes", "abs", "spine", "lats", "th
 EQUIPMENT = ("ball", "roller", "peanut", "block", "band", "wall", "chair")
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+MAX_TITLE = 60
 MAX_CUE_LENGTH = 80
 MAX_TEXT_LENGTH = 300
 
@@ -103,13 +105,14 @@ class Routine:
     def targets(self) -> tuple[str, ...]:
         return _unique(item for move in self.moves for item in move.targets)
 
-    @property
-    def positions(self) -> tuple[str, ...]:
-        return _unique(str(move.position) for move in self.moves)
 
-
-def _unique(items) -> tuple[str, ...]:
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def clip_title(text: str) -> str:
+    """A routine title cut to the length a routine file allows."""
+    return text.strip()[:MAX_TITLE]
 
 
 # -- field specs -----------------------------------------------------------------
@@ -141,7 +144,7 @@ MOVE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
 }
 ROUTINE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
     "id": (_STR, True, "id"),
-    "title": (_STR, True, (1, 60)),
+    "title": (_STR, True, (1, MAX_TITLE)),
     "summary": (_STR, True, (1, MAX_TEXT_LENGTH)),
     "caution": (_STR, False, (1, MAX_TEXT_LENGTH)),
     "equipment": (_STR_LIST, False, EQUIPMENT),
@@ -216,8 +219,9 @@ def _control_characters(text: str) -> str | None:
 
 
 def _describe(value: Any) -> str:
-    return {bool: "true/false", int: "a number", float: "a decimal number", str: "text",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {bool: "true/false", int: "a number", float: "a decimal number", str: "text",
+            list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
 
 
 # -- parsing -------------------------------------------------------------------------
@@ -234,7 +238,7 @@ class RawRoutine:
 
     @property
     def id(self) -> str:
-        return self.data.get("id", "")
+        return str(self.data.get("id", ""))
 
 
 def read_toml(path: Path, source: str | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -248,7 +252,10 @@ def read_toml(path: Path, source: str | None = None) -> tuple[dict[str, Any] | N
     return (data, []) if data is not None else (None, [Problem(source, "", f"is {reason}")])
 
 
-def check_table(data: dict[str, Any], specs: dict, where: str, source: str, *, partial: bool = False) -> list[Problem]:
+FieldSpecs = dict[str, tuple[Any, bool, Any]]
+
+
+def check_table(data: dict[str, Any], specs: FieldSpecs, where: str, source: str, *, partial: bool = False) -> list[Problem]:
     """Check a table against field specs: unknown keys, missing required keys, bad values."""
     problems = []
     for key, value in data.items():

@@ -23,10 +23,10 @@ from backrelief_tui.core.routine import (
     read_toml,
     with_overrides,
 )
+from backrelief_tui.core.tight_spots import Tightness
 
 # What can be overridden per move, and the routine-file rules that apply to each.
 OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
-TIGHTNESS = ("tight", "fine")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class MoveOverride:
 
     hold: int | None = None
     reps: int | None = None
-    sides: str | None = None
+    sides: Sides | None = None
     rest: int | None = None
     rep_rest: int | None = None
 
@@ -43,7 +43,9 @@ class MoveOverride:
         return with_overrides(move, **{name: getattr(self, name) for name in OVERRIDE_FIELDS})
 
     def to_table(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in OVERRIDE_FIELDS if getattr(self, name) is not None}
+        """The fields set, as TOML values (enums as their plain strings)."""
+        table = {name: getattr(self, name) for name in OVERRIDE_FIELDS if getattr(self, name) is not None}
+        return {name: str(value) if isinstance(value, Sides) else value for name, value in table.items()}
 
     @property
     def empty(self) -> bool:
@@ -70,7 +72,7 @@ class Settings:
     """The trauma warning was dismissed for good."""
     moves: dict[str, MoveOverride] = field(default_factory=dict)
     """Per-move overrides, by move id: `[moves.plank] hold = 20`."""
-    tight_spots: dict[str, str] = field(default_factory=dict)
+    tight_spots: dict[str, Tightness] = field(default_factory=dict)
     """Target area -> "tight" or "fine": built routines and release spend time accordingly."""
 
     def override_for(self, move_id: str) -> MoveOverride:
@@ -97,17 +99,17 @@ class Settings:
         """Back to the routines' own numbers for every move."""
         return replace(self, moves={})
 
-    def with_tight_spot(self, area: str, state: str | None) -> Settings:
-        """Mark an area "tight" or "fine"; None forgets the mark."""
+    def with_tight_spot(self, area: str, state: Tightness | str | None) -> Settings:
+        """Mark an area tight or fine; None forgets the mark. Raises ValueError for an unknown area or mark."""
         if area not in TARGETS:
             raise ValueError(f"{area!r} is not an area (one of: {', '.join(TARGETS)})")
-        if state is not None and state not in TIGHTNESS:
+        if state is not None and state not in tuple(Tightness):
             raise ValueError('a spot is "tight" or "fine"')
         spots = dict(self.tight_spots)
         if state is None:
             spots.pop(area, None)
         else:
-            spots[area] = state
+            spots[area] = Tightness(state)
         return replace(self, tight_spots=spots)
 
 
@@ -135,9 +137,9 @@ def parse_override(name: str, text: str) -> tuple[Any, str | None]:
     if name not in OVERRIDE_FIELDS:
         return None, f"{name} cannot be set (can set: {', '.join(OVERRIDE_FIELDS)})"
     if name == "sides":
-        value: Any = text.lower()
-        if value not in tuple(Sides):
+        if text.lower() not in tuple(Sides):
             return None, f"sides must be one of: {', '.join(Sides)} (got {text!r})"
+        value: Any = Sides(text.lower())
     else:
         try:
             value = int(text.removesuffix("s").strip())
@@ -225,18 +227,18 @@ def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[st
         if not isinstance(table, dict):
             problems.append(Problem(source, where, "must be a table such as { hold = 20 }"))
             continue
-        good = {}
+        good: dict[str, Any] = {}
         for key, item in table.items():
             if (message := check_override(key, item)) is not None:
                 problems.append(Problem(source, f"{where}.{key}", message))
             else:
-                good[key] = item
+                good[key] = Sides(item) if key == "sides" else item  # files hold strings; the planner wants Sides
         if good:
             overrides[move_id] = MoveOverride(**good)
     return overrides
 
 
-def _load_tight_spots(value: Any, source: str, problems: list[Problem]) -> dict[str, str]:
+def _load_tight_spots(value: Any, source: str, problems: list[Problem]) -> dict[str, Tightness]:
     if not isinstance(value, dict):
         problems.append(Problem(source, "tight_spots", "must be a table such as { hips = \"tight\" }"))
         return {}
@@ -244,10 +246,10 @@ def _load_tight_spots(value: Any, source: str, problems: list[Problem]) -> dict[
     for area, state in value.items():
         if area not in TARGETS:
             problems.append(Problem(source, f"tight_spots.{area}", f"not an area (one of: {', '.join(TARGETS)})"))
-        elif state not in TIGHTNESS:
+        elif state not in tuple(Tightness):
             problems.append(Problem(source, f"tight_spots.{area}", 'must be "tight" or "fine"'))
         else:
-            spots[area] = state
+            spots[area] = Tightness(state)
     return spots
 
 
@@ -257,6 +259,8 @@ def settings_to_toml(settings: Settings) -> dict[str, Any]:
         value = getattr(settings, item.name)
         if item.name == "moves":
             document["moves"] = {move_id: o.to_table() for move_id, o in sorted(value.items()) if not o.empty}
+        elif item.name == "tight_spots":
+            document[item.name] = {area: str(state) for area, state in sorted(value.items())}
         else:
             document[item.name] = dict(sorted(value.items())) if isinstance(value, dict) else value
     return document

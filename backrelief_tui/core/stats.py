@@ -10,16 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
-from backrelief_tui.core.records import SessionSummary
+from backrelief_tui.core.records import SessionStatus, SessionSummary
 
 CHART_DAYS = 30
 PAIN_POINTS = 30
 
 
-def counts(summary: SessionSummary) -> bool:
-    """A session counts toward a streak once at least one move was done."""
-    return summary.status == "completed" or summary.moves_done > 0
+class _Outcome(Protocol):
+    @property
+    def status(self) -> SessionStatus: ...
+
+    @property
+    def moves_done(self) -> int: ...
+
+
+def counts(session: _Outcome) -> bool:
+    """The one rule for what counts as a session (streaks, totals, the report): a move was done."""
+    return session.status is SessionStatus.COMPLETED or session.moves_done > 0
 
 
 @dataclass(frozen=True)
@@ -42,14 +51,6 @@ class Stats:
     total_minutes: float
     daily_minutes: tuple[float, ...]  # the last CHART_DAYS days, oldest first, today last
     pain: tuple[PainPoint, ...]  # the last sessions with a rating, oldest first
-
-    @property
-    def pain_after_series(self) -> list[float]:
-        return [float(point.after) for point in self.pain if point.after is not None]
-
-    @property
-    def pain_before_series(self) -> list[float]:
-        return [float(point.before) for point in self.pain if point.before is not None]
 
 
 def current_streak(days: set[date], today: date) -> int:
@@ -96,37 +97,36 @@ def compute(summaries: Sequence[SessionSummary], today: date) -> Stats:
     chart_start = today - timedelta(days=CHART_DAYS - 1)
     daily = [0.0] * CHART_DAYS
     days: set[date] = set()
-    week = [0, 0.0]
-    month = [0, 0.0]
-    total = [0, 0.0]
+    week = month = total = 0
+    week_minutes = month_minutes = total_minutes = 0.0
     for summary in summaries:
         day = summary.started.date()
         minutes = summary.active_seconds / 60
         offset = (day - chart_start).days
         if 0 <= offset < CHART_DAYS:
             daily[offset] += minutes
-        if not (summary.status == "completed" or summary.moves_done > 0):  # see counts()
+        if not counts(summary):
             continue
         days.add(day)
-        total[0] += 1
-        total[1] += minutes
+        total += 1
+        total_minutes += minutes
         if day <= today:
             if day >= week_start:
-                week[0] += 1
-                week[1] += minutes
+                week += 1
+                week_minutes += minutes
             if day.year == today.year and day.month == today.month:
-                month[0] += 1
-                month[1] += minutes
+                month += 1
+                month_minutes += minutes
     return Stats(
         today=today,
         streak=current_streak(days, today),
         best_streak=best_streak(days),
-        week_sessions=week[0],
-        week_minutes=week[1],
-        month_sessions=month[0],
-        month_minutes=month[1],
-        total_sessions=total[0],
-        total_minutes=total[1],
+        week_sessions=week,
+        week_minutes=week_minutes,
+        month_sessions=month,
+        month_minutes=month_minutes,
+        total_sessions=total,
+        total_minutes=total_minutes,
         daily_minutes=tuple(daily),
         pain=tuple(pain_trend(summaries)),
     )

@@ -41,6 +41,7 @@ from backrelief_tui.core.records import (
     SCHEMA,
     Entry,
     SessionRecord,
+    SessionStatus,
     SessionSummary,
     Unreadable,
     parse_record,
@@ -138,10 +139,10 @@ class RecordStore:
     def mark_stopped(self, path: Path) -> bool:
         """Give up an interrupted session: rewrite its status only. Unreadable files are left alone."""
         record = read_record(path)
-        if not isinstance(record, SessionRecord) or record.status != "in-progress":
+        if not isinstance(record, SessionRecord) or record.status is not SessionStatus.IN_PROGRESS:
             return False
         try:
-            write_record(path, replace(record, status="stopped"))
+            write_record(path, replace(record, status=SessionStatus.STOPPED))
         except OSError:
             return False
         return True
@@ -253,7 +254,7 @@ class RecordStore:
         return [entry for entry in self.entries() if isinstance(entry, SessionSummary)]
 
     def in_progress(self) -> list[SessionSummary]:
-        return [entry for entry in self.summaries() if entry.status == "in-progress"]
+        return [entry for entry in self.summaries() if entry.status is SessionStatus.IN_PROGRESS]
 
     # -- the index --------------------------------------------------------------------
 
@@ -282,8 +283,9 @@ class RecordStore:
         if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION or data.get("schema") != SCHEMA
                 or data.get("root") != str(self.root) or not isinstance(data.get("files"), dict)):
             return {}
-        self._index_items = data["files"]
-        return data["files"]
+        files: dict[str, Any] = data["files"]
+        self._index_items = files
+        return files
 
     def _write_index(self, files: dict[str, Any]) -> None:
         document = {"version": INDEX_VERSION, "schema": SCHEMA, "root": str(self.root), "files": files}

@@ -15,18 +15,25 @@ abs are fine), otherwise unmarked.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 
 from backrelief_tui.core.routine import Kind, Move, with_overrides
 
-TIGHT = "tight"
-FINE = "fine"
+
+class Tightness(StrEnum):
+    TIGHT = "tight"
+    FINE = "fine"
+
+
+TIGHT = Tightness.TIGHT
+FINE = Tightness.FINE
 TIGHT_FACTOR = 1.5  # a tight area gets half as long again
 FINE_FACTOR = 0.5  # a fine area gets a quick check pass, not a full roll
 MIN_ROLL_SECONDS = 15  # below this a roll cannot even find a spot
 MAX_ROLL_SECONDS = 600  # the routine-file limit for a hold
 
 
-def tightness(targets: Iterable[str], spots: Mapping[str, str]) -> str | None:
+def tightness(targets: Iterable[str], spots: Mapping[str, Tightness]) -> Tightness | None:
     """"tight" if any target is tight, "fine" if every target is fine, else None."""
     marks = [spots.get(area) for area in targets]
     if TIGHT in marks:
@@ -36,7 +43,7 @@ def tightness(targets: Iterable[str], spots: Mapping[str, str]) -> str | None:
     return None
 
 
-def for_tight_spots(move: Move, spots: Mapping[str, str]) -> Move:
+def for_tight_spots(move: Move, spots: Mapping[str, Tightness]) -> Move:
     """A release move with its roll time scaled for the marks; other moves unchanged.
 
     Only rolls change here: how long to stay on a spot is the article's advice for

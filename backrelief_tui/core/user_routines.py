@@ -19,8 +19,15 @@ import tomli_w
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.library import Library, resolve
-from backrelief_tui.core.routine import ID_PATTERN, Problem, RawRoutine, Routine, check_table, routine_to_table
-from backrelief_tui.core.routine import ROUTINE_FIELDS
+from backrelief_tui.core.routine import (
+    ID_PATTERN,
+    ROUTINE_FIELDS,
+    Problem,
+    RawRoutine,
+    Routine,
+    check_table,
+    routine_to_table,
+)
 
 HEADER = """\
 # Your own routine, saved by backrelief. Edit it freely: it is plain TOML.

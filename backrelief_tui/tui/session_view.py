@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backrelief_tui.core.engine import Engine, State, side_label
-from backrelief_tui.core.plan import Phase, Step, format_duration
+from backrelief_tui.core.plan import Phase, Step
 from backrelief_tui.core.routine import Kind, Move
+from backrelief_tui.core.wording import format_duration
 
 CUE_SECONDS = 5
 """Each cue line stays up this long before the next one, counted through the whole move."""

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from backrelief_tui.audio import PRIORITY, Cue, cue_for_events
 from backrelief_tui.core.engine import Engine, Event, EventKind
 from backrelief_tui.core.library import load_library
-from backrelief_tui.core.plan import Phase, plan_session
+from backrelief_tui.core.plan import Phase, Plan, plan_session
 from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,8 +22,8 @@ HOLD = Move(id="knee-hug", name="Knee hug", kind=Kind.HOLD, hold=5, position=Pos
 REPS = Move(id="bridge", name="Bridge", kind=Kind.REPS, hold=1, tempo=3, reps=2, rep_rest=2,
             position=Position.FLOOR)
 ROUTINE = Routine(id="tiny", title="Tiny", summary="Two moves.", moves=(HOLD, REPS))
-STEPS = plan_session(ROUTINE, Settings(lead_in=10, default_rest=15, switch_seconds=5)).steps
-STEP_OF = {phase: next(step for step in STEPS if step.phase is phase) for phase in Phase}
+PLAN = plan_session(ROUTINE, Settings(lead_in=10, default_rest=15, switch_seconds=5))
+STEP_OF = {phase: next(step for step in PLAN.steps if step.phase is phase) for phase in Phase}
 
 
 def started(phase: Phase) -> Event:
@@ -85,40 +86,32 @@ def test_batch_cue_is_the_highest_priority_and_ignores_order(batch: list[Event],
     assert cue_for_events([*batch, event(EventKind.PAUSED), event(EventKind.RESUMED)]) == cue
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def run_session(steps, *, pause_at: float | None = None) -> list[list[Event]]:
+def run_session(plan: Plan, *, pause_at: float | None = None) -> list[list[Event]]:
     """Drive a real engine to the end on a fake clock; every call's batch, in order."""
     clock = FakeClock()
-    engine = Engine(steps, clock)
+    engine = Engine(plan, clock)
     batches = [engine.start()]
     paused = False
     for _ in range(100_000):
         if engine.over:
             break
-        if pause_at is not None and not paused and clock.now - 1000 >= pause_at:
+        if pause_at is not None and not paused and clock.time - 1000 >= pause_at:
             paused = True
             batches.append(engine.pause())
-            clock.now += 30
+            clock.advance(30)
             batches.append(engine.resume())
         if engine.step.self_paced:
-            clock.now += 1
+            clock.advance(1)
             batches.append(engine.next())
         else:
-            clock.now = engine.next_wakeup()
+            clock.time = engine.next_wakeup()
             batches.append(engine.poll())
     assert engine.over
     return batches
 
 
 def test_a_real_session_sounds_the_expected_cues() -> None:
-    cues = [cue for cue in map(cue_for_events, run_session(STEPS, pause_at=12.5)) if cue is not None]
+    cues = [cue for cue in map(cue_for_events, run_session(PLAN, pause_at=12.5)) if cue is not None]
     assert cues == [
         Cue.GET_READY,                          # lead-in
         Cue.GO, Cue.TICK, Cue.TICK, Cue.TICK,   # knee hug, left (5 s hold, 3-2-1)
@@ -135,8 +128,9 @@ def test_every_builtin_routine_ends_with_session_done(routine_id: str, tmp_path:
     library = load_library(ROOT / "routines", tmp_path)
     routine = library.get(routine_id)
     assert routine is not None, library.problems
-    steps = plan_session(routine).steps
-    batches = run_session(steps)
+    plan = plan_session(routine)
+    steps = plan.steps
+    batches = run_session(plan)
     cues = [cue_for_events(batch) for batch in batches]
     assert cues[0] is Cue.GET_READY
     assert [c for c in cues if c is not None][-1] is Cue.SESSION_DONE

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from backrelief_tui import audio
-from backrelief_tui.core import paths
 from backrelief_tui.audio import (
     BellPlayer,
     Cue,
@@ -22,6 +21,7 @@ from backrelief_tui.audio import (
     sound_dir,
     sound_test,
 )
+from backrelief_tui.core import paths
 
 ROOT = Path(__file__).resolve().parents[2]
 

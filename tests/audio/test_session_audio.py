@@ -30,7 +30,7 @@ SESSION = """
 import asyncio, json, sys
 {prelude}
 from backrelief_tui.audio import make_player
-from backrelief_tui.core.clock import FakeClock
+from tests.fakes import FakeClock
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import Phase
 from backrelief_tui.core.recorder import resume_engine
 from backrelief_tui.core.records import SessionRecord, read_record
 from backrelief_tui.core.store import RecordStore
 from tests.crash import driver
+from tests.fakes import FakeClock
 from tests.record_factory import desk_break_plan
 
 ROOT = Path(__file__).parents[2]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.library import load_library
 from backrelief_tui.core.settings import MoveOverride, Settings
 from backrelief_tui.tui.app import build_app
 from backrelief_tui.tui.screens.settings import OverrideTable, SettingsScreen
+from tests.fakes import FakeClock
 
 ROUTINES = Path(__file__).resolve().parents[2] / "routines"
 SIZE = (100, 30)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.library import Library, load_library
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.tui.app import build_app
+from tests.fakes import FakeClock
 from tests.ui.helpers import ROUTINES, TINY_SETTINGS, RecordingPlayer, tiny_routine
 
 # Desk break with the default settings: 10 s lead-in, 15 s rest, 5 s to switch sides.

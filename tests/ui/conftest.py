@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.library import Library, load_library
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.tui.app import BackReliefApp, build_app
+from tests.fakes import FakeClock
+
 # Re-exported: tests import these from here as well as from tests.ui.helpers.
 from tests.ui.helpers import (  # noqa: F401
     ROUTINES,

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.recorder import Recorder
@@ -21,6 +20,7 @@ from backrelief_tui.tui.screens.resume import ResumeScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.session_detail import SessionDetailScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
+from tests.fakes import FakeClock
 from tests.record_factory import CET, WallClock, make_record
 from tests.ui.conftest import TINY_SETTINGS, screen_text, tiny_routine
 

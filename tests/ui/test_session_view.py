@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.tui.session_view import CUE_SECONDS, session_view, summary_rows
+from tests.fakes import FakeClock
 
 CUES = ("one", "two", "three", "four")
 

@@ -4,7 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from backrelief_tui.commands import main
 from backrelief_tui.core.builder import (
@@ -12,18 +14,18 @@ from backrelief_tui.core.builder import (
     OFF_FLOOR,
     Part,
     build_routine,
-    dose,
-    dose_text,
     parse_areas,
     parse_equipment,
     part_of,
     qualifies,
+    scaled,
 )
 from backrelief_tui.core.library import load_library, load_routine_file
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Position
 from backrelief_tui.core.settings import MoveOverride, Settings
 from backrelief_tui.core.user_routines import check_routine
+from backrelief_tui.core.wording import move_dose
 
 ROUTINES = Path(__file__).parents[2] / "routines"
 
@@ -196,7 +198,7 @@ def test_the_smallest_dose_of_every_move_fits_two_minutes_with_default_settings(
     for move in library.moves.values():
         if move.bonus:
             continue
-        routine = Routine("one", "One", "One", (dose(move, LEVELS[0]),))
+        routine = Routine("one", "One", "One", (scaled(move, LEVELS[0]),))
         assert plan_session(routine).total_seconds <= 120, move.id
 
 
@@ -206,24 +208,24 @@ def test_the_smallest_dose_of_every_move_fits_two_minutes_with_default_settings(
 def test_dose_scales_one_number_within_bounds(library):
     roll, bridge, plank, childs = (library.moves[i] for i in ("calf-roll", "glute-bridge", "front-plank",
                                                               "childs-pose-lat"))
-    assert dose(roll, 0.5).hold == 25 and dose(roll, 2.0).hold == 90
-    assert dose(bridge, 0.5).reps == 6 and dose(bridge, 2.0).reps == 20  # capped at 20
-    assert dose(bridge, 2.0).tempo == bridge.tempo and dose(bridge, 2.0).hold == bridge.hold
-    assert dose(plank, 0.5).reps == 1 and dose(plank, 0.5).hold == 30  # fewer sets, same hold
-    assert dose(childs, 0.5).hold == 15 and dose(childs, 2.0).hold == 60
-    assert dose(library.moves["side-plank"], 1.0).rest is None  # the person's default rest
+    assert scaled(roll, 0.5).hold == 25 and scaled(roll, 2.0).hold == 90
+    assert scaled(bridge, 0.5).reps == 6 and scaled(bridge, 2.0).reps == 20  # capped at 20
+    assert scaled(bridge, 2.0).tempo == bridge.tempo and scaled(bridge, 2.0).hold == bridge.hold
+    assert scaled(plank, 0.5).reps == 1 and scaled(plank, 0.5).hold == 30  # fewer sets, same hold
+    assert scaled(childs, 0.5).hold == 15 and scaled(childs, 2.0).hold == 60
+    assert scaled(library.moves["side-plank"], 1.0).rest is None  # the person's default rest
 
 
-def test_dose_leaves_an_overridden_field_alone(library):
+def test_scaling_leaves_an_overridden_field_alone(library):
     settings = Settings(moves={"calf-roll": MoveOverride(hold=40)})
-    assert dose(library.moves["calf-roll"], 2.0, settings).hold == library.moves["calf-roll"].hold
+    assert scaled(library.moves["calf-roll"], 2.0, settings).hold == library.moves["calf-roll"].hold
 
 
-def test_dose_text(library):
-    assert dose_text(library.moves["glute-bridge"]) == "12 reps"
-    assert dose_text(library.moves["fire-hydrant"]) == "10 reps per side"
-    assert dose_text(library.moves["front-plank"]) == "2 × 30 s"
-    assert dose_text(library.moves["calf-roll"]) == "45 s per side"
+def test_short_dose_in_words(library):
+    assert move_dose(library.moves["glute-bridge"], short=True) == "12 reps"
+    assert move_dose(library.moves["fire-hydrant"], short=True) == "10 reps per side"
+    assert move_dose(library.moves["front-plank"], short=True) == "2 × 30 s"
+    assert move_dose(library.moves["calf-roll"], short=True) == "45 s per side"
 
 
 # -- parsing the request -------------------------------------------------------------------------

@@ -4,12 +4,12 @@ import random
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine, EventKind, State, StepStatus
 from backrelief_tui.core.plan import Phase, plan_session
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import Settings
 from tests.factories import make_move, make_routine
+from tests.fakes import FakeClock
 
 SETTINGS = Settings(lead_in=5, default_rest=10, switch_seconds=5)
 

@@ -1,14 +1,16 @@
 """Invariants of the engine over random key sequences (hypothesis)."""
 
 import pytest
-from hypothesis import given, settings as hyp_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine, EventKind, State
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import Settings
 from tests.factories import make_move, make_routine
+from tests.fakes import FakeClock
 
 ROUTINE = make_routine(
     make_move("hold", hold=8, reps=2, sides=Sides.BOTH, rep_rest=3),

@@ -1,7 +1,7 @@
-from backrelief_tui.core.plan import Phase, Side, format_duration, move_seconds, plan_session
+from backrelief_tui.core.plan import Phase, Side, move_seconds, plan_session
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import MoveOverride, Settings
-
+from backrelief_tui.core.wording import format_duration
 from tests.factories import make_move, make_routine
 
 SETTINGS = Settings(lead_in=10, default_rest=15, switch_seconds=5)

@@ -135,7 +135,7 @@ def test_the_schema_number_is_one():
 
 def test_summary_carries_how_far_the_session_got(tmp_path):
     stopped = make_record(status="stopped", moves=4).summary(tmp_path / "a.toml")
-    assert stopped.how_far == "stopped at 1/4 moves"
+    assert stopped.how_far == "stopped · 1/4 moves"
     assert make_record().summary(tmp_path / "b.toml").how_far == "completed"
     assert stopped.day == datetime(2025, 3, 3).date()
 

@@ -43,8 +43,8 @@ def test_history_text_lists_newest_first_with_unreadable_files(home, capsys):
     lines = out.splitlines()
     assert code == 0 and len(lines) == 4
     assert "unreadable" in lines[0] and "not valid TOML" in lines[0]
-    assert lines[1].startswith("2025-03-12 09:00  desk-break") and "in progress at 1/3 moves" in lines[1]
-    assert "stopped at 1/4 moves" in lines[2]
+    assert lines[1].startswith("2025-03-12 09:00  desk-break") and "in progress · 1/3 moves" in lines[1]
+    assert "stopped · 1/4 moves" in lines[2]
     assert lines[3].endswith("completed                   pain 5 → 3")
 
 
@@ -61,7 +61,7 @@ def test_history_csv_has_one_row_per_file(home, capsys):
 def test_history_json_and_filters(home, capsys):
     _, out, _ = run(capsys, "history", "--json", "--routine", "release")
     [item] = json.loads(out)
-    assert item["routine"] == "release" and item["how_far"] == "stopped at 1/4 moves"
+    assert item["routine"] == "release" and item["how_far"] == "stopped · 1/4 moves"
     _, out, _ = run(capsys, "history", "--json", "--since", "2025-03-12")
     items = json.loads(out)
     assert [item.get("status", "unreadable") for item in items] == ["unreadable", "in-progress"]

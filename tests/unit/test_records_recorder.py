@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from backrelief_tui.core.clock import FakeClock
 from backrelief_tui.core.engine import Engine, State, StepStatus
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.recorder import Recorder, interrupted_sessions, resume_engine
@@ -15,6 +14,7 @@ from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import MoveOverride, Settings
 from backrelief_tui.core.store import RecordStore
 from tests.factories import make_move, make_routine
+from tests.fakes import FakeClock
 from tests.record_factory import WallClock, desk_break_plan, make_record, run_for
 
 

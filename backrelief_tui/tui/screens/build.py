@@ -18,10 +18,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES, BuildResult, build_routine, dose_text
-from backrelief_tui.core.plan import format_duration, move_seconds
+from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES, BuildResult, build_routine
+from backrelief_tui.core.plan import move_seconds
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS
 from backrelief_tui.core.user_routines import routine_id_from_name
+from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.screens.editor import save_routine_asking
 
@@ -149,7 +150,7 @@ class BuildScreen(Screen[None]):
                 "\n", self.result.reason + "."))
             for move in routine.moves:
                 planned = settings.override_for(move.id).apply(move)
-                table.add_row(Text(move.name), Text(dose_text(planned)),
+                table.add_row(Text(move.name), Text(move_dose(planned, short=True)),
                               Text(format_duration(move_seconds(planned, settings)), justify="right"),
                               Text(str(move.position)))
         notes = self.query_one("#build-notes", Static)

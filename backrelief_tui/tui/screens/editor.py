@@ -22,10 +22,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from backrelief_tui.core.builder import CAUTION, dose_text
-from backrelief_tui.core.plan import format_duration, move_seconds, plan_session
+from backrelief_tui.core.builder import CAUTION
+from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import MOVE_FIELDS, Kind, Move, Routine, check_value
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine, user_routine_path
+from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.screens.settings import step_value
 
@@ -196,7 +197,7 @@ class EditorScreen(Screen[None]):
         table.clear()
         settings = self.app.settings
         for move in self.moves:
-            table.add_row(Text(move.name), Text(dose_text(move)),
+            table.add_row(Text(move.name), Text(move_dose(move, short=True)),
                           Text(format_duration(move_seconds(move, settings)), justify="right"), key=move.id)
         if self.moves:
             table.cursor_coordinate = Coordinate(max(0, min(row, len(self.moves) - 1)), 0)
@@ -245,7 +246,7 @@ class EditorScreen(Screen[None]):
         self.moves[row] = replace(move, **{name: value})
         self.dirty = True
         self.refresh_routine(row)
-        self.say(f"{move.name}: {dose_text(self.moves[row])}.")
+        self.say(f"{move.name}: {move_dose(self.moves[row], short=True)}.")
 
     def shift_move(self, direction: int) -> None:
         row = self._row()

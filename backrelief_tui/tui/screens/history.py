@@ -20,10 +20,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, pain_change
 from backrelief_tui.core.stats import Stats, compute
 from backrelief_tui.core.store import RecordStore, Scan
+from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
 

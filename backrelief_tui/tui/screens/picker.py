@@ -12,8 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from backrelief_tui.core.plan import Plan, format_duration, plan_session
+from backrelief_tui.core.plan import Plan, plan_session
 from backrelief_tui.core.routine import Routine
+from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.widgets.routine_preview import RoutinePreview

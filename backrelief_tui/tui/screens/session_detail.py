@@ -11,14 +11,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import MAX_NOTE, Entry, MoveRecord, SessionRecord, Unreadable, pain_change
 from backrelief_tui.core.store import RecordStore
+from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
 
 SIDE_LETTERS = {"left": "L", "right": "R", "none": ""}

@@ -36,7 +36,7 @@ from textual.widgets import (
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.engine import Engine
-from backrelief_tui.core.plan import format_duration, move_seconds, plan_session
+from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import MOVE_FIELDS, TARGETS, Move, Routine, Sides
 from backrelief_tui.core.settings import (
     Settings,
@@ -47,6 +47,7 @@ from backrelief_tui.core.settings import (
     parse_setting,
 )
 from backrelief_tui.core.tight_spots import FINE_FACTOR, TIGHT_FACTOR
+from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
 
 # The editable columns of the moves table, in order after the name.

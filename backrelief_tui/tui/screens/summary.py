@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from backrelief_tui.core.engine import Engine, State
-from backrelief_tui.core.plan import format_duration
 from backrelief_tui.core.records import pain_change
+from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.literal import literal, visible
 from backrelief_tui.tui.screens.checkin import PAIN_BINDINGS, PainScale

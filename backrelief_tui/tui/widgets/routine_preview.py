@@ -6,9 +6,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from backrelief_tui.core.plan import Plan, format_duration, move_seconds
+from backrelief_tui.core.plan import Plan, move_seconds
 from backrelief_tui.core.routine import Kind, Move, Sides
 from backrelief_tui.core.settings import Settings
+from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui.literal import visible
 
 

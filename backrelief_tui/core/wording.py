@@ -1,0 +1,86 @@
+"""Every user-facing phrasing that more than one screen or command needs, in one place.
+
+The TUI, the command line and the report all say these the same way: how much of a
+move (its dose), a pain change, how far a session got, a routine's facts line, a side.
+"""
+
+from __future__ import annotations
+
+from backrelief_tui.core.routine import Kind, Move, Sides
+
+SAFETY_NOTE = "If your back pain started with a fall or an injury, see a doctor before doing these routines."
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """`1 session`, `3 sessions` (`plural_noun` for irregular ones)."""
+    return f"{count} {noun if count == 1 else plural_noun or noun + 's'}"
+
+
+def format_duration(seconds: float) -> str:
+    """`75` -> `1:15`; `3725` -> `1:02:05` (whole seconds, halves rounded to even)."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def dose(kind: Kind | str, hold: int, reps: int, sides: Sides | str, *, self_paced: bool = False,
+         short: bool = False) -> str:
+    """How much of a move, in words.
+
+    Long (previews, records, the report): `10 reps, 2 s at the top, each side`, `2 × 30 s hold`,
+    `45 s roll, alternating sides`. Short (narrow table columns): `10 reps per side`, `2 × 30 s`,
+    `45 s per side`.
+    """
+    if kind == Kind.REPS:
+        amount = f"{reps} reps"
+        if self_paced:
+            amount += " at your pace"
+        elif not short:
+            amount += f", {hold} s at the top"
+    elif reps > 1:
+        amount = f"{reps} × {hold} s" + ("" if short else f" {kind}")
+    else:
+        amount = f"{hold} s" + ("" if short else f" {kind}")
+    if sides == Sides.NONE:
+        return amount
+    if short:
+        return amount + " per side"
+    return amount + (", each side" if sides == Sides.BOTH else ", alternating sides")
+
+
+def move_dose(move: Move, *, short: bool = False) -> str:
+    """`dose()` for a move as planned."""
+    return dose(move.kind, move.hold, move.reps, move.sides, self_paced=move.self_paced, short=short)
+
+
+def side_label(side: str | None) -> str:
+    """`LEFT`, `RIGHT`, or "" for a move without sides."""
+    return side.upper() if side in ("left", "right") else ""
+
+
+def pain_change(before: int | None, after: int | None) -> str:
+    """`6 → 3` (– for an answer not given); "" when neither check-in was answered."""
+    if before is None and after is None:
+        return ""
+    return f"{'–' if before is None else before} → {'–' if after is None else after}"
+
+
+def pain_line(before: int | None, after: int | None) -> str:
+    """`Pain before → after: 6 → 3`, or "" when neither check-in was answered."""
+    change = pain_change(before, after)
+    return f"Pain before → after: {change}" if change else ""
+
+
+def how_far(status: str, moves_done: int, moves_total: int) -> str:
+    """`completed`, `stopped · 2/5 moves`, or `in progress · 2/5 moves` (running, or cut short by a crash)."""
+    if status == "completed":
+        return "completed"
+    word = "stopped" if status == "stopped" else "in progress"
+    return f"{word} · {moves_done}/{moves_total} moves"
+
+
+def routine_facts(total_seconds: float, move_count: int, equipment: tuple[str, ...]) -> str:
+    """`5:25 · 5 moves · no equipment`."""
+    kit = ", ".join(equipment) or "no equipment"
+    return f"{format_duration(total_seconds)} · {plural(move_count, 'move')} · {kit}"
