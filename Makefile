@@ -6,13 +6,20 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench sounds clean alsa-headers
+.PHONY: run test check bench sounds clean alsa-headers
 
 run: $(STAMP)
 	$(VENV)/bin/backrelief
 
-test: $(STAMP)
-	$(PY) -m pytest
+# The checks first, then the whole suite (in parallel: every test is independent).
+test: check
+	$(PY) -m pytest -n auto
+
+# ruff (lint and import order), mypy (strict for core/), import-linter (the layers).
+check: $(STAMP)
+	$(VENV)/bin/ruff check backrelief_tui tests benchmarks sounds
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks
@@ -25,12 +32,12 @@ sounds: $(STAMP)
 $(STAMP): pyproject.toml | alsa-headers
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,check]'
 	touch $(STAMP)
 
 # The bench extra (termdown, the CPU baseline) on top of the test install.
 $(VENV)/.installed-bench: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,check,bench]'
 	touch $(VENV)/.installed-bench
 
 # simpleaudio compiles against ALSA; install the headers when they are missing.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import importlib
 import re
 import sys
 import time
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from backrelief_tui.core.engine import Event
 
 FALLBACK = "using the terminal bell and a screen flash."
+
+
+class Backend(StrEnum):
+    """Where cues go."""
+
+    SIMPLEAUDIO = "simpleaudio"  # the sound device, through ALSA
+    BELL = "bell"  # no usable device: the terminal bell and a flash of the screen
+    NONE = "none"  # sound turned off (a flash only)
 
 
 class Cue(StrEnum):
@@ -47,6 +56,10 @@ def sound_dir() -> Path:
 
 
 # -- events -> cue ---------------------------------------------------------------------
+
+# Cues that must be noticed even without sound: when the player could not play them, the
+# session rings the terminal bell (if that is the backend) and flashes the screen.
+IMPORTANT_CUES = frozenset({Cue.SWITCH, Cue.SESSION_DONE, Cue.GO, Cue.MOVE_DONE})
 
 # Highest priority first: one batch (one instant) sounds at most one cue.
 PRIORITY = (Cue.SESSION_DONE, Cue.SWITCH, Cue.MOVE_DONE, Cue.TICK, Cue.GO, Cue.GET_READY, Cue.REST)
@@ -122,7 +135,7 @@ def silence_alsa() -> bool:
 class Player(Protocol):
     """What the UI needs from a sound player."""
 
-    backend: str  # "simpleaudio" | "bell" | "none"
+    backend: Backend
     muted: bool  # muted: play() returns False
     volume: float  # 0.0 to 1.0 (clamped when set)
     notice: str | None  # why audio fell back; the UI shows it once
@@ -139,7 +152,7 @@ class Player(Protocol):
 class _QuietPlayer:
     """A player that never makes a sound itself: `play` always returns False."""
 
-    backend: str
+    backend: Backend
 
     def __init__(self, *, volume: float = 1.0, muted: bool = False, notice: str | None = None) -> None:
         self.volume = volume
@@ -164,13 +177,13 @@ class _QuietPlayer:
 class SilentPlayer(_QuietPlayer):
     """Sound turned off (and the player for tests): no sound, no bell."""
 
-    backend = "none"
+    backend = Backend.NONE
 
 
 class BellPlayer(_QuietPlayer):
     """No usable sound device: the UI rings the terminal bell and flashes instead."""
 
-    backend = "bell"
+    backend = Backend.BELL
 
 
 class SimpleaudioPlayer:
@@ -183,11 +196,11 @@ class SimpleaudioPlayer:
     def __init__(self, *, volume: float = 1.0, muted: bool = False, directory: Path | None = None,
                  simpleaudio: Any = None) -> None:
         if simpleaudio is None:
-            import simpleaudio
+            simpleaudio = importlib.import_module("simpleaudio")
         self._sa = simpleaudio
         self._device_error: type[BaseException] = getattr(
             getattr(simpleaudio, "_simpleaudio", None), "SimpleaudioError", OSError)
-        self.backend = "simpleaudio"
+        self.backend = Backend.SIMPLEAUDIO
         self.muted = muted
         self.notice: str | None = None
         self.last_latency: float | None = None  # seconds from play() to play_buffer returning
@@ -213,7 +226,7 @@ class SimpleaudioPlayer:
 
     def play(self, cue: Cue) -> bool:
         called = time.perf_counter()
-        if self.muted or self.backend != "simpleaudio":
+        if self.muted or self.backend is not Backend.SIMPLEAUDIO:
             return False
         try:
             data = self._buffer(cue)
@@ -244,7 +257,7 @@ class SimpleaudioPlayer:
         return True
 
     def _give_up(self, reason: str) -> bool:
-        self.backend = "bell"
+        self.backend = Backend.BELL
         self.notice = f"{reason}; {FALLBACK}"
         return False
 
@@ -340,7 +353,7 @@ def sound_test(out: Callable[[str], Any] = print, wait: bool = True, *, player: 
         played.append(audible)
         if audible:
             out(f"{cue.value:<13} played")
-        elif player.backend == "bell":
+        elif player.backend is Backend.BELL:
             out(f"{cue.value:<13} terminal bell\a")
         else:
             out(f"{cue.value:<13} silent")
@@ -351,9 +364,9 @@ def sound_test(out: Callable[[str], Any] = print, wait: bool = True, *, player: 
     if all(played):
         out("Sound works: simpleaudio played every cue on the default ALSA device.")
         return 0
-    if player.backend == "bell":
+    if player.backend is Backend.BELL:
         out(f"Sound backend: bell. {player.notice or ''}".rstrip())
-    elif player.backend == "none":
+    elif player.backend is Backend.NONE:
         out("Sound backend: none (sound is turned off).")
     else:
         out(f"Sound backend: {player.backend}, but some cues were not played "

@@ -1,9 +1,9 @@
 """Startup: from process start until the picker is on the screen, against a minimal Textual app.
 
 Both run the same way, each in a 100×30 pseudo-terminal so that Textual really renders:
-`backrelief` (the venv's script, as `make run` starts it) with a fresh BACKRELIEF_HOME (a new user: safety note, built-in routines,
-the real sound player) and BACKRELIEF_BENCH_EXIT_ON_READY=1, so the app exits by itself
-once the picker is painted; the baseline is a one-label Textual app that does the same.
+`backrelief` (the venv's script, as `make run` starts it) with a fresh BACKRELIEF_HOME (a new
+user: safety note, built-in routines, the real sound player) and BACKRELIEF_BENCH_EXIT_ON_READY=1,
+so the app exits by itself once the picker is painted; the baseline is a one-label Textual app that does the same.
 Measured per run: the time until the screen's text arrives on the terminal (painted),
 until the process has exited (ready, then a clean shutdown), and its peak RSS.
 Medians over RUNS runs, the two programs interleaved; one warm-up run of each first.
@@ -101,7 +101,7 @@ def run(runs: int = RUNS) -> dict:
     ratio = painted / base_painted
     # Each app run against the baseline run right after it: how much the ratio moves
     # from pair to pair (the machine's own drift shows here, not in the medians).
-    pairs = statistics.quantiles([a["painted"] / b["painted"] for a, b in zip(app, baseline)], n=4)
+    pairs = statistics.quantiles([a["painted"] / b["painted"] for a, b in zip(app, baseline, strict=True)], n=4)
     rss = max(row["rss_mb"] for row in app)
     return {
         "name": f"startup to the picker (pty 100×30, median of {runs})",

@@ -7,6 +7,7 @@ stall the program and spoil the timing).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -104,10 +105,8 @@ class PtyProcess:
                     break
                 if self.wait(2.0):
                     break
-        try:
+        with contextlib.suppress(OSError):
             os.close(self.fd)
-        except OSError:
-            pass
 
 
 def spawn(argv: list[str], *, env: dict[str, str], size: tuple[int, int] = (100, 30),

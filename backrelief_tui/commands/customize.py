@@ -6,6 +6,8 @@ import argparse
 import difflib
 import json
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from backrelief_tui.commands import fail
@@ -15,7 +17,7 @@ from backrelief_tui.core import paths
 from backrelief_tui.core.builder import build_routine, parse_areas, parse_equipment
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import move_seconds, plan_session
-from backrelief_tui.core.routine import Move, Routine, routine_to_table
+from backrelief_tui.core.routine import Move, Routine, clip_title, routine_to_table
 from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, backup_path, parse_assignments, save_settings
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
 from backrelief_tui.core.wording import format_duration, move_dose
@@ -70,7 +72,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def _parse_values(items: list[str]) -> tuple[dict[str, Any], list[str]]:
-    cleared = {}
+    cleared: dict[str, None] = {}
     rest = []
     for item in items:
         name, _equals, text = item.partition("=")
@@ -120,7 +122,8 @@ def _save(settings: Settings) -> int:
 def _unknown_move(move_id: str, library: Library) -> str:
     similar = [candidate for candidate in library.moves if move_id in candidate]
     similar += [c for c in difflib.get_close_matches(move_id, list(library.moves), n=3) if c not in similar]
-    hint = f" (did you mean: {', '.join(similar[:4])}?)" if similar else " (see `backrelief show ROUTINE --json` for ids)"
+    hint = (f" (did you mean: {', '.join(similar[:4])}?)" if similar
+            else " (see `backrelief show ROUTINE --json` for ids)")
     return f"no move with id {move_id!r} in the library{hint}"
 
 
@@ -195,11 +198,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save_built(routine: Routine, args: argparse.Namespace, library: Library):
-    from dataclasses import replace
-
+def _save_built(routine: Routine, args: argparse.Namespace, library: Library) -> tuple[Routine, Path | None, int]:
     routine_id = routine_id_from_name(args.save)
-    routine = replace(routine, id=routine_id, title=args.save.strip()[:60] or routine.title)
+    routine = replace(routine, id=routine_id, title=clip_title(args.save) or routine.title)
     replaced = replaces(routine_id, library)
     if replaced and not args.replace:
         return routine, None, fail(f"saving as {routine_id!r} would replace {replaced}; "

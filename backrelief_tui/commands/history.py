@@ -12,7 +12,6 @@ import csv
 import json
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 from backrelief_tui.commands import fail
 from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, summary_to_json

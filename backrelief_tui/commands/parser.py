@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TypeAlias
 
 from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS
@@ -14,6 +15,9 @@ DESCRIPTION = """\
 Follow-along low-back-pain relief in your terminal: trigger-point release,
 stretching and glute/core activation, one move at a time, with a big countdown,
 cues and beeps. Run with no command to open the app."""
+
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def day_argument(text: str) -> date:
@@ -44,13 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add(commands: argparse._SubParsersAction, name: str, handler: str, **kwargs: str) -> argparse.ArgumentParser:
-    command: argparse.ArgumentParser = commands.add_parser(name, **kwargs)
+def _add(commands: Subcommands, name: str, handler: str, *,
+         help: str, description: str | None = None) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help, description=description)
     command.set_defaults(handler=handler)
     return command
 
 
-def _routine_commands(commands: argparse._SubParsersAction) -> None:
+def _routine_commands(commands: Subcommands) -> None:
     where = "backrelief_tui.commands.routines"
     command = _add(commands, "list", f"{where}:cmd_list", help="list the routines with their length")
     command.add_argument("--json", action="store_true", help="print JSON")
@@ -72,7 +77,7 @@ def _routine_commands(commands: argparse._SubParsersAction) -> None:
          help="play every cue and say which audio backend worked")
 
 
-def _customize_commands(commands: argparse._SubParsersAction) -> None:
+def _customize_commands(commands: Subcommands) -> None:
     where = "backrelief_tui.commands.customize"
     command = _add(
         commands, "set", f"{where}:cmd_set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
@@ -85,7 +90,8 @@ def _customize_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--reset", action="store_true", help="back to the routines' own numbers for MOVE")
     command.add_argument("--reset-all", action="store_true", help="back to the routines' own numbers for every move")
     command.add_argument("--tight", metavar="AREAS", help=f"mark areas tight, e.g. hips,lats ({', '.join(TARGETS)})")
-    command.add_argument("--fine", metavar="AREAS", help="mark areas fine (built routines and release spend less there)")
+    command.add_argument("--fine", metavar="AREAS",
+                         help="mark areas fine (built routines and release spend less there)")
     command.add_argument("--unmark", metavar="AREAS", help="forget the tight/fine mark of areas")
 
     command = _add(
@@ -105,7 +111,7 @@ def _customize_commands(commands: argparse._SubParsersAction) -> None:
                          help="with --save: replace a routine with the same id (yours or a built-in)")
 
 
-def _history_commands(commands: argparse._SubParsersAction) -> None:
+def _history_commands(commands: Subcommands) -> None:
     where = "backrelief_tui.commands.history"
     command = _add(commands, "history", f"{where}:cmd_history", help="list your sessions, newest first")
     form = command.add_mutually_exclusive_group()

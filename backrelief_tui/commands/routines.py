@@ -17,7 +17,7 @@ from backrelief_tui.core.wording import format_duration
 
 def cmd_list(args: argparse.Namespace) -> int:
     library, settings = load_context()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for routine in library.routines.values():
         plan = plan_session(routine, settings)
         rows.append({

@@ -48,7 +48,7 @@ from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine, clip_title
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.tight_spots import FINE, TIGHT, Tightness, round_to_five, tightness
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.wording import format_duration, plural
 
 MIN_MINUTES = 2
 MAX_MINUTES = 60
@@ -232,7 +232,7 @@ def build_routine(
     routine = _routine(chosen, minutes, kit, no_floor, focus, settings)
     total = plan_session(routine, settings).total_seconds
     count = len(routine.moves)
-    reason = f"{count} move{'s' if count != 1 else ''}, {format_duration(total)} of the {format_duration(budget)} you have"
+    reason = f"{plural(count, 'move')}, {format_duration(total)} of the {format_duration(budget)} you have"
     if len(chosen) == len(order) and total < budget - 60:
         reason += f"; that is every suitable move {_constraints(kit, no_floor)}, each at its longest sensible dose"
     return BuildResult(routine, total, reason, budget, tuple(notes))

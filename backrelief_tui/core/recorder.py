@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.engine import Engine, State, StepLog, StepStatus
@@ -36,6 +36,21 @@ from backrelief_tui.core.store import RecordStore
 RESUME_WITHIN = timedelta(hours=1)
 _CODE_OF_STATUS = {StepStatus(status): code for code, status in STEP_CODES.items()}
 _SESSION_STATUS = {State.FINISHED: SessionStatus.COMPLETED, State.STOPPED: SessionStatus.STOPPED}
+
+
+class SessionRecorder(Protocol):
+    """What a running session needs from whoever keeps its record (`Recorder`, or a test's stand-in)."""
+
+    record: SessionRecord | None
+    error: str | None
+
+    def update(self, engine: Engine, events: Iterable[object] = ()) -> None: ...
+
+    def finish(self, engine: Engine) -> SessionRecord | None: ...
+
+    def set_pain_before(self, value: int | None) -> None: ...
+
+    def set_pain_after(self, value: int | None) -> None: ...
 
 
 def new_record_id() -> str:
@@ -176,7 +191,8 @@ def move_records(engine: Engine) -> list[MoveRecord]:
             continue
         side = str(step.side) if step.side else "none"
         reps = step.move.reps if step.self_paced else 1
-        part = parts.setdefault(step.move_index, {}).setdefault(side, [0, 0, 0, 0])  # planned s, done tenths, reps planned, reps done
+        # planned seconds, done tenths of a second, reps planned, reps done
+        part = parts.setdefault(step.move_index, {}).setdefault(side, [0, 0, 0, 0])
         part[0] += log[index].planned
         part[1] += round(log[index].active * 10)
         part[2] += reps
@@ -259,7 +275,7 @@ def resume_engine(record: SessionRecord, plan: Plan, clock: Clock) -> Engine | s
         return "the routine or your settings changed since, so its steps no longer line up"
     engine = Engine(plan, clock)
     log = [StepLog(planned, active, StepStatus(STEP_CODES[code]))
-           for code, planned, active in zip(progress.steps, progress.planned, progress.active)]
+           for code, planned, active in zip(progress.steps, progress.planned, progress.active, strict=True)]
     adjusted = {move.id: move.hold_changed for move in record.moves if move.hold_changed is not None}
     engine.resume_from(progress.next_step, log, paused_seconds=record.paused_seconds, pauses=record.pauses,
                        adjusted_holds=adjusted)

@@ -506,7 +506,7 @@ SUMMARY_FIELDS = ("id", "routine", "routine_title", "started", "ended", "status"
 
 def summary_to_json(summary: SessionSummary) -> dict[str, Any]:
     """The summary as a JSON object (for `history --json`)."""
-    return dict(zip(SUMMARY_FIELDS, summary_to_row(summary)))
+    return dict(zip(SUMMARY_FIELDS, summary_to_row(summary), strict=True))
 
 
 def summary_to_row(summary: SessionSummary) -> list[Any]:

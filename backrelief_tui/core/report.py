@@ -116,7 +116,8 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     lines.append("")
 
     often = [t for t in tallies.values()
-             if t.sessions and (t.skipped + t.partial) / t.sessions >= OFTEN_SKIPPED_SHARE and t.skipped + t.partial >= 2]
+             if t.sessions and t.skipped + t.partial >= 2
+             and (t.skipped + t.partial) / t.sessions >= OFTEN_SKIPPED_SHARE]
     lines += ["## Moves often skipped", ""]
     if often:
         for tally in sorted(often, key=lambda t: -(t.skipped + t.partial) / t.sessions):

@@ -255,7 +255,8 @@ def read_toml(path: Path, source: str | None = None) -> tuple[dict[str, Any] | N
 FieldSpecs = dict[str, tuple[Any, bool, Any]]
 
 
-def check_table(data: dict[str, Any], specs: FieldSpecs, where: str, source: str, *, partial: bool = False) -> list[Problem]:
+def check_table(data: dict[str, Any], specs: FieldSpecs, where: str, source: str, *,
+                partial: bool = False) -> list[Problem]:
     """Check a table against field specs: unknown keys, missing required keys, bad values."""
     problems = []
     for key, value in data.items():
@@ -324,7 +325,9 @@ def move_to_table(move: Move) -> dict[str, Any]:
         if key == "tempo" and move.kind is not Kind.REPS:
             continue
         if value != getattr(defaults, key) or key == "cues":
-            table[key] = list(value) if isinstance(value, tuple) else (str(value) if isinstance(value, StrEnum) else value)
+            if isinstance(value, tuple):
+                value = list(value)
+            table[key] = str(value) if isinstance(value, StrEnum) else value
     table["position"] = str(move.position)
     return table
 

@@ -75,6 +75,13 @@ class Settings:
     tight_spots: dict[str, Tightness] = field(default_factory=dict)
     """Target area -> "tight" or "fine": built routines and release spend time accordingly."""
 
+    def with_setting(self, name: str, value: Any) -> Settings:
+        """A copy with one top-level setting changed; raises ValueError when `check_setting` refuses it."""
+        if (message := check_setting(name, value)) is not None:
+            raise ValueError(f"{name}: {message}")
+        changes: dict[str, Any] = {name: float(value) if name == "volume" else value}
+        return replace(self, **changes)
+
     def override_for(self, move_id: str) -> MoveOverride:
         return self.moves.get(move_id, MoveOverride())
 
@@ -129,6 +136,26 @@ def check_override(name: str, value: Any) -> str | None:
     if name not in OVERRIDE_FIELDS:
         return f"cannot be set (can set: {', '.join(OVERRIDE_FIELDS)})"
     return check_value(name, value, MOVE_FIELDS[name])
+
+
+SIDES_CYCLE = (Sides.NONE, Sides.BOTH, Sides.ALTERNATE)
+
+
+def step_value(name: str, value: int | Sides, direction: int) -> int | Sides:
+    """The next value of an override field for +/−: sides go round; holds by 1 s below 10 s and
+    5 s above, reps by 1, rests by 5 s — stopping at the routine-file limits (a rest of 3 s goes
+    down to 0, not to -2)."""
+    if isinstance(value, Sides):
+        return SIDES_CYCLE[(SIDES_CYCLE.index(value) + direction) % len(SIDES_CYCLE)]
+    if name == "reps":
+        stepped = value + direction
+    elif name == "hold":
+        small = value < 10 if direction > 0 else value <= 10
+        stepped = value + direction * (1 if small else 5)
+    else:
+        stepped = value + direction * 5
+    low, high = MOVE_FIELDS[name][2]
+    return int(max(low, min(high, stepped)))
 
 
 def parse_override(name: str, text: str) -> tuple[Any, str | None]:

@@ -1,9 +1,11 @@
-"""The Textual app: one factory (`build_app`) for `backrelief`, the Pilot tests and the snapshots.
+"""The Textual app and its one factory, `build_app`, used by `backrelief`, the Pilot tests and the snapshots.
 
 Screens: the picker is the base screen; a session is pushed on top of it and replaced
-by its summary when it ends; help and the stop question are modals. Everything the app
-needs from outside (settings, library, clock, sound player, record store, how to save
-settings) is passed in, so tests build the real app with fakes.
+by its summary when it ends (`session_flow.py` owns that way through); history,
+settings, the editor and the builder are pushed from the picker; dialogs are modals.
+Everything the app needs from outside (settings, library, clocks, sound player, record
+store, recorders, how to save settings) is passed in, so tests build the real app
+with fakes and nothing is patched.
 """
 
 from __future__ import annotations
@@ -11,32 +13,31 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
+from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.library import Library, find_routine, load_library
-from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, load_settings
-from backrelief_tui.core.settings import save_settings as default_save_settings
-from backrelief_tui.tui.recording import RecordingMixin
+from backrelief_tui.core.settings import save_settings as save_settings_file
+from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.screens.picker import PickerScreen
+from backrelief_tui.tui.session_flow import PlayerFactory, RecorderFactory, SessionFlow, StoreFactory
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from backrelief_tui.core.engine import Engine
+    from backrelief_tui.audio import Player
     from backrelief_tui.core.store import RecordStore
-    from backrelief_tui.tui.screens.session import Recorder
 
-# Startup stays lean: only the picker and what it needs load before the first frame;
-# the session screen, the palette provider, the record store and the sound player load
+# Start-up stays lean: only the picker and what it needs load before the first frame;
+# the session screens, the palette provider, the record store and the sound player load
 # when first used.
 
 BENCH_EXIT_VARIABLE = "BACKRELIEF_BENCH_EXIT_ON_READY"
@@ -45,12 +46,12 @@ MAX_STARTUP_NOTES = 5
 
 
 def _routine_commands() -> type[Provider]:
-    from backrelief_tui.tui.commands import RoutineCommands
+    from backrelief_tui.tui.palette import RoutineCommands
 
     return RoutineCommands
 
 
-class BackReliefApp(RecordingMixin, App[int]):
+class BackReliefApp(App[int]):
     """Pick a routine, follow it, see what you did."""
 
     CSS_PATH = "app.tcss"
@@ -58,33 +59,18 @@ class BackReliefApp(RecordingMixin, App[int]):
     COMMANDS = App.COMMANDS | {_routine_commands}
     BINDINGS = [Binding("question_mark", "help", "Help", key_display="?", show=False)]
 
-    def __init__(
-        self,
-        *,
-        settings: Settings,
-        library: Library,
-        clock: Callable[[], float],
-        player: Any,
-        problems: Sequence[Problem | str] = (),
-        start_routine: str | None = None,
-        record_store: Any = None,
-        record_store_factory: Callable[[], RecordStore] | None = None,
-        save_settings: Callable[[Settings], None] = default_save_settings,
-        player_factory: Callable[..., Any] | None = None,
-    ) -> None:
+    def __init__(self, *, settings: Settings, library: Library, flow: SessionFlow,
+                 save_settings: Callable[[Settings], None], problems: Iterable[Problem | str] = (),
+                 start_routine: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.library = library
-        self.clock = clock
-        self.player = player  # None until `ensure_player()` when a factory is given
-        self._record_store = record_store
-        self._record_store_factory = record_store_factory
+        self.flow = flow
+        flow.bind(self)
+        self.start_routine_name = start_routine
         self.exit_when_ready = False
         self._save_settings = save_settings
-        self._player_factory = player_factory
-        self._start_routine = start_routine
         self._notes = [str(problem) for problem in problems]
-        self._notices_shown: set[str] = set()
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         else:
@@ -95,13 +81,6 @@ class BackReliefApp(RecordingMixin, App[int]):
         # re-parse and restyle before the first frame.)
         return PickerScreen()
 
-    @property
-    def record_store(self) -> RecordStore | None:
-        """Where sessions are saved; None when this run keeps no records (the tests' default)."""
-        if self._record_store is None and self._record_store_factory is not None:
-            self._record_store = self._record_store_factory()
-        return self._record_store
-
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         shown = self._notes[:MAX_STARTUP_NOTES]
@@ -110,10 +89,10 @@ class BackReliefApp(RecordingMixin, App[int]):
         if len(self._notes) > len(shown):
             self.notify(f"… and {len(self._notes) - len(shown)} more: run `backrelief validate` on your routines.",
                         severity="warning", timeout=12, markup=False)
-        if self.player is not None:
-            self.show_player_notice()
-        if self._start_routine:
-            self.start_named_routine(self._start_routine)
+        if self.flow.player_made:
+            self.flow.show_player_notice()
+        if self.start_routine_name:
+            self.start_named_routine(self.start_routine_name)
 
     def on_ready(self) -> None:
         if not gc.isenabled():  # paused for start-up by `backrelief` (__main__)
@@ -122,9 +101,10 @@ class BackReliefApp(RecordingMixin, App[int]):
         if self.exit_when_ready:
             self.call_after_refresh(self.exit, 0)
             return
-        self.call_after_refresh(self.ensure_player)  # after the first frame: opening audio takes a while
-        # After the first frame too: reading the records must not delay the picker.
-        self.check_interrupted()  # records: offer to resume a session cut short < 1 h ago
+        # After the first frame: opening audio takes a while, and reading the records
+        # must not delay the picker.
+        self.call_after_refresh(lambda: self.flow.player)
+        self.flow.check_interrupted()
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -138,79 +118,19 @@ class BackReliefApp(RecordingMixin, App[int]):
         self.start_routine(routine)
 
     def start_routine(self, routine: Routine) -> None:
-        """Push a session for `routine` on top of the picker."""
-        from backrelief_tui.core.engine import Engine
-        from backrelief_tui.tui.screens.session import SessionScreen
-
-        self.ensure_player()
-        if isinstance(self.screen, SessionScreen) and not self.screen.engine.over:
-            self.notify("A session is running: stop it first (q).", severity="warning", markup=False)
-            return
-        plan = plan_session(routine, self.settings)
-        if not plan.steps:
-            self.notify(f"{routine.title} has nothing to do.", severity="warning", markup=False)
-            return
-        while len(self.screen_stack) > 1:  # back to the picker (e.g. from a summary)
-            self.pop_screen()
-        engine = Engine(plan, clock=self.clock)
-        recorder = self.make_recorder(routine, engine)
-        self.ask_pain_before(recorder, lambda: self.push_screen(SessionScreen(  # records: 0-10 check-in first
-            engine, title=routine.title, player=self.player, clock=self.clock, recorder=recorder)))
-
-    def make_recorder(self, routine: Routine, engine: Engine) -> Recorder | None:
-        """The recorder that saves this session as it goes, or None when there is no record store.
-
-        The history feature fills this in; the session screen calls `update` after every
-        engine call that returned events and `finish` once at the end.
-        """
-        return self.new_recorder(routine, engine)
-
-    # -- sound ------------------------------------------------------------------------------
-
-    def ensure_player(self) -> Any:
-        """The sound player, made on first use (the factory opens the audio device)."""
-        if self.player is None:
-            if self._player_factory is not None:
-                self.player = self._player_factory(enabled=self.settings.sound, volume=self.settings.volume)
-            else:
-                from backrelief_tui.audio import SilentPlayer
-
-                self.player = SilentPlayer()
-            self.show_player_notice()
-        return self.player
-
-    def show_player_notice(self) -> None:
-        """Say once why sound fell back (the player sets `notice` when it gives up)."""
-        notice = getattr(self.player, "notice", None)
-        if notice and notice not in self._notices_shown:
-            self._notices_shown.add(notice)
-            self.notify(notice, title="Sound", severity="warning", timeout=10, markup=False)
+        self.flow.start(routine)
 
     # -- settings -----------------------------------------------------------------------------
 
     def update_settings(self, new: Settings) -> None:
         """Use `new` from now on and save it; a failed save is shown, never raised."""
         old, self.settings = self.settings, new
-        self._follow_sound_settings(old, new)
+        self.flow.follow_sound_settings(old, new)
         try:
             self._save_settings(new)
         except OSError as error:
             self.notify(f"Could not save settings: {error.strerror or error}", severity="error",
                         timeout=10, markup=False)
-
-    def _follow_sound_settings(self, old: Settings, new: Settings) -> None:
-        if self.player is None:
-            return  # not made yet: it will be made from the new settings
-        if new.sound != old.sound and self._player_factory is not None:
-            muted = getattr(self.player, "muted", False)
-            self.player = self._player_factory(enabled=new.sound, volume=new.volume)
-            self.player.muted = muted
-            self.show_player_notice()
-        elif new.volume != old.volume and hasattr(self.player, "volume"):
-            try:
-                self.player.volume = new.volume
-            except AttributeError:  # a player whose volume is fixed
-                pass
 
     def _theme_changed(self, theme: Theme) -> None:
         # The theme choice sticks between runs.
@@ -220,10 +140,23 @@ class BackReliefApp(RecordingMixin, App[int]):
     # -- actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from backrelief_tui.tui.screens.help import HelpScreen
+        from backrelief_tui.tui.dialogs.help import HelpDialog
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        screen = self.screen
+        if isinstance(screen, HelpDialog):
+            return
+        sections = screen.help_sections() if isinstance(screen, AppScreen) else []
+        note = screen.HELP_NOTE if isinstance(screen, AppScreen) else ""
+        self.push_screen(HelpDialog(sections, note))
+
+    def action_history(self) -> None:
+        from backrelief_tui.tui.screens.history import HistoryScreen
+
+        store = self.flow.store
+        if store is None:
+            self.notify("Session history is off in this run.", timeout=4)
+        elif not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(store, today=self.flow.wall_clock().date()))
 
 
 def build_app(
@@ -231,42 +164,34 @@ def build_app(
     settings: Settings | None = None,
     settings_problems: Iterable[Problem] = (),
     library: Library | None = None,
-    clock: Callable[[], float] = time.monotonic,
-    player: Any = None,
+    clock: Clock = time.monotonic,
+    wall_clock: WallClock = local_now,
+    player: Player | None = None,
+    player_factory: PlayerFactory | None = None,
+    record_store: RecordStore | None = None,
+    record_store_factory: StoreFactory | None = None,
+    recorder_factory: RecorderFactory | None = None,
     start_routine: str | None = None,
-    record_store: Any = None,
-    record_store_factory: Callable[[], RecordStore] | None = None,
-    save_settings: Callable[[Settings], None] | None = None,
-    player_factory: Callable[..., Any] | None = None,
+    save_settings: Callable[[Settings], None] = save_settings_file,
 ) -> BackReliefApp:
     """The app with everything it depends on injected; defaults suit tests (silent, no records).
 
-    With `player=None` and a `player_factory`, the player is made just after the first
-    frame (or when a session starts), so that opening the audio device never delays the
-    picker; with neither, the app is silent. Likewise `record_store_factory` makes the
-    record store on first use.
+    With no `player` and a `player_factory`, the player is made just after the first frame
+    (or when a session starts), so that opening the audio device never delays the picker;
+    with neither, the app is silent. Likewise `record_store_factory` makes the record store
+    on first use; `recorder_factory` makes each session's recorder from it (by default a
+    `Recorder` on the store, or none when there is no store).
     """
     if library is None:
         library = load_library()
-    if player is None and player_factory is None:
-        from backrelief_tui.audio import SilentPlayer
-
-        player = SilentPlayer()
-    return BackReliefApp(
-        settings=settings or Settings(),
-        library=library,
-        clock=clock,
-        player=player,
-        problems=[*library.problems, *settings_problems],
-        start_routine=start_routine,
-        record_store=record_store,
-        record_store_factory=record_store_factory,
-        save_settings=save_settings or default_save_settings,
-        player_factory=player_factory,
-    )
+    flow = SessionFlow(clock=clock, wall_clock=wall_clock, player=player, player_factory=player_factory,
+                       record_store=record_store, record_store_factory=record_store_factory,
+                       recorder_factory=recorder_factory)
+    return BackReliefApp(settings=settings or Settings(), library=library, flow=flow, save_settings=save_settings,
+                         problems=[*library.problems, *settings_problems], start_routine=start_routine)
 
 
-def _make_player(*, enabled: bool, volume: float) -> Any:
+def _make_player(*, enabled: bool, volume: float) -> Player:
     from backrelief_tui.audio import make_player
 
     return make_player(enabled=enabled, volume=volume)
@@ -282,9 +207,8 @@ def run_app(routine_name: str | None = None) -> int:
     """Run the TUI for real: the user's settings and routines, the best sound player there is."""
     library = load_library()
     settings, problems = load_settings()
-    app = build_app(settings=settings, settings_problems=problems, library=library, player=None,
-                    start_routine=routine_name, record_store_factory=_open_record_store,
-                    player_factory=_make_player)
+    app = build_app(settings=settings, settings_problems=problems, library=library, start_routine=routine_name,
+                    record_store_factory=_open_record_store, player_factory=_make_player)
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.run()
     return app.return_code or 0

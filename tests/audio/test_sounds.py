@@ -68,4 +68,4 @@ def test_generator_is_deterministic_and_matches_committed_wavs(tmp_path: Path) -
             continue
         assert len(committed) == len(fresh) and committed[:44] == fresh[:44], name
         a, b = array("h", committed[44:]), array("h", fresh[44:])
-        assert max(abs(x - y) for x, y in zip(a, b)) <= 1, f"{name}: run `make sounds`"
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) <= 1, f"{name}: run `make sounds`"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backrelief_tui.audio import Backend
 from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings
 
@@ -45,9 +48,12 @@ class RecordingPlayer:
     volume: float = 0.8
     played: list = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.backend = Backend(self.backend)
+
     def play(self, cue) -> bool:
         self.played.append(cue)
-        return self.audible and not self.muted and self.backend == "simpleaudio"
+        return self.audible and not self.muted and self.backend is Backend.SIMPLEAUDIO
 
     def wait(self, timeout=5.0) -> bool:
         return True
@@ -55,14 +61,25 @@ class RecordingPlayer:
 
 @dataclass
 class FakeRecorder:
+    """Remembers what the session told it; keeps no file."""
+
     updates: list = field(default_factory=list)
     finished: list = field(default_factory=list)
+    pain: list = field(default_factory=list)
+    record: None = None
+    error: str | None = None
 
-    def update(self, engine, events) -> None:
+    def update(self, engine, events=()) -> None:
         self.updates.append([event.kind for event in events])
 
     def finish(self, engine) -> None:
         self.finished.append(engine.state)
+
+    def set_pain_before(self, value) -> None:
+        self.pain.append(("before", value))
+
+    def set_pain_after(self, value) -> None:
+        self.pain.append(("after", value))
 
 
 def text_of(app, selector: str) -> str:
@@ -71,9 +88,35 @@ def text_of(app, selector: str) -> str:
     return str(widget.render()).strip() if widget.display else ""
 
 
+_SVG_TEXT = re.compile(r'<text [^>]*?x="([0-9.]+)"[^>]*?clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>(.*?)</text>')
+
+
 def screen_text(app) -> str:
-    """Everything on the top screen, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """Everything on the screen, as plain text lines (read from Textual's public SVG screenshot).
+
+    Each run of text in the SVG sits at x = column × the cell width (Rich's export: 20 px × 0.61).
+    """
+    width, height = app.size
+    lines = [[" "] * width for _ in range(height)]
+    for x, row, text in _SVG_TEXT.findall(app.export_screenshot()):
+        column = round(float(x) / (20 * 0.61))
+        for offset, character in enumerate(html.unescape(text).replace("\xa0", " ")):  # spaces are &#160; there
+            if 0 <= int(row) < height and column + offset < width:
+                lines[int(row)][column + offset] = character
+    return "\n".join("".join(line).rstrip() for line in lines)
+
+
+def capture_notes(app) -> list[str]:
+    """Every message the app shows with `notify`, from now on (the public way in: wrapping `notify`)."""
+    notes: list[str] = []
+    notify = app.notify
+
+    def recording_notify(message, **options):
+        notes.append(str(message))
+        return notify(message, **options)
+
+    app.notify = recording_notify
+    return notes
 
 
 async def click_text(pilot, text: str) -> None:

@@ -13,25 +13,16 @@ from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
-from tests.ui.helpers import TINY_SETTINGS, click_text, screen_text, summary_rows, text_of
+from tests.ui.helpers import TINY_SETTINGS, capture_notes, click_text, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
 
 
-async def until_shown(pilot, text: str, timeout: float = 10.0) -> None:
-    """Wait (in small real steps) until `text` is on the screen: the palette answers from a worker."""
-    for _ in range(int(timeout / 0.05)):
-        if text in screen_text(pilot.app):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{text!r} never showed:\n{screen_text(pilot.app)}")
-
-
-def capture_notes(app) -> list[str]:
-    notes: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **options: (notes.append(message), notify(message, **options))
-    return notes
+async def until_shown(pilot, text: str) -> None:
+    """Let the palette's search worker finish (it answers from a worker), then check `text` is on the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert text in screen_text(pilot.app), screen_text(pilot.app)
 
 
 async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
@@ -53,7 +44,7 @@ async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
         assert "Desk break" in preview
         assert "Caution: If your back pain follows a fall or injury" in preview
         assert "Targets: hips, hamstrings" in preview
-        assert "3 reps × 10 s, each side · floor" in text_of(app, "#preview-moves")
+        assert "3 reps, 2 s at the top, each side · floor" in text_of(app, "#preview-moves")
 
         await pilot.press("enter")
         await pilot.pause()
@@ -187,9 +178,9 @@ async def test_update_settings_follows_sound_changes(make_app, saved):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.update_settings(replace(app.settings, volume=0.3))
-        assert app.player.volume == 0.3 and made == []
+        assert app.flow.player.volume == 0.3 and made == []
         app.update_settings(replace(app.settings, sound=False))
-        assert made and app.player is made[-1] and app.player.backend == "none"
+        assert made and app.flow.player is made[-1] and app.flow.player.backend == "none"
     assert saved[-1].sound is False
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from backrelief_tui.commands import main as cli_main
 from backrelief_tui.core.library import load_library, load_routine_file
 from backrelief_tui.core.plan import plan_session
-from backrelief_tui.tui.screens.build import BuildScreen, NameScreen
-from backrelief_tui.tui.screens.confirm import ConfirmScreen
+from backrelief_tui.tui.dialogs.name import NameDialog
+from backrelief_tui.tui.screens.build import BuildScreen
+from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 from backrelief_tui.tui.screens.editor import EditorScreen, RoutineTable, search_moves
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
@@ -61,7 +62,7 @@ async def test_edit_a_copy_reorder_remove_add_set_holds_and_save(make_app, home)
         await pilot.press(*"wall")
         await pilot.press("enter", "enter")  # to the results, then add
         assert names(app)[-1] == "Standing wall lat stretch"
-        assert "Added Standing wall lat stretch." == text_of(app, "#editor-status")
+        assert text_of(app, "#editor-status") == "Added Standing wall lat stretch."
         await pilot.press("enter")
         assert text_of(app, "#editor-status") == "Standing wall lat stretch is already in the routine."
 
@@ -109,7 +110,7 @@ async def test_saving_over_a_builtin_asks_first(make_app, home):
         assert "replaces the built-in routine 'Release'" in text_of(app, "#save-path")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert not (home / "config" / "routines" / "release.toml").exists()
@@ -129,7 +130,7 @@ async def test_leaving_with_unsaved_changes_asks(make_app):
         await pilot.pause()
         await pilot.press("x", "escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, EditorScreen)
@@ -196,7 +197,7 @@ async def test_build_save_asks_for_a_name_and_writes_a_valid_file(make_app, home
         await pilot.pause()
         await pilot.press("w")
         await pilot.pause()
-        assert isinstance(app.screen, NameScreen)
+        assert isinstance(app.screen, NameDialog)
         app.screen.query_one("#routine-name").value = "Lunch break"
         await pilot.press("enter")
         await pilot.pause()

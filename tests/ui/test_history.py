@@ -13,16 +13,17 @@ from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.recorder import Recorder
 from backrelief_tui.core.records import SessionRecord, read_record, write_record
 from backrelief_tui.core.store import RecordStore
-from backrelief_tui.tui.screens.checkin import CheckinScreen
+from backrelief_tui.tui.dialogs.checkin import CheckinDialog
 from backrelief_tui.tui.screens.history import HistoryScreen
 from backrelief_tui.tui.screens.picker import PickerScreen
-from backrelief_tui.tui.screens.resume import ResumeScreen
+from backrelief_tui.tui.dialogs.resume import ResumeDialog
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.session_detail import SessionDetailScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
 from tests.fakes import FakeClock
 from tests.record_factory import CET, WallClock, make_record
 from tests.ui.conftest import TINY_SETTINGS, screen_text, tiny_routine
+from tests.ui.helpers import capture_notes
 
 SIZE = (100, 30)
 TINY_SECONDS = 48  # 36 timed + the self-paced dead bug, finished with space after 12 s
@@ -36,9 +37,7 @@ def store(tmp_path):
 @pytest.fixture
 def recorded_app(make_app, clock, store):
     def make(**overrides):
-        app = make_app(record_store=store, **overrides)
-        app.wall_clock = WallClock(clock)
-        return app
+        return make_app(**{"record_store": store, "wall_clock": WallClock(clock), **overrides})
     return make
 
 
@@ -77,7 +76,7 @@ async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_hist
         await wait(pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, CheckinScreen)
+        assert isinstance(app.screen, CheckinDialog)
         assert "how is your back right now?" in screen_text(app)
         assert store.entries() == []  # nothing is written before the session starts
         await pilot.press("6")
@@ -107,7 +106,7 @@ async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_hist
         assert isinstance(app.screen, HistoryScreen)
         assert table_rows(app) == [("2025-03-03 Mon 09:00", "Tiny", "0:48", "completed", "6 → 10")]
         text = screen_text(app)
-        assert "Streak 1 day (best 1)" in text and "this week 1 sessions" in text
+        assert "Streak 1 day (best 1)" in text and "this week 1 session," in text
 
         await pilot.press("enter")
         await wait(pilot)
@@ -179,12 +178,13 @@ class FullDisk(RecordStore):
 async def test_a_full_disk_is_shown_in_the_session_and_the_session_goes_on(make_app, clock, tmp_path):
     store = FullDisk(tmp_path / "data" / "sessions")
     app = make_app(record_store=store, settings=replace(TINY_SETTINGS, pain_checkin=False))
+    notes = capture_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
-        messages = [n.message for n in app._notifications]
+        messages = notes
         assert any("No space left on device" in m and "saved as soon as" in m for m in messages)
         for _ in range(5):
             clock.advance(1)
@@ -194,7 +194,7 @@ async def test_a_full_disk_is_shown_in_the_session_and_the_session_goes_on(make_
         clock.advance(1)
         screen.tick()
         await pilot.pause()
-        assert any("saved again" in n.message for n in app._notifications)
+        assert any("saved again" in note for note in notes)
         assert store.entries()[0].steps_finished == screen.engine.steps_finished()
 
 
@@ -216,11 +216,10 @@ async def test_a_session_interrupted_minutes_ago_is_offered_and_resumed(recorded
     left = interrupted_tiny(store, clock, wall)
     assert left.steps_finished == 3  # get ready, left side, switch
     clock.advance(20 * 60)
-    app = recorded_app()
-    app.wall_clock = wall
+    app = recorded_app(wall_clock=wall)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
-        assert isinstance(app.screen, ResumeScreen)
+        assert isinstance(app.screen, ResumeDialog)
         assert "Tiny stopped 20 minutes ago, with 0 of 3 moves done." in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
@@ -239,11 +238,10 @@ async def test_a_session_interrupted_minutes_ago_is_offered_and_resumed(recorded
 async def test_declining_the_offer_marks_the_session_stopped(recorded_app, clock, store):
     wall = WallClock(clock)
     interrupted_tiny(store, clock, wall)
-    app = recorded_app()
-    app.wall_clock = wall
+    app = recorded_app(wall_clock=wall)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
-        assert isinstance(app.screen, ResumeScreen)
+        assert isinstance(app.screen, ResumeDialog)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
@@ -254,8 +252,7 @@ async def test_an_old_interrupted_session_is_not_offered_but_marked_stopped(reco
     wall = WallClock(clock)
     interrupted_tiny(store, clock, wall)
     clock.advance(2 * 3600)
-    app = recorded_app()
-    app.wall_clock = wall
+    app = recorded_app(wall_clock=wall)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
         assert isinstance(app.screen, PickerScreen)
@@ -325,11 +322,12 @@ async def test_history_when_there_is_nothing_yet(recorded_app):
 
 async def test_history_is_off_without_a_store(make_app):
     app = make_app()
+    notes = capture_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
-        assert any("history is off" in n.message for n in app._notifications)
+        assert any("history is off" in note for note in notes)
 
 
 async def test_the_check_in_answers_with_one_key_or_a_click(make_app):
@@ -337,11 +335,11 @@ async def test_the_check_in_answers_with_one_key_or_a_click(make_app):
     answers = []
     async with app.run_test(size=SIZE) as pilot:
         for keys in (["0"], ["9"], ["t"], ["escape"], ["s"]):
-            app.push_screen(CheckinScreen("after"), answers.append)
+            app.push_screen(CheckinDialog("Tiny"), answers.append)
             await pilot.pause()
             await pilot.press(*keys)
             await pilot.pause()
-        app.push_screen(CheckinScreen(), answers.append)
+        app.push_screen(CheckinDialog("Tiny"), answers.append)
         await pilot.pause()
         await pilot.click("#pain-7")
         await pilot.pause()

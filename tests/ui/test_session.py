@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from backrelief_tui.audio import Cue
 from backrelief_tui.core.engine import State
-from backrelief_tui.tui.screens.confirm import ConfirmScreen
-from backrelief_tui.tui.screens.help import HelpScreen
+from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
+from backrelief_tui.tui.dialogs.help import HelpDialog
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
-from tests.ui.helpers import FakeRecorder, RecordingPlayer, screen_text, summary_rows, text_of
+from tests.ui.helpers import TINY_SETTINGS, FakeRecorder, RecordingPlayer, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
+NO_CHECKIN = replace(TINY_SETTINGS, pain_checkin=False)
 
 
 async def start_tiny(pilot) -> SessionScreen:
@@ -53,8 +56,7 @@ def shown(app) -> dict[str, str]:
 async def test_follow_the_whole_routine_without_a_key(make_app, clock):
     player = RecordingPlayer()
     recorder = FakeRecorder()
-    app = make_app(player=player)
-    app.make_recorder = lambda routine, engine: recorder
+    app = make_app(player=player, recorder_factory=lambda store: recorder, settings=NO_CHECKIN)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_tiny(pilot)
         view = shown(app)
@@ -193,14 +195,13 @@ async def test_pause_resume_next_back_restart_and_adjust(make_app, clock):
 
 async def test_quit_asks_first_and_keeps_what_was_done(make_app, clock):
     recorder = FakeRecorder()
-    app = make_app()
-    app.make_recorder = lambda routine, engine: recorder
+    app = make_app(recorder_factory=lambda store: recorder, settings=NO_CHECKIN)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_tiny(pilot)
         await advance(pilot, clock, 3 + 6 + 2 + 2)  # 2 s into the right side
         await pilot.press("q")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         assert "Stop this session?" in screen_text(app)
         await pilot.press("n")  # no: keep going
         await pilot.pause()
@@ -283,7 +284,7 @@ async def test_help_lists_the_keys(make_app, clock):
         await start_tiny(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         text = screen_text(app)
         for words in ("pause / resume", "next step", "previous step", "restart this step",
                       "add 5 seconds", "mute", "stop the session"):

@@ -6,7 +6,7 @@ from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings
-from backrelief_tui.tui.session_view import CUE_SECONDS, session_view, summary_rows
+from backrelief_tui.tui.screens.session_view import CUE_SECONDS, session_view, summary_rows
 from tests.fakes import FakeClock
 
 CUES = ("one", "two", "three", "four")
@@ -40,7 +40,8 @@ def test_a_paused_view_keeps_its_cue_and_says_how_to_resume():
     engine.pause()
     clock.advance(60)
     view = session_view(engine)
-    assert (view.label, view.phase, view.hint, view.cue, view.clock) == ("PAUSED", "paused", "Space to resume", "two", "0:24")
+    assert (view.label, view.phase, view.hint, view.cue, view.clock) == (
+        "PAUSED", "paused", "Space to resume", "two", "0:24")
 
 
 def test_alternating_sides_name_the_side_and_the_rep():
@@ -68,5 +69,6 @@ def test_summary_rows_say_what_happened_to_each_move():
     clock.advance(4)
     engine.stop()  # m2 stopped 4 s into its second rep; m3 never reached
     assert [(row.name, row.result, row.skipped) for row in summary_rows(engine)] == [
-        ("M0", "done", False), ("M1", "1 of 2 done", True), ("M2", "1 of 2 skipped", True), ("M3", "not reached", False),
+        ("M0", "done", False), ("M1", "1 of 2 done", True), ("M2", "1 of 2 skipped", True),
+        ("M3", "not reached", False),
     ]

@@ -7,11 +7,12 @@ import tomllib
 from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.settings import MoveOverride, Settings, load_settings, save_settings
-from backrelief_tui.tui.screens.confirm import ConfirmScreen
+from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.settings import OverrideTable, SettingsScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
+from backrelief_tui.tui.session_flow import Session
 from tests.ui.conftest import TINY_SETTINGS, screen_text, text_of
 
 SIZE = (100, 30)
@@ -126,7 +127,7 @@ async def test_reset_one_move_and_reset_all_after_asking(make_app, saved):
         assert "back to the routine's numbers" in text_of(app, "#moves-status")
         await pilot.press("D")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert set(app.settings.moves) == {"cobra"}
@@ -185,7 +186,7 @@ async def test_general_options_are_checked_then_saved(make_app, saved):
 async def test_tight_spots_are_marked_and_change_release(make_app, saved):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_settings(pilot, "release", tab="spots")
+        await open_settings(pilot, "release", tab="spots")
         before = plan_session(app.library.get("release"), app.settings).total_seconds
         await pilot.press("down", "down", "t")  # hips
         await pilot.press("up", "up", "f")  # calves
@@ -233,7 +234,7 @@ async def test_summary_offers_to_keep_a_hold_changed_during_the_session(make_app
         engine.poll()
         assert engine.adjust(5) == 5
         engine.stop()
-        app.push_screen(SummaryScreen(engine, title="Tiny"))
+        app.push_screen(SummaryScreen(Session(app.library.get("tiny"), engine, None)))
         await pilot.pause()
         prompt = app.screen.query_one("#keep-holds")
         assert prompt.display and "Side plank 6 s → 11 s" in screen_text(app)
@@ -251,8 +252,8 @@ async def test_summary_says_nothing_when_no_hold_changed(make_app, clock):
         engine = Engine(plan_session(app.library.get("tiny"), TINY_SETTINGS), clock=clock)
         engine.start()
         engine.stop()
-        app.push_screen(SummaryScreen(engine, title="Tiny"))
+        app.push_screen(SummaryScreen(Session(app.library.get("tiny"), engine, None)))
         await pilot.pause()
         assert not app.screen.query("#keep-holds")  # not even mounted: its keys stay out of the footer
         footer_keys = {binding.action for (_, binding, enabled, _) in app.active_bindings.values()}
-        assert "keep" not in footer_keys and "dismiss_prompt" not in footer_keys
+        assert not any(action.startswith("keep") for action in footer_keys)

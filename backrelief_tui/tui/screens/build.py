@@ -14,58 +14,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, SelectionList, Static
+from textual.widgets import Checkbox, DataTable, Footer, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES, BuildResult, build_routine
 from backrelief_tui.core.plan import move_seconds
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS, clip_title
 from backrelief_tui.core.user_routines import routine_id_from_name
 from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui import styles
-from backrelief_tui.tui.screens.editor import save_routine_asking
+from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.dialogs.name import NameDialog
+from backrelief_tui.tui.saving import save_routine_asking
 
 DEFAULT_MINUTES = 5
 
 
-class NameScreen(ModalScreen[str | None]):
-    """Ask for a routine's name; enter saves, escape gives up."""
-
-    DEFAULT_CSS = styles.beside(__file__, "build.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, suggestion: str) -> None:
-        super().__init__()
-        self.suggestion = suggestion
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="name-dialog"):
-            yield Label(Content("Save as one of your routines. Name:"), id="name-question")
-            yield Input(self.suggestion, id="routine-name", max_length=60)
-            yield Static(id="name-file")
-
-    def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        self.show_file(field.value)
-
-    def show_file(self, name: str) -> None:
-        self.query_one("#name-file", Static).update(Content(f"→ {routine_id_from_name(name)}.toml"))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.show_file(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class BuildScreen(Screen[None]):
+class BuildScreen(AppScreen[None]):
     """Choose minutes, equipment, floor and focus; start or save what comes out."""
 
     DEFAULT_CSS = styles.beside(__file__, "build.tcss")
@@ -117,7 +82,7 @@ class BuildScreen(Screen[None]):
         self.minutes = max(MIN_MINUTES, min(MAX_MINUTES, self.minutes + change))
         self.rebuild()
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         event.stop()
         if event.selection_list.id == "focus":
             ticked = event.selection_list.selected
@@ -176,10 +141,10 @@ class BuildScreen(Screen[None]):
         def named(name: str | None) -> None:
             if not name:
                 return
-            routine = replace(built, id=routine_id_from_name(name), title=name[:60])
-            save_routine_asking(self, routine, lambda saved: None)
+            routine = replace(built, id=routine_id_from_name(name), title=clip_title(name))
+            save_routine_asking(self.app, routine, lambda saved: None)
 
-        self.app.push_screen(NameScreen(f"My {self.minutes} minutes"), named)
+        self.app.push_screen(NameDialog(f"My {self.minutes} minutes"), named)
 
     def action_back(self) -> None:
         self.app.pop_screen()

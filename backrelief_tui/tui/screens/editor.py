@@ -9,26 +9,33 @@ for you, so the editor asks first; so does saving over another routine of yours.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backrelief_tui.core.builder import CAUTION
 from backrelief_tui.core.plan import move_seconds, plan_session
-from backrelief_tui.core.routine import MOVE_FIELDS, Kind, Move, Routine, check_value
-from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine, user_routine_path
+from backrelief_tui.core.routine import (
+    MAX_TITLE,
+    MOVE_FIELDS,
+    Kind,
+    Move,
+    Routine,
+    check_value,
+    clip_title,
+    with_overrides,
+)
+from backrelief_tui.core.settings import step_value
+from backrelief_tui.core.user_routines import replaces, routine_id_from_name, user_routine_path
 from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui import styles
-from backrelief_tui.tui.screens.settings import step_value
+from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.saving import save_routine_asking
 
 EMPTY_SUMMARY = "My own routine."
 
@@ -46,90 +53,31 @@ def search_moves(moves: list[Move], query: str) -> list[Move]:
     return [move for move in moves if all(word in move_haystack(move) for word in words)]
 
 
-def save_routine_asking(screen: Screen, routine: Routine, on_saved: Callable[[Routine], None],
-                        *, editing: str | None = None) -> None:
-    """Save a routine of the person's own, asking first when it would replace one.
-
-    `editing` is the id of the user routine being edited: saving over it needs no question.
-    Problems (the routine-file rules) and disk errors are shown, never raised.
-    """
-    app = screen.app
-    replaced = None if routine.id == editing and not _is_builtin(app, routine.id) else replaces(routine.id, app.library)
-
-    def save(yes: bool | None = True) -> None:
-        if not yes:
-            return
-        try:
-            path, problems = save_user_routine(routine)
-        except OSError as error:
-            app.notify(f"Could not save {routine.title}: {error.strerror or error}", severity="error",
-                       timeout=10, markup=False)
-            return
-        if problems:
-            app.notify("Not saved: " + "; ".join(f"{p.field}: {p.message}" if p.field else p.message
-                                                 for p in problems), severity="error", timeout=10, markup=False)
-            return
-        saved = replace(routine, source=str(path), builtin=False)
-        app.library.routines[saved.id] = saved
-        app.notify(f"Saved {saved.title} as {path}", markup=False)
-        on_saved(saved)
-
-    if replaced:
-        from backrelief_tui.tui.screens.confirm import ConfirmScreen
-
-        screen.app.push_screen(ConfirmScreen(f"Replace {replaced}?",
-                                             f"Saving as {routine.id!r} puts your routine in its place.",
-                                             yes="Replace", no="Cancel"), save)
-    else:
-        save()
-
-
-def _is_builtin(app, routine_id: str) -> bool:
-    routine = app.library.get(routine_id)
-    return routine is not None and routine.builtin
-
-
-class RoutineTable(DataTable):
+class RoutineTable(DataTable[Text]):
     """The routine being edited: +/− changes a hold (or the reps), ⇧↑/⇧↓ reorder, x removes."""
 
     BINDINGS = [
-        Binding("plus,equals_sign", "change(1)", "Hold ±", key_display="+/−"),
-        Binding("minus", "change(-1)", "Hold −", show=False),
-        Binding("shift+up,ctrl+up", "shift(-1)", "Move up", key_display="⇧↑"),
-        Binding("shift+down,ctrl+down", "shift(1)", "Move down", key_display="⇧↓"),
-        Binding("x,delete", "remove", "Remove"),
+        Binding("plus,equals_sign", "screen.change_dose(1)", "Hold ±", key_display="+/−"),
+        Binding("minus", "screen.change_dose(-1)", "Hold −", show=False),
+        Binding("shift+up,ctrl+up", "screen.shift_move(-1)", "Move up", key_display="⇧↑"),
+        Binding("shift+down,ctrl+down", "screen.shift_move(1)", "Move down", key_display="⇧↓"),
+        Binding("x,delete", "screen.remove_move", "Remove"),
     ]
-
-    def action_change(self, direction: int) -> None:
-        self.screen.change_dose(direction)
-
-    def action_shift(self, direction: int) -> None:
-        self.screen.shift_move(direction)
-
-    def action_remove(self) -> None:
-        self.screen.remove_move()
 
 
 class LibraryList(OptionList):
     """Every move in the library; enter adds the highlighted one to the routine."""
 
-    BINDINGS = [Binding("enter,a", "add", "Add move", key_display="enter")]
-
-    def action_add(self) -> None:
-        if self.highlighted is not None:
-            self.screen.add_move(self.get_option_at_index(self.highlighted).id)
+    BINDINGS = [Binding("enter,a", "screen.add_highlighted", "Add move", key_display="enter")]
 
 
 class SearchInput(Input):
     """Typing filters the library; ↓ or enter goes to the results."""
 
-    BINDINGS = [Binding("down", "results", "Results", show=False)]
-
-    def action_results(self) -> None:
-        self.screen.query_one(LibraryList).focus()
+    BINDINGS = [Binding("down", "screen.focus_results", "Results", show=False)]
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(AppScreen[None]):
     """Make a routine of your own."""
 
     DEFAULT_CSS = styles.beside(__file__, "editor.tcss")
@@ -147,7 +95,7 @@ class EditorScreen(Screen[None]):
         if routine is None:
             self.start_title = "My routine"
         elif routine.builtin:
-            self.start_title = f"My {routine.title.lower()}"[:60]
+            self.start_title = clip_title(f"My {routine.title.lower()}")
         else:
             self.start_title = routine.title
         self.editing = routine.id if routine is not None and not routine.builtin else None
@@ -158,7 +106,7 @@ class EditorScreen(Screen[None]):
         yield Label(Content.assemble(("Routine editor", "bold"), f"  {heading}"), id="editor-title")
         with Horizontal(id="name-row"):
             yield Label("Name ", id="name-label")
-            yield Input(self.start_title, id="name", compact=True, max_length=60)
+            yield Input(self.start_title, id="name", compact=True, max_length=MAX_TITLE)
             yield Static(id="save-path")
         with Horizontal(id="editor-body"):
             with Vertical(id="routine-pane"):
@@ -233,7 +181,7 @@ class EditorScreen(Screen[None]):
         table = self.query_one(RoutineTable)
         return table.cursor_coordinate.row if self.moves else None
 
-    def change_dose(self, direction: int) -> None:
+    def action_change_dose(self, direction: int) -> None:
         row = self._row()
         if row is None:
             return
@@ -243,12 +191,12 @@ class EditorScreen(Screen[None]):
         if (error := check_value(name, value, MOVE_FIELDS[name])) is not None:
             self.say(f"{move.name}: {name} {error}", error=True)
             return
-        self.moves[row] = replace(move, **{name: value})
+        self.moves[row] = with_overrides(move, **{name: value})
         self.dirty = True
         self.refresh_routine(row)
         self.say(f"{move.name}: {move_dose(self.moves[row], short=True)}.")
 
-    def shift_move(self, direction: int) -> None:
+    def action_shift_move(self, direction: int) -> None:
         row = self._row()
         if row is None or not 0 <= row + direction < len(self.moves):
             return
@@ -256,7 +204,7 @@ class EditorScreen(Screen[None]):
         self.dirty = True
         self.refresh_routine(row + direction)
 
-    def remove_move(self) -> None:
+    def action_remove_move(self) -> None:
         row = self._row()
         if row is None:
             return
@@ -277,6 +225,16 @@ class EditorScreen(Screen[None]):
         options.add_options(library_option(move) for move in found)
         if found:
             options.highlighted = 0
+
+    def action_focus_results(self) -> None:
+        self.query_one(LibraryList).focus()
+
+    def action_add_highlighted(self) -> None:
+        options = self.query_one(LibraryList)
+        if options.highlighted is not None:
+            move_id = options.get_option_at_index(options.highlighted).id
+            if move_id is not None:
+                self.add_move(move_id)
 
     def add_move(self, move_id: str) -> None:
         if any(move.id == move_id for move in self.moves):
@@ -305,19 +263,19 @@ class EditorScreen(Screen[None]):
             self.update_path()
             self.say(f"Saved as {user_routine_path(routine.id)}. It is on the routines list now.")
 
-        save_routine_asking(self, routine, saved, editing=self.editing)
+        save_routine_asking(self.app, routine, saved, editing=self.editing)
 
     def action_back(self) -> None:
         if not self.dirty:
             self.app.pop_screen()
             return
-        from backrelief_tui.tui.screens.confirm import ConfirmScreen
+        from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 
         def answered(leave: bool | None) -> None:
             if leave:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen("Leave without saving?", "Your changes to this routine are lost.",
+        self.app.push_screen(ConfirmDialog("Leave without saving?", "Your changes to this routine are lost.",
                                            yes="Leave", no="Stay"), answered)
 
     def say(self, text: str, *, error: bool = False) -> None:

@@ -8,7 +8,6 @@ every row it holds (10,000 rows take about a second) and nobody scrolls that far
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from rich.text import Text
@@ -17,102 +16,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, pain_change
+from backrelief_tui.core.records import Entry, SessionStatus, SessionSummary, Unreadable
 from backrelief_tui.core.stats import Stats, compute
 from backrelief_tui.core.store import RecordStore, Scan
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.text import printable
+from backrelief_tui.core.wording import format_duration, how_far, pain_change
 from backrelief_tui.tui import styles
+from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.screens.history_view import ALL, SORTS, UNREADABLE, sort_and_filter, stats_text, when_text
 from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
 
 PAGE = 60  # rows per page: a few screens' worth (each row costs layout time); `m` adds more
 INLINE_PARSE = 100  # up to this many files without an index entry are parsed without a thread (~0.1 s)
-ALL = "*all*"
-UNREADABLE = "*unreadable*"
-
-
-def _newest(entry: Entry) -> float:
-    started = entry.started
-    return started.timestamp() if started is not None else 0.0
-
-
-def _relief(entry: Entry) -> float:
-    if isinstance(entry, SessionSummary) and entry.pain_before is not None and entry.pain_after is not None:
-        return entry.pain_before - entry.pain_after
-    return float("-inf")
-
-
-# label -> key and order; readable sessions first for every order but the date ones.
-SORTS: list[tuple[str, Callable[[Entry], object], bool]] = [
-    ("newest first", _newest, True),
-    ("oldest first", _newest, False),
-    ("longest first", lambda e: (e.readable, e.active_seconds if e.readable else 0, _newest(e)), True),
-    ("by routine", lambda e: (not e.readable, e.routine_title.lower() if e.readable else "", -_newest(e)), False),
-    ("most relief first", lambda e: (e.readable, _relief(e), _newest(e)), True),
-]
-
-
-def sort_and_filter(entries: Sequence[Entry], routine: str = ALL, sort: int = 0) -> list[Entry]:
-    """The rows to show, in order: `routine` is a routine id, ALL, or UNREADABLE."""
-    if sort == 0 and routine == ALL:
-        return list(entries)  # the store lists newest first already
-    if routine == UNREADABLE:
-        chosen = [e for e in entries if not e.readable]
-    elif routine != ALL:
-        chosen = [e for e in entries if e.readable and e.routine == routine]
-    else:
-        chosen = list(entries)
-    _label, key, reverse = SORTS[sort]
-    return sorted(chosen, key=key, reverse=reverse)
-
-
-def when_text(started: datetime | None) -> str:
-    return f"{started:%Y-%m-%d %a %H:%M}" if started is not None else "?"
-
-
-def result_text(summary: SessionSummary) -> str:
-    """Short enough for the table: `completed`, `stopped · 2/5 moves`, `cut short · 2/5 moves`."""
-    if summary.status == "completed":
-        return "completed"
-    word = "stopped" if summary.status == "stopped" else "cut short"
-    return f"{word} · {summary.moves_done}/{summary.moves_total} moves"
-
-
-def pain_text(summary: SessionSummary) -> str:
-    return pain_change(summary.pain_before, summary.pain_after)
 
 
 def row_cells(entry: Entry) -> tuple[Text, ...]:
     # Text, not str: a DataTable parses a plain str as markup, and titles come from files.
     if isinstance(entry, Unreadable):
         reason = entry.reason if len(entry.reason) <= 40 else entry.reason[:39] + "…"
-        return (Text(when_text(entry.started)), Text(entry.routine or "?"), Text(""),
-                Text(f"unreadable: {reason}", style="bold"), Text(""))
-    style = "" if entry.status == "completed" else "italic"
-    return (Text(when_text(entry.started)), Text(entry.routine_title), Text(format_duration(entry.active_seconds)),
-            Text(result_text(entry), style=style), Text(pain_text(entry)))
+        return (Text(when_text(entry.started)), Text(printable(entry.routine or "?")), Text(""),
+                Text(f"unreadable: {printable(reason)}", style="bold"), Text(""))
+    style = "" if entry.status is SessionStatus.COMPLETED else "italic"
+    return (Text(when_text(entry.started)), Text(printable(entry.routine_title)),
+            Text(format_duration(entry.active_seconds)),
+            Text(how_far(entry.status, entry.moves_done, entry.moves_total), style=style),
+            Text(pain_change(entry.pain_before, entry.pain_after)))
 
 
-def hours(minutes: float) -> str:
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
-
-
-def stats_text(stats: Stats, unreadable: int) -> str:
-    days = "day" if stats.streak == 1 else "days"
-    parts = [
-        f"Streak {stats.streak} {days} (best {stats.best_streak})",
-        f"this week {stats.week_sessions} sessions, {stats.week_minutes:.0f} min",
-        f"this month {stats.month_sessions}, {stats.month_minutes:.0f} min",
-        f"in all {stats.total_sessions}, {hours(stats.total_minutes)}",
-    ]
-    if unreadable:
-        parts.append(f"{unreadable} unreadable file{'s' if unreadable != 1 else ''}")
-    return " · ".join(parts)
-
-
-class HistoryScreen(Screen[None]):
+class HistoryScreen(AppScreen[None]):
     """Every recorded session; Enter opens one."""
 
     DEFAULT_CSS = styles.beside(__file__, "history.tcss")
@@ -221,7 +154,7 @@ class HistoryScreen(Screen[None]):
     def _add_page(self) -> None:
         table = self.query_one(DataTable)
         batch = self.rows[self.shown:self.shown + self.page]
-        table.add_rows((row_cells(entry) for entry in batch))
+        table.add_rows(row_cells(entry) for entry in batch)
         self.shown += len(batch)
         total = len(self.rows)
         more = f" · m for {min(self.page, total - self.shown)} more" if self.shown < total else ""

@@ -8,22 +8,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backrelief_tui.core.plan import Plan, plan_session
-from backrelief_tui.core.routine import Routine
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.wording import SAFETY_NOTE, routine_facts
 from backrelief_tui.tui import styles
+from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.keys import HelpSection, listed_keys
 from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.widgets.routine_preview import RoutinePreview
 
-SAFETY_NOTE = ("If your back pain started with a fall or an injury, see a doctor "
-               "before doing these routines.")
+PICKER_KEYS = (
+    ("↑  ↓", "choose a routine"),
+    ("enter", "start it"),
+    ("d", "hide the safety note for good"),
+    ("q", "quit"),
+)
+_PICKER_LISTED = frozenset({"start", "dismiss_safety", "app.quit", "app.help"})
 
 
-class PickerScreen(Screen[None]):
+class PickerScreen(AppScreen[None]):
     """Choose a routine; Enter (or a click on it, or on Start in the footer) begins it."""
 
     DEFAULT_CSS = styles.beside(__file__, "picker.tcss")
@@ -52,8 +57,15 @@ class PickerScreen(Screen[None]):
             yield RoutinePreview(id="preview")
         yield Footer(compact=True)
 
+    def help_sections(self) -> list[HelpSection]:
+        from backrelief_tui.tui.screens.session import SESSION_KEYS
+
+        return [("Choosing a routine", listed_keys(self.BINDINGS, PICKER_KEYS, _PICKER_LISTED)),
+                ("During a session", SESSION_KEYS)]
+
     def on_mount(self) -> None:
         self.query_one("#safety").display = not self.app.settings.safety_acknowledged
+        self._plans: dict[str, Plan] = {}
 
     def on_screen_resume(self) -> None:
         # Shown for the first time, or back from a session or a settings change
@@ -133,14 +145,12 @@ class PickerScreen(Screen[None]):
 
 def routine_option(plan: Plan) -> Option:
     """Up to three lines per routine: title; length, moves and equipment; the areas it works."""
-    routine: Routine = plan.routine
-    equipment = ", ".join(routine.equipment) or "no equipment"
-    count = len(plan.moves)
+    routine = plan.routine
     # The length leads the second line, so a narrow list cuts the equipment, not the length.
+    length, rest = routine_facts(plan.total_seconds, len(plan.moves), routine.equipment).split(" · ", 1)
     parts: list[str | tuple[str, str]] = [
         (visible(routine.title), "bold"), "" if routine.builtin else "  (yours)", "\n",
-        (format_duration(plan.total_seconds), "$text-accent"),
-        (f" · {count} move{'s' if count != 1 else ''} · {equipment}", "$text-muted"),
+        (length, "$text-accent"), (f" · {rest}", "$text-muted"),
     ]
     if routine.targets:
         parts += ["\n", (", ".join(routine.targets), "$text-muted italic")]

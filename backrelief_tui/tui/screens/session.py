@@ -3,47 +3,50 @@
 All timing lives in the engine. This screen only calls engine methods and paints
 `session_view(engine)`; it wakes itself with a one-shot timer at
 `engine.next_wakeup()` (when the shown second changes or an event is due), so it
-redraws about once a second, not on a fast fixed interval. Tests drive it with a
-FakeClock: advance the clock, then call `tick()`.
+redraws about once a second, not on a fast fixed interval. Sounds and the record
+are the session flow's: the screen hands it every batch of engine events. Tests
+drive it with a FakeClock: advance the clock, then call `tick()`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Label, Static
 
-from backrelief_tui.audio import Cue, cue_for_events
-from backrelief_tui.core.engine import ADJUST_STEP, Engine, Event, State
+from backrelief_tui.audio import Backend
+from backrelief_tui.core.engine import ADJUST_STEP, Event, State
 from backrelief_tui.tui import styles
+from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import literal
-from backrelief_tui.tui.session_view import SessionView, session_view
+from backrelief_tui.tui.screens.session_view import SessionView, session_view
 from backrelief_tui.tui.widgets.countdown import Countdown
 from backrelief_tui.tui.widgets.session_progress import SessionProgress
 
-# Cues that must be noticed even without sound: ring the bell (if that is the backend)
-# and flash the screen when the player could not play them.
-IMPORTANT_CUES = frozenset({Cue.SWITCH, Cue.SESSION_DONE, Cue.GO, Cue.MOVE_DONE})
+if TYPE_CHECKING:
+    from backrelief_tui.tui.session_flow import Session
+
+SESSION_KEYS = (
+    ("space", "pause / resume (on a self-paced step: done)"),
+    ("→  n", "next step (skips it)"),
+    ("←  p", "back to the previous step"),
+    ("r", "restart this step"),
+    ("+  =", "add 5 seconds to this step"),
+    ("-", "take 5 seconds off this step"),
+    ("m", "mute / unmute the sounds"),
+    ("q", "stop the session (asks first; what you did is kept)"),
+)
 WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already due
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 FLASH_SECONDS = 0.3
 
 
-class Recorder(Protocol):
-    """What the session needs from a session recorder (the history feature provides one)."""
-
-    def update(self, engine: Engine, events: list[Event]) -> None: ...
-
-    def finish(self, engine: Engine) -> None: ...
-
-
-class SessionScreen(Screen[None]):
+class SessionScreen(AppScreen[None]):
     """Guides one session from the lead-in to the summary."""
 
     DEFAULT_CSS = styles.beside(__file__, "session.tcss")
@@ -68,23 +71,20 @@ class SessionScreen(Screen[None]):
         Binding("r", "restart", "Restart"),
     ]
 
-    def __init__(self, engine: Engine, *, title: str, player: Any, clock: Callable[[], float],
-                 recorder: Recorder | None = None, name: str | None = None) -> None:
-        super().__init__(name=name)
-        self.engine = engine
-        self.routine_title = title
-        self.player = player
-        self.recorder = recorder
-        self._clock = clock
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.engine = session.engine
+        self.routine_title = session.routine.title
         self._timer: Timer | None = None
         self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
         self._shown: dict[str, str] = {}  # selector -> text on screen now
-        self._footer_key: tuple | None = None
+        self._footer_key: tuple[State, bool, bool] | None = None
         self.flashes = 0  # how many times the screen flashed for a cue it could not sound
         self._flash_timer: Timer | None = None
         self._phase = ""
         self._finished = False
-        self.view: SessionView = session_view(engine)
+        self.view: SessionView = session_view(self.engine)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -109,9 +109,10 @@ class SessionScreen(Screen[None]):
         # The palette still opens with ctrl+p; its footer hint would crowd out the session keys.
         yield Footer(show_command_palette=False, compact=True)
 
+    def help_sections(self) -> list[HelpSection]:
+        return [("During a session", SESSION_KEYS)]
+
     def on_mount(self) -> None:
-        if self.player is None:  # the app makes its player on first use
-            self.player = self.app.ensure_player()
         for button in self.query(Button):
             button.can_focus = False  # keys always reach the screen; clicks still work
         self._apply(self.engine.start() if self.engine.state is State.READY else [])
@@ -128,10 +129,10 @@ class SessionScreen(Screen[None]):
 
     def _apply(self, events: list[Event]) -> None:
         if events:
-            self._sound(events)
-            if self.recorder is not None:
-                self.recorder.update(self.engine, events)
-                self.app.show_record_error(self.recorder)  # a full or read-only disk: say so, carry on
+            flow = self.app.flow
+            if flow.sound(events):
+                self.flash()  # an important cue could not sound
+            flow.record(self.session, events)
         self._paint()
         if self.engine.over:
             self._finish()
@@ -143,7 +144,7 @@ class SessionScreen(Screen[None]):
         # Which key does what depends on these alone; redrawing the footer every second
         # would cost more CPU than everything else on the screen.
         step = self.engine.step
-        key = (self.engine.state, step is not None and step.self_paced, self.player.muted)
+        key = (self.engine.state, step is not None and step.self_paced, self.app.flow.player.muted)
         if key != self._footer_key:
             self._footer_key = key
             self.refresh_bindings()
@@ -154,19 +155,13 @@ class SessionScreen(Screen[None]):
             return
         self._finished = True
         self._disarm()
-        if self.recorder is not None:
-            self.recorder.finish(self.engine)
-        from backrelief_tui.tui.screens.summary import SummaryScreen
-
-        # The summary replaces this screen by itself; it asks the pain check-in (if on).
-        self.app.after_session(self.engine, self.recorder, lambda ask_pain: self.app.switch_screen(
-            SummaryScreen(self.engine, title=self.routine_title, recorder=self.recorder, ask_pain=ask_pain)))
+        self.app.flow.ended(self.session)  # the record, then the summary in this screen's place
 
     def _arm(self) -> None:
         self._disarm()
         wake = self.engine.next_wakeup()
         if wake is not None:
-            self.wake_delay = max(MIN_WAKE, wake - self._clock() + WAKE_SLACK)
+            self.wake_delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
             self._timer = self.set_timer(self.wake_delay, self.tick, name="session-wake")
 
     def _disarm(self) -> None:
@@ -176,17 +171,6 @@ class SessionScreen(Screen[None]):
             self._timer = None
 
     # -- output ---------------------------------------------------------------------------
-
-    def _sound(self, events: list[Event]) -> None:
-        cue = cue_for_events(events)
-        if cue is None:
-            return
-        played = self.player.play(cue)
-        self.app.show_player_notice()
-        if not played and cue in IMPORTANT_CUES:
-            if self.player.backend == "bell" and not self.player.muted:
-                self.app.bell()
-            self.flash()
 
     def flash(self) -> None:
         """Briefly light up the panel: the visual cue when no sound was played."""
@@ -231,12 +215,12 @@ class SessionScreen(Screen[None]):
         widget.set_class(not text, "-empty")  # an empty line takes no room
 
     def _sound_state(self) -> str:
-        backend = self.player.backend
-        if backend == "none":
+        player = self.app.flow.player
+        if player.backend is Backend.NONE:
             return "sound off"
-        if self.player.muted:
+        if player.muted:
             return "muted (m)"
-        return "sound on" if backend == "simpleaudio" else "bell only"
+        return "sound on" if player.backend is Backend.SIMPLEAUDIO else "bell only"
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -251,9 +235,10 @@ class SessionScreen(Screen[None]):
         if action == "done":
             return state is State.RUNNING and self_paced
         if action in ("mute", "unmute"):
-            if self.player.backend == "none":
+            player = self.app.flow.player
+            if player.backend is Backend.NONE:
                 return False
-            return self.player.muted == (action == "unmute")
+            return player.muted == (action == "unmute")
         if action in ("next", "back", "restart"):
             return live
         if action in ("more", "less"):
@@ -294,17 +279,17 @@ class SessionScreen(Screen[None]):
         self._apply([])
 
     def action_mute(self) -> None:
-        self.player.muted = True
+        self.app.flow.player.muted = True
         self._paint()
         self._refresh_footer()
 
     def action_unmute(self) -> None:
-        self.player.muted = False
+        self.app.flow.player.muted = False
         self._paint()
         self._refresh_footer()
 
     def action_quit_session(self) -> None:
-        from backrelief_tui.tui.screens.confirm import ConfirmScreen
+        from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 
         def answered(stop: bool | None) -> None:
             if stop and not self.engine.over:
@@ -312,7 +297,7 @@ class SessionScreen(Screen[None]):
                 self._apply([])
 
         self.app.push_screen(
-            ConfirmScreen("Stop this session?", "What you have done so far is kept.",
+            ConfirmDialog("Stop this session?", "What you have done so far is kept.",
                           yes="Stop", no="Keep going"),
             answered,
         )

@@ -5,8 +5,6 @@ Every valid change is applied and saved at once through `app.update_settings`
 message naming the field and is not saved. Problems found in `settings.toml` when
 it was read are listed at the top: the app runs on the defaults for those fields
 and keeps every valid one, and the next save keeps the old file as `.bak`.
-
-Also here: `KeepHoldsPrompt`, the summary screen's "keep the new hold time?" bar.
 """
 
 from __future__ import annotations
@@ -15,14 +13,14 @@ from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import (
-    Button,
     DataTable,
     Footer,
     Input,
@@ -35,9 +33,8 @@ from textual.widgets import (
 )
 
 from backrelief_tui.core import paths
-from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import move_seconds, plan_session
-from backrelief_tui.core.routine import MOVE_FIELDS, TARGETS, Move, Routine, Sides
+from backrelief_tui.core.routine import TARGETS, Move, Routine, Sides
 from backrelief_tui.core.settings import (
     Settings,
     backup_path,
@@ -45,15 +42,16 @@ from backrelief_tui.core.settings import (
     load_settings,
     parse_override,
     parse_setting,
+    step_value,
 )
-from backrelief_tui.core.tight_spots import FINE_FACTOR, TIGHT_FACTOR
+from backrelief_tui.core.tight_spots import FINE_FACTOR, TIGHT_FACTOR, Tightness
 from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
+from backrelief_tui.tui.base import AppScreen
 
 # The editable columns of the moves table, in order after the name.
 COLUMNS = ("hold", "reps", "sides", "rest")
-SIDES_CYCLE = (Sides.NONE, Sides.BOTH, Sides.ALTERNATE)
-SPOT_CYCLE = (None, "tight", "fine")
+SPOT_CYCLE = (None, Tightness.TIGHT, Tightness.FINE)
 LABELS = {
     "lead_in": "Lead-in before the first move",
     "default_rest": "Rest between moves",
@@ -64,88 +62,54 @@ LABELS = {
 }
 
 
-def step_value(name: str, value: int | str, direction: int) -> int | str:
-    """The next value for +/−: holds by 1 s below 10 s and 5 s above, reps by 1, rest by 5 s.
-
-    Numbers stop at the routine-file limits (a rest of 3 s goes down to 0, not to -2).
-    """
-    if name == "sides":
-        index = SIDES_CYCLE.index(Sides(value))
-        return str(SIDES_CYCLE[(index + direction) % len(SIDES_CYCLE)])
-    if name == "reps":
-        stepped = value + direction
-    elif name == "hold":
-        small = value < 10 if direction > 0 else value <= 10
-        stepped = value + direction * (1 if small else 5)
-    else:
-        stepped = value + direction * 5
-    low, high = MOVE_FIELDS[name][2]
-    return max(low, min(high, stepped))
-
-
 # -- the moves table --------------------------------------------------------------------------
 
 
-class OverrideTable(DataTable):
+class OverrideTable(DataTable[Text]):
     """A routine's moves with hold, reps, sides and rest; +/− or a typed number changes the cell."""
 
     BINDINGS = [
-        Binding("plus,equals_sign", "change(1)", "Change", key_display="+/−"),
-        Binding("minus", "change(-1)", "−", show=False),
-        Binding("enter", "type_value", "Type a value", key_display="enter"),
-        Binding("d", "reset_move", "Reset move"),
-        Binding("D", "reset_all", "Reset all", key_display="D"),
+        Binding("plus,equals_sign", "screen.change_value(1)", "Change", key_display="+/−"),
+        Binding("minus", "screen.change_value(-1)", "−", show=False),
+        Binding("enter", "screen.type_value", "Type a value", key_display="enter"),
+        Binding("d", "screen.reset_move", "Reset move"),
+        Binding("D", "screen.reset_all", "Reset all", key_display="D"),
     ]
 
-    def action_change(self, direction: int) -> None:
-        self.screen.change_value(direction)
+    class DigitTyped(Message):
+        """A digit was typed on a cell: the screen opens the value editor with it."""
 
-    def action_type_value(self) -> None:
-        self.screen.open_value_editor()
+        def __init__(self, digit: str) -> None:
+            super().__init__()
+            self.digit = digit
 
-    def action_reset_move(self) -> None:
-        self.screen.reset_move()
-
-    def action_reset_all(self) -> None:
-        self.screen.reset_all()
-
-    def on_key(self, event) -> None:
-        # Typing a number starts the value editor with that digit.
+    def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
             event.stop()
-            self.screen.open_value_editor(event.character)
+            self.post_message(self.DigitTyped(event.character))
 
 
 class ValueInput(Input):
     """The one-line editor for a typed value; escape gives up without saving."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def action_cancel(self) -> None:
-        self.screen.close_value_editor()
+    BINDINGS = [Binding("escape", "screen.close_value_editor", "Cancel")]
 
 
-class SpotsTable(DataTable):
+class SpotsTable(DataTable[Text]):
     """Areas marked tight or fine: t, f, u, or space to go round."""
 
     BINDINGS = [
-        Binding("space,enter", "cycle", "Change", key_display="space"),
-        Binding("t", "mark('tight')", "Tight"),
-        Binding("f", "mark('fine')", "Fine"),
-        Binding("u", "mark('')", "Unmark"),
+        Binding("space,enter", "screen.cycle_spot", "Change", key_display="space"),
+        Binding("t", "screen.mark_spot('tight')", "Tight"),
+        Binding("f", "screen.mark_spot('fine')", "Fine"),
+        Binding("u", "screen.mark_spot('')", "Unmark"),
     ]
-
-    def action_cycle(self) -> None:
-        self.screen.cycle_spot()
-
-    def action_mark(self, state: str) -> None:
-        self.screen.mark_spot(state or None)
 
 
 # -- the screen -----------------------------------------------------------------------------------
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(AppScreen[None]):
     """General options, per-move numbers for each routine, tight spots."""
 
     DEFAULT_CSS = styles.beside(__file__, "settings.tcss")
@@ -167,20 +131,19 @@ class SettingsScreen(Screen[None]):
         yield Label(Content.assemble(("Settings", "bold"), "  saved as you change them"), id="settings-title")
         yield Static(id="settings-problems")
         with TabbedContent(initial=self.initial_tab, id="settings-tabs"):
-            with TabPane("General", id="general"):
-                with VerticalScroll(id="general-form"):
-                    yield from self._number_row("lead_in", "s")
-                    yield from self._number_row("default_rest", "s")
-                    yield from self._number_row("switch_seconds", "s")
-                    yield from self._switch_row("sound")
-                    yield from self._number_row("volume", "%")
-                    yield from self._switch_row("pain_checkin")
-                    with Horizontal(classes="setting-row"):
-                        yield Label("Theme", classes="setting-label")
-                        themes = sorted(self.app.available_themes)
-                        yield Select([(name, name) for name in themes], value=self.app.theme,
-                                     allow_blank=False, id="theme", compact=True)
-                    yield Static(id="general-status", classes="status")
+            with TabPane("General", id="general"), VerticalScroll(id="general-form"):
+                yield from self._number_row("lead_in", "s")
+                yield from self._number_row("default_rest", "s")
+                yield from self._number_row("switch_seconds", "s")
+                yield from self._switch_row("sound")
+                yield from self._number_row("volume", "%")
+                yield from self._switch_row("pain_checkin")
+                with Horizontal(classes="setting-row"):
+                    yield Label("Theme", classes="setting-label")
+                    themes = sorted(self.app.available_themes)
+                    yield Select([(name, name) for name in themes], value=self.app.theme,
+                                 allow_blank=False, id="theme", compact=True)
+                yield Static(id="general-status", classes="status")
             with TabPane("Moves", id="moves"):
                 with Horizontal(id="moves-top"):
                     routines = self.app.library.routines
@@ -277,7 +240,7 @@ class SettingsScreen(Screen[None]):
             self.apply_general(event.input)
 
     def apply_general(self, widget: Input) -> None:
-        name = widget.id
+        name = str(widget.id)
         status = self.query_one("#general-status", Static)
         if name == "volume":  # shown as a percentage, kept as 0.0-1.0
             text = widget.value.strip().removesuffix("%").strip()
@@ -294,24 +257,24 @@ class SettingsScreen(Screen[None]):
         widget.remove_class("-invalid")
         status.remove_class("-error")
         if getattr(self.app.settings, name) != value:
-            self.app.update_settings(replace(self.app.settings, **{name: value}))
+            self.app.update_settings(self.app.settings.with_setting(name, value))
             status.update(Content(f"Saved: {LABELS[name]} {widget.value.strip()}{'%' if name == 'volume' else ' s'}."))
             self.refresh_moves()
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
-        name = event.switch.id
+        name = str(event.switch.id)
         self.query_one(f"#{name}-state", Label).update("on" if event.value else "off")
         if getattr(self.app.settings, name) != event.value:
-            self.app.update_settings(replace(self.app.settings, **{name: event.value}))
+            self.app.update_settings(self.app.settings.with_setting(name, event.value))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.id == "theme" and event.value != Select.NULL and event.value != self.app.theme:
+        if event.select.id == "theme" and isinstance(event.value, str) and event.value != self.app.theme:
             self.app.theme = event.value  # the app saves the theme when it changes
-        elif event.select.id == "routine" and event.value != Select.NULL:
+        elif event.select.id == "routine" and isinstance(event.value, str):
             self.routine_id = event.value
-            self.close_value_editor(focus=False)
+            self.action_close_value_editor(focus=False)
             self.refresh_moves()
             self.describe_current()
 
@@ -336,7 +299,10 @@ class SettingsScreen(Screen[None]):
             return
         settings = self.app.settings
         plan = plan_session(routine, settings)
-        for index, (move, planned) in enumerate(zip(routine.moves, plan.moves)):
+        # Every move of the routine is listed, even one the plan leaves out (a bonus move).
+        planned_moves = {move.id: move for move in plan.moves}
+        for index, move in enumerate(routine.moves):
+            planned = planned_moves.get(move.id) or settings.override_for(move.id).apply(move)
             mine = settings.override_for(move.id).to_table()
             cells: list[Any] = [Text(move.name)]
             for name in COLUMNS:
@@ -372,21 +338,18 @@ class SettingsScreen(Screen[None]):
         name = COLUMNS[column - 1] if 1 <= column <= len(COLUMNS) else "hold"
         return routine.moves[table.cursor_coordinate.row], name
 
-    def effective_value(self, move: Move, name: str) -> Any:
-        planned = self.app.settings.override_for(move.id).apply(move)
-        value = getattr(planned, name)
-        if name == "rest" and value is None:
-            return self.app.settings.default_rest
-        return str(value) if name == "sides" else value
+    def effective_value(self, move: Move, name: str) -> int | Sides:
+        """The value in force: the routine's, or the person's own (a rest left to the default: that)."""
+        value: int | Sides | None = getattr(self.app.settings.override_for(move.id).apply(move), name)
+        return self.app.settings.default_rest if value is None else value
 
-    def set_value(self, move: Move, name: str, value: Any) -> None:
+    def set_value(self, move: Move, name: str, value: int | Sides) -> None:
         """Store one field for a move; back at the routine's own value, the override field is cleared."""
-        own = getattr(move, name)
-        keep = None if value == (str(own) if name == "sides" else own) else value
+        keep = None if value == getattr(move, name) else value
         self.app.update_settings(self.app.settings.with_move_values(move.id, **{name: keep}))
         self.refresh_moves()
 
-    def change_value(self, direction: int) -> None:
+    def action_change_value(self, direction: int) -> None:
         found = self.current()
         if found is None:
             return
@@ -401,6 +364,12 @@ class SettingsScreen(Screen[None]):
             return
         self.set_value(move, name, value)
         self.say(f"{move.name}: {name} {value}{' s' if name in ('hold', 'rest') else ''}.")
+
+    def action_type_value(self) -> None:
+        self.open_value_editor()
+
+    def on_override_table_digit_typed(self, message: OverrideTable.DigitTyped) -> None:
+        self.open_value_editor(message.digit)
 
     def open_value_editor(self, first: str = "") -> None:
         found = self.current()
@@ -420,7 +389,7 @@ class SettingsScreen(Screen[None]):
         else:  # enter: the current value is selected, so typing replaces it
             editor.select_all()
 
-    def close_value_editor(self, *, focus: bool = True) -> None:
+    def action_close_value_editor(self, focus: bool = True) -> None:
         self._editing = None
         self.query_one("#value-editor").display = False
         if focus:
@@ -430,7 +399,10 @@ class SettingsScreen(Screen[None]):
         if self._editing is None:
             return
         move_id, name = self._editing
-        move = next(move for move in self.routine.moves if move.id == move_id)
+        routine = self.routine
+        move = next((move for move in routine.moves if move.id == move_id), None) if routine else None
+        if move is None:
+            return
         value, error = parse_override(name, text)
         if error:
             # The editor stays open so the value can be fixed; nothing is saved.
@@ -438,11 +410,11 @@ class SettingsScreen(Screen[None]):
             self.say(f"Not saved: {move.name}: {error}.", error=True)
             return
         self.query_one("#value-input").remove_class("-invalid")
-        self.close_value_editor()
+        self.action_close_value_editor()
         self.set_value(move, name, value)
         self.say(f"Saved: {move.name} {name} {value}{' s' if name in ('hold', 'rest') else ''}.")
 
-    def reset_move(self) -> None:
+    def action_reset_move(self) -> None:
         found = self.current()
         if found is None:
             return
@@ -454,8 +426,8 @@ class SettingsScreen(Screen[None]):
         self.refresh_moves()
         self.say(f"{move.name} is back to the routine's numbers.")
 
-    def reset_all(self) -> None:
-        from backrelief_tui.tui.screens.confirm import ConfirmScreen
+    def action_reset_all(self) -> None:
+        from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 
         count = len(self.app.settings.moves)
         if not count:
@@ -468,7 +440,7 @@ class SettingsScreen(Screen[None]):
                 self.refresh_moves()
                 self.say(f"Every move is back to its routine's numbers ({count} cleared).")
 
-        self.app.push_screen(ConfirmScreen(
+        self.app.push_screen(ConfirmDialog(
             f"Reset all {count} of your move settings?",
             "Every routine goes back to the numbers it was written with.", yes="Reset all", no="Keep"), answered)
 
@@ -514,77 +486,17 @@ class SettingsScreen(Screen[None]):
     def _current_area(self) -> str:
         return TARGETS[self.query_one(SpotsTable).cursor_coordinate.row]
 
-    def mark_spot(self, state: str | None) -> None:
+    def action_mark_spot(self, state: str) -> None:
         area = self._current_area()
-        self.app.update_settings(self.app.settings.with_tight_spot(area, state))
+        self.app.update_settings(self.app.settings.with_tight_spot(area, Tightness(state) if state else None))
         self.refresh_spots()
         self.refresh_moves()
 
-    def cycle_spot(self) -> None:
+    def action_cycle_spot(self) -> None:
         current = self.app.settings.tight_spots.get(self._current_area())
-        self.mark_spot(SPOT_CYCLE[(SPOT_CYCLE.index(current) + 1) % len(SPOT_CYCLE)])
+        self.action_mark_spot(SPOT_CYCLE[(SPOT_CYCLE.index(current) + 1) % len(SPOT_CYCLE)] or "")
 
     # -- leaving -------------------------------------------------------------------------------------
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-# -- the summary's "keep the new hold time?" ------------------------------------------------------
-
-
-class KeepHoldsPrompt(Vertical, can_focus=True):
-    """Shown on the summary when holds were changed with +/−: keep them for next time?"""
-
-    # Styles live here, not in a .tcss, because the prompt sits inside the summary's screen.
-    DEFAULT_CSS = """
-    KeepHoldsPrompt {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        background: $primary 15%;
-        border-left: thick $primary;
-    }
-    KeepHoldsPrompt:focus-within, KeepHoldsPrompt:focus { border-left: thick $accent; }
-    KeepHoldsPrompt #keep-buttons { height: auto; }
-    KeepHoldsPrompt Button { margin: 0 2 0 0; }
-    """
-
-    BINDINGS = [
-        Binding("k", "keep", "Keep new holds"),
-        Binding("x", "dismiss_prompt", "Don't keep"),
-    ]
-
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(id="keep-holds")
-        self.engine = engine
-        moves = {move.id: move for move in (engine.plan.moves if engine.plan else ())}
-        self.changes = {move_id: (moves[move_id], hold) for move_id, hold in engine.adjusted_holds.items()
-                        if move_id in moves and moves[move_id].hold != hold}
-
-    def compose(self) -> ComposeResult:
-        lines = ", ".join(f"{move.name} {move.hold} s → {hold} s" for move, hold in self.changes.values())
-        yield Static(Content(f"You changed hold times: {lines}. Keep them for next time?"), id="keep-question")
-        with Horizontal(id="keep-buttons"):
-            yield Button("Keep (k)", id="keep", variant="success", compact=True)
-            yield Button("Not now (x)", id="dont-keep", compact=True)
-
-    def on_mount(self) -> None:
-        if self.changes:
-            self.focus()
-
-    def action_keep(self) -> None:
-        settings = self.app.settings
-        for move_id, (_move, hold) in self.changes.items():
-            settings = settings.with_move_values(move_id, hold=hold)
-        self.app.update_settings(settings)
-        names = ", ".join(f"{move.name} {hold} s" for move, hold in self.changes.values())
-        self.app.notify(f"Kept for next time: {names}. Change it any time in Settings.", markup=False)
-        self.display = False
-
-    def action_dismiss_prompt(self) -> None:
-        self.display = False
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_keep() if event.button.id == "keep" else self.action_dismiss_prompt()

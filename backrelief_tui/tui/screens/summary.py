@@ -1,37 +1,43 @@
-"""After a session: what was done per move, what was skipped, the time it took."""
+"""After a session: what was done per move, what was skipped, the time it took.
+
+It also asks the after-session pain check-in inline (so the summary appears by itself
+when a routine ends) and, when holds were changed with +/−, whether to keep them.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from backrelief_tui.core.engine import Engine, State
-from backrelief_tui.core.records import pain_change
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.text import printable
+from backrelief_tui.core.wording import format_duration, pain_line, plural
 from backrelief_tui.tui import styles
-from backrelief_tui.tui.literal import literal, visible
-from backrelief_tui.tui.screens.checkin import PAIN_BINDINGS, PainScale
-from backrelief_tui.tui.screens.settings import KeepHoldsPrompt
-from backrelief_tui.tui.session_view import summary_rows
+from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.dialogs.checkin import AFTER_QUESTION
+from backrelief_tui.tui.literal import literal
+from backrelief_tui.tui.screens.session_view import summary_rows
+from backrelief_tui.tui.widgets.keep_holds import KeepHoldsPrompt, changed_holds
+from backrelief_tui.tui.widgets.pain_scale import PAIN_BINDINGS, PainScale
+
+if TYPE_CHECKING:
+    from backrelief_tui.tui.session_flow import Session
+
+RESULT_STYLES = {"skipped": "bold", "not reached": "dim"}  # no colours: theme-neutral
 
 
 def totals_line(engine: Engine) -> str:
     """`Active 5:25 of 5:25 planned · paused 0:40 (2 pauses)`."""
     pauses = engine.pauses
-    paused = f"paused {format_duration(engine.paused_seconds)} ({pauses} pause{'s' if pauses != 1 else ''})"
+    paused = f"paused {format_duration(engine.paused_seconds)} ({plural(pauses, 'pause')})"
     return (f"Active {format_duration(engine.active_seconds())} of "
             f"{format_duration(engine.total_planned)} planned · {paused if pauses else 'no pauses'}")
-
-
-def pain_line(before: int | None, after: int | None) -> str:
-    """`Pain before → after: 5 → 3` (the session detail's wording), or "" when not answered."""
-    pain = pain_change(before, after)
-    return f"Pain before → after: {pain}" if pain else ""
 
 
 def skipped_line(engine: Engine) -> str:
@@ -39,10 +45,10 @@ def skipped_line(engine: Engine) -> str:
     return f"Skipped: {', '.join(names)}" if names else "Nothing skipped."
 
 
-class SummaryScreen(Screen[None]):
-    """Shows `engine.results()`; Enter goes back to the routines."""
+class SummaryScreen(AppScreen[None]):
+    """Shows the session's results; Enter goes back to the routines."""
 
-    DEFAULT_CSS = styles.beside(__file__, "summary.tcss") + styles.beside(__file__, "checkin.tcss")
+    DEFAULT_CSS = styles.beside(__file__, "summary.tcss")
     BINDINGS = [
         *PAIN_BINDINGS,  # the after-session check-in, while it is asked (first: the footer can be narrow)
         Binding("enter", "back", "Back to routines", priority=True),
@@ -51,26 +57,25 @@ class SummaryScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
-    def __init__(self, engine: Engine, *, title: str, recorder=None, ask_pain: bool = False) -> None:
+    def __init__(self, session: Session, *, ask_pain: bool = False) -> None:
         super().__init__()
-        self.engine = engine
-        self.routine_title = title
-        self.recorder = recorder
-        self.asking_pain = ask_pain and recorder is not None
+        self.session = session
+        self.engine = session.engine
+        self.asking_pain = ask_pain and session.recorder is not None
 
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
-        heading = f"{self.routine_title} — {'finished' if completed else 'stopped early'}"
+        heading = f"{self.session.routine.title} — {'finished' if completed else 'stopped early'}"
         yield Label(literal(heading), id="summary-title", classes="-completed" if completed else "-stopped")
         yield Static(Content(totals_line(self.engine)), id="totals")
         yield Static(literal(skipped_line(self.engine)), id="skipped")
         pain = self._pain_text()
         yield Static(Content(pain), id="pain").set_styles(f"display: {'block' if pain else 'none'};")
         if self.asking_pain:
-            yield PainScale("after", id="pain-after")
-        keep_holds = KeepHoldsPrompt(self.engine)  # "keep the new hold time?" when +/− changed one
-        if keep_holds.changes:
-            yield keep_holds
+            yield PainScale(AFTER_QUESTION, id="pain-after", classes="-inline")
+        changes = changed_holds(self.engine.plan.moves, self.engine.adjusted_holds)
+        if changes:  # "keep the new hold time?"
+            yield KeepHoldsPrompt(changes)
         yield DataTable(id="moves", cursor_type="none", zebra_stripes=True)
         with Horizontal(id="summary-buttons"):
             yield Button("Back to routines", id="back", variant="primary")
@@ -82,14 +87,15 @@ class SummaryScreen(Screen[None]):
         table.add_column("Result", key="result")
         table.add_column("Time", key="time")
         # DataTable cells are Rich renderables; a plain str would be parsed as markup,
-        # so names from routine files go in as Text (literal). No colours: theme-neutral.
-        styles = {"skipped": "bold", "not reached": "dim"}
+        # so names from routine files go in as Text (literal).
         for row in summary_rows(self.engine):
-            table.add_row(Text(visible(row.name)), Text(row.result, style=styles.get(row.result, "")), Text(row.time))
+            table.add_row(Text(printable(row.name)), Text(row.result, style=RESULT_STYLES.get(row.result, "")),
+                          Text(row.time))
 
     def _pain_text(self) -> str:
-        record = getattr(self.recorder, "record", None)
-        return pain_line(getattr(record, "pain_before", None), getattr(record, "pain_after", None))
+        recorder = self.session.recorder
+        record = recorder.record if recorder is not None else None
+        return pain_line(record.pain_before, record.pain_after) if record is not None else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("answer", "skip"):
@@ -110,14 +116,23 @@ class SummaryScreen(Screen[None]):
             return
         self.asking_pain = False
         if value is not None:
-            self.recorder.set_pain_after(value)
-            self.app.show_record_error(self.recorder)
+            self.app.flow.pain_after(self.session, value)
         self.query_one("#pain-after").remove()
         pain = self._pain_text()
         line = self.query_one("#pain", Static)
         line.update(Content(pain))
         line.display = bool(pain)
         self.refresh_bindings()
+
+    def on_keep_holds_prompt_answered(self, message: KeepHoldsPrompt.Answered) -> None:
+        if not message.keep:
+            return
+        settings = self.app.settings
+        for move_id, (_move, hold) in message.changes.items():
+            settings = settings.with_move_values(move_id, hold=hold)
+        self.app.update_settings(settings)
+        names = ", ".join(f"{move.name} {hold} s" for move, hold in message.changes.values())
+        self.app.notify(f"Kept for next time: {names}. Change it any time in Settings.", markup=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()

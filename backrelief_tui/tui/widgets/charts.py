@@ -23,7 +23,7 @@ def bar_rows(values: Sequence[float], height: int, *, top: float | None = None, 
     Any value above zero shows at least one eighth, so a short session never looks like none.
     """
     top = top if top is not None else max(values, default=0)
-    rows = [[] for _ in range(height)]
+    rows: list[list[str]] = [[] for _ in range(height)]
     for value in values:
         eighths = 0 if top <= 0 or value <= 0 else max(1, round(min(value, top) / top * height * 8))
         for row in range(height):

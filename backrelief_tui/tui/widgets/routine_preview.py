@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from backrelief_tui.core.plan import Plan, move_seconds
-from backrelief_tui.core.routine import Kind, Move, Sides
 from backrelief_tui.core.settings import Settings
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.wording import format_duration, move_dose, routine_facts
 from backrelief_tui.tui.literal import visible
-
-
-def dose(move: Move) -> str:
-    """How much of a move: `3 reps × 10 s, each side`, `45 s roll, each side`."""
-    if move.self_paced:
-        amount = f"{move.reps} reps at your pace"
-    elif move.kind is Kind.REPS:
-        amount = f"{move.reps} reps × {move.rep_seconds} s" if move.reps > 1 else f"{move.rep_seconds} s"
-    elif move.reps > 1:
-        amount = f"{move.reps} × {move.hold} s {move.kind}"
-    else:
-        amount = f"{move.hold} s {move.kind}"
-    sides = {Sides.BOTH: ", each side", Sides.ALTERNATE: ", alternating sides"}.get(move.sides, "")
-    return amount + sides
-
-
-def routine_facts(plan: Plan) -> str:
-    """`5:25 · 5 moves · no equipment`."""
-    routine = plan.routine
-    equipment = ", ".join(routine.equipment) or "no equipment"
-    count = len(plan.moves)
-    return f"{format_duration(plan.total_seconds)} · {count} move{'s' if count != 1 else ''} · {equipment}"
 
 
 class RoutinePreview(VerticalScroll, can_focus=False):
     """Shows what a routine holds. Everything from the file is plain text, never markup."""
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(id="preview-head")
         yield Static(id="preview-moves")
 
@@ -52,7 +30,7 @@ class RoutinePreview(VerticalScroll, can_focus=False):
         routine = plan.routine
         parts: list[str | tuple[str, str]] = [
             (visible(routine.title), "bold"), "\n",
-            (routine_facts(plan), "$text-muted"), "\n",
+            (routine_facts(plan.total_seconds, len(plan.moves), routine.equipment), "$text-muted"), "\n",
         ]
         if routine.targets:
             parts += [("Targets: ", "$text-muted"), ", ".join(routine.targets), "\n"]
@@ -72,7 +50,7 @@ class RoutinePreview(VerticalScroll, can_focus=False):
                 (visible(move.name), "bold"),
                 ("  " + format_duration(move_seconds(move, settings)), "$text-accent"),
                 "\n",
-                (" " * (width + 2) + dose(move) + f" · {move.position}", "$text-muted"),
+                (" " * (width + 2) + move_dose(move) + f" · {move.position}", "$text-muted"),
             ]
             if move.bonus:
                 lines.append((" · bonus", "$text-muted"))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backrelief_tui.core.engine import Engine, State, side_label
+from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.plan import Phase, Step
+from backrelief_tui.core.records import MoveStatus
 from backrelief_tui.core.routine import Kind, Move
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.wording import format_duration, side_label
 
 CUE_SECONDS = 5
 """Each cue line stays up this long before the next one, counted through the whole move."""
@@ -79,7 +80,7 @@ def session_view(engine: Engine) -> SessionView:
         caution=shown.caution,
         variation=shown.variation,
         next_up=_next_up(engine, shown_index),
-        where=f"Move {shown_index + 1} of {_move_count(engine)}",
+        where=f"Move {shown_index + 1} of {len(engine.plan.moves)}",
         progress=total - engine.session_remaining(),
         total=total,
         remaining=f"{format_duration(engine.session_remaining())} left",
@@ -141,12 +142,6 @@ def _next_up(engine: Engine, move_index: int) -> str:
     return "Next up: the end — last move"
 
 
-def _move_count(engine: Engine) -> int:
-    if engine.plan is not None:
-        return len(engine.plan.moves)
-    return len({step.move_index for step in engine.steps})
-
-
 @dataclass(frozen=True)
 class SummaryRow:
     name: str
@@ -160,14 +155,14 @@ def summary_rows(engine: Engine) -> list[SummaryRow]:
     rows = []
     for result in engine.results():
         status = result.status
-        if status == "partial":
+        if status is MoveStatus.PARTIAL:
             text = f"{result.done_steps} of {result.work_steps} done"
-        elif status == "not-reached" and result.active_seconds >= 1:
+        elif status is MoveStatus.NOT_REACHED and result.active_seconds >= 1:
             text = "stopped partway"  # the session ended during this move
-        elif status == "skipped" and result.skipped_steps < result.work_steps:
+        elif status is MoveStatus.SKIPPED and result.skipped_steps < result.work_steps:
             text = f"{result.skipped_steps} of {result.work_steps} skipped"  # then stopped
         else:
-            text = {"done": "done", "skipped": "skipped", "not-reached": "not reached"}[status]
+            text = status.replace("-", " ")  # done, skipped, not reached
         rows.append(SummaryRow(
             name=result.move.name,
             result=text,

@@ -1,7 +1,7 @@
 """The offer, at start-up, to pick up a session interrupted less than an hour ago.
 
 Dismisses with True (resume: r or Enter) or False (it's over: n or Escape; the
-record is then marked stopped by the caller).
+record is then marked stopped by the session flow).
 """
 
 from __future__ import annotations
@@ -12,32 +12,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from backrelief_tui.core.recorder import Interrupted
-from backrelief_tui.tui import styles
+from backrelief_tui.core.text import printable
+from backrelief_tui.core.wording import plural
+from backrelief_tui.tui.dialogs.dialog import Dialog
 
 
 def ago(minutes: float) -> str:
     whole = int(minutes)
-    if whole < 1:
-        return "less than a minute ago"
-    return f"{whole} minute{'s' if whole != 1 else ''} ago"
+    return "less than a minute ago" if whole < 1 else f"{plural(whole, 'minute')} ago"
 
 
 def offer_text(interrupted: Interrupted, now: datetime) -> str:
     record = interrupted.record
-    moves = len(record.moves)
-    return (f"{record.routine_title} stopped {ago(interrupted.age(now).total_seconds() / 60)}, "
-            f"with {record.moves_done} of {moves} move{'s' if moves != 1 else ''} done. "
+    return (f"{printable(record.routine_title)} stopped {ago(interrupted.age(now).total_seconds() / 60)}, "
+            f"with {record.moves_done} of {plural(len(record.moves), 'move')} done. "
             "Resuming starts again at the step you were on.")
 
 
-class ResumeScreen(ModalScreen[bool]):
+class ResumeDialog(Dialog[bool]):
     """Resume an interrupted session, or let it be."""
 
-    DEFAULT_CSS = styles.beside(__file__, "checkin.tcss")
     BINDINGS = [
         Binding("r,enter", "answer(True)", "Resume"),
         Binding("n,escape", "answer(False)", "No"),
@@ -49,10 +46,10 @@ class ResumeScreen(ModalScreen[bool]):
         self.now = now
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="resume"):
-            yield Label(Content("Pick up where you stopped?"), id="resume-question")
-            yield Label(Content(offer_text(self.interrupted, self.now)), id="resume-detail")
-            with Horizontal(id="resume-answers"):
+        with Vertical(classes="dialog-box"):
+            yield Label(Content("Pick up where you stopped?"), classes="dialog-title")
+            yield Label(Content(offer_text(self.interrupted, self.now)), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", id="resume-yes", variant="success")
                 yield Button("No, it's over (n)", id="resume-no")
 

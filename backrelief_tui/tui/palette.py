@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
 from backrelief_tui.tui.literal import visible
+
+if TYPE_CHECKING:
+    from backrelief_tui.tui.app import BackReliefApp
 
 
 def literal_highlight(matcher: Matcher, text: str) -> Content:
@@ -24,8 +29,8 @@ def literal_highlight(matcher: Matcher, text: str) -> Content:
 class RoutineCommands(Provider):
     """Starts any routine by name from the command palette."""
 
-    def _commands(self):
-        app = self.app
+    def _commands(self) -> Iterator[tuple[str, Callable[[], None], str]]:
+        app = cast("BackReliefApp", self.app)
         for routine in app.library.routines.values():
             # The palette renders `help` as markup: escape it so file text stays literal.
             yield (f"Start routine: {visible(routine.title)}", partial(app.start_routine, routine),

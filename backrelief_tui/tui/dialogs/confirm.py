@@ -1,4 +1,4 @@
-"""A yes/no question in a small modal: `ConfirmScreen(...)` dismisses with True or False."""
+"""A yes/no question: `ConfirmDialog(...)` dismisses with True or False."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from backrelief_tui.tui import styles
+from backrelief_tui.tui.dialogs.dialog import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Ask before doing something that cannot be undone. `y` (or the same key again) says yes."""
 
-    DEFAULT_CSS = styles.beside(__file__, "dialogs.tcss")
     BINDINGS = [
         Binding("y,q", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -29,11 +27,11 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no = no
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label(Content(self.question), id="question")
+        with Vertical(classes="dialog-box -danger"):
+            yield Label(Content(self.question), classes="dialog-title")
             if self.explanation:
-                yield Label(Content(self.explanation), id="explanation")
-            with Horizontal(id="answers"):
+                yield Label(Content(self.explanation), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self.yes} (y)"), id="yes", variant="error")
                 yield Button(Content(f"{self.no} (n)"), id="no", variant="primary")
 

@@ -1,0 +1,47 @@
+"""The pain check-in before a session: "Before Desk break: how is your back right now?".
+
+One key answers (0–9, and t for 10), one key skips (s or Escape); the buttons work
+with the mouse too. After the session the same `PainScale` sits on the summary, so
+the summary still appears by itself when a routine ends. Turned off with the
+`pain_checkin` setting.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from backrelief_tui.core.text import printable
+from backrelief_tui.tui.dialogs.dialog import Dialog
+from backrelief_tui.tui.widgets.pain_scale import PAIN_BINDINGS, PainScale
+
+
+def before_question(routine_title: str) -> str:
+    """The question names the routine about to start (it may not be the one highlighted)."""
+    return f"Before {printable(routine_title)}: how is your back right now?"
+
+
+AFTER_QUESTION = "And now: how is your back?"
+
+
+class CheckinDialog(Dialog[int | None]):
+    """Ask for a 0–10 pain rating; one key answers, s or Escape skips."""
+
+    BINDINGS = PAIN_BINDINGS
+
+    def __init__(self, routine_title: str) -> None:
+        super().__init__()
+        self.routine_title = routine_title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield PainScale(before_question(self.routine_title), id="checkin")
+
+    def action_answer(self, value: int) -> None:
+        self.dismiss(value)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+    def on_pain_scale_answered(self, message: PainScale.Answered) -> None:
+        self.dismiss(message.value)

@@ -1,0 +1,265 @@
+"""A session's way through the app: check-in, session, summary — and picking up one cut short.
+
+One object owns it, made by `build_app`: the sound player and the record store (each
+made on first use, so neither delays the picker's first frame), a recorder per session
+(from an injected factory), the pain check-ins before and after, the offer at start-up
+to resume a session cut short, and the switch from a session to its summary. Screens
+call it; it never reaches into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from backrelief_tui.core.clock import Clock, WallClock
+from backrelief_tui.core.settings import Settings
+
+if TYPE_CHECKING:
+    from backrelief_tui.audio import Player
+    from backrelief_tui.core.engine import Engine, Event
+    from backrelief_tui.core.recorder import Interrupted, SessionRecorder
+    from backrelief_tui.core.routine import Routine
+    from backrelief_tui.core.store import RecordStore
+    from backrelief_tui.tui.app import BackReliefApp
+
+# The engine, the recorder, the audio layer and the session screens load on first use:
+# the picker's first frame does not wait for them (start-up is measured in `make bench`).
+
+
+
+class PlayerFactory(Protocol):
+    """Makes the best player there is (`audio.make_player`; tests pass their own)."""
+
+    def __call__(self, *, enabled: bool, volume: float) -> Player: ...
+
+
+StoreFactory = Callable[[], "RecordStore"]
+RecorderFactory = Callable[["RecordStore | None"], "SessionRecorder | None"]
+"""The record store (None when this run keeps no records) -> the recorder for a new session."""
+
+
+@dataclass
+class Session:
+    """One session in the app: the routine, its engine, and who keeps its record (if anyone)."""
+
+    routine: Routine
+    engine: Engine
+    recorder: SessionRecorder | None
+
+
+class SessionFlow:
+    """Starts, resumes and ends sessions; see the module docstring."""
+
+    def __init__(self, *, clock: Clock, wall_clock: WallClock, player: Player | None = None,
+                 player_factory: PlayerFactory | None = None, record_store: RecordStore | None = None,
+                 record_store_factory: StoreFactory | None = None,
+                 recorder_factory: RecorderFactory | None = None) -> None:
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self._player = player
+        self._player_factory = player_factory
+        self._store = record_store
+        self._store_factory = record_store_factory
+        self._recorder_factory = recorder_factory or self._real_recorder
+        self.current: Session | None = None
+        self._app: BackReliefApp | None = None
+        self._notices_shown: set[str] = set()
+        self._record_error_shown: str | None = None
+
+    def bind(self, app: BackReliefApp) -> None:
+        """The app this flow runs in (it pushes the screens and shows the notices)."""
+        self._app = app
+
+    @property
+    def app(self) -> BackReliefApp:
+        if self._app is None:
+            raise RuntimeError("the session flow is not bound to an app yet")
+        return self._app
+
+    # -- the sound player ----------------------------------------------------------------
+
+    @property
+    def player(self) -> Player:
+        """The sound player, made on first use (opening the audio device takes a while)."""
+        if self._player is None:
+            if self._player_factory is not None:
+                settings = self.app.settings
+                self._player = self._player_factory(enabled=settings.sound, volume=settings.volume)
+            else:
+                from backrelief_tui.audio import SilentPlayer
+
+                self._player = SilentPlayer()
+            self.show_player_notice()
+        return self._player
+
+    @property
+    def player_made(self) -> bool:
+        return self._player is not None
+
+    def show_player_notice(self) -> None:
+        """Say once why sound fell back (the player sets `notice` when it gives up)."""
+        notice = self._player.notice if self._player is not None else None
+        if notice and notice not in self._notices_shown:
+            self._notices_shown.add(notice)
+            self.app.notify(notice, title="Sound", severity="warning", timeout=10, markup=False)
+
+    def follow_sound_settings(self, old: Settings, new: Settings) -> None:
+        """Sound turned on or off makes a new player (keeping mute); a new volume applies at once."""
+        if self._player is None:
+            return  # not made yet: it will be made from the new settings
+        if new.sound != old.sound and self._player_factory is not None:
+            muted = self._player.muted
+            self._player = self._player_factory(enabled=new.sound, volume=new.volume)
+            self._player.muted = muted
+            self.show_player_notice()
+        elif new.volume != old.volume:
+            self._player.volume = new.volume
+
+    def sound(self, events: list[Event]) -> bool:
+        """Play the cue for a batch of events; True when an important cue could not sound (flash instead)."""
+        from backrelief_tui.audio import IMPORTANT_CUES, Backend, cue_for_events
+
+        cue = cue_for_events(events)
+        if cue is None:
+            return False
+        player = self.player
+        played = player.play(cue)
+        self.show_player_notice()
+        if played or cue not in IMPORTANT_CUES:
+            return False
+        if player.backend is Backend.BELL and not player.muted:
+            self.app.bell()
+        return True
+
+    # -- the record store ----------------------------------------------------------------
+
+    @property
+    def store(self) -> RecordStore | None:
+        """Where sessions are saved; None when this run keeps no records (the tests' default)."""
+        if self._store is None and self._store_factory is not None:
+            self._store = self._store_factory()
+        return self._store
+
+    def _real_recorder(self, store: RecordStore | None) -> SessionRecorder | None:
+        if store is None:
+            return None
+        from backrelief_tui.core.recorder import Recorder
+
+        return Recorder(store, wall_clock=self.wall_clock)
+
+    # -- one session ---------------------------------------------------------------------
+
+    def start(self, routine: Routine) -> None:
+        """Start `routine`: back to the picker, the pain check-in (if on), then the session."""
+        from backrelief_tui.core.engine import Engine
+        from backrelief_tui.core.plan import plan_session
+
+        app = self.app
+        self.player  # noqa: B018  made now, so its notice shows before the session rather than in it
+        if self.current is not None and not self.current.engine.over and self.current.engine.started_at is not None:
+            app.notify("A session is running: stop it first (q).", severity="warning", markup=False)
+            return
+        plan = plan_session(routine, app.settings)
+        if not plan.steps:
+            app.notify(f"{routine.title} has nothing to do.", severity="warning", markup=False)
+            return
+        while len(app.screen_stack) > 1:  # back to the picker (e.g. from a summary)
+            app.pop_screen()
+        session = Session(routine, Engine(plan, clock=self.clock), self._recorder_factory(self.store))
+        recorder = session.recorder
+        if not (app.settings.pain_checkin and recorder is not None):
+            self._show(session)
+            return
+
+        def answered(value: int | None) -> None:
+            recorder.set_pain_before(value)
+            self._show(session)
+
+        from backrelief_tui.tui.dialogs.checkin import CheckinDialog
+
+        app.push_screen(CheckinDialog(routine.title), answered)
+
+    def _show(self, session: Session) -> None:
+        from backrelief_tui.tui.screens.session import SessionScreen
+
+        self.current = session
+        self.app.push_screen(SessionScreen(session))
+
+    def record(self, session: Session, events: list[Event]) -> None:
+        """Keep the record up to date after an engine call that returned events."""
+        if session.recorder is not None:
+            session.recorder.update(session.engine, events)
+            self.show_record_error(session.recorder)  # a full or read-only disk: say so, carry on
+
+    def ended(self, session: Session) -> None:
+        """The session ran out or was stopped: write its final record and show the summary."""
+        from backrelief_tui.tui.screens.summary import SummaryScreen
+
+        recorder = session.recorder
+        if recorder is not None:
+            recorder.finish(session.engine)
+            self.show_record_error(recorder)
+        did_something = any(result.done_steps for result in session.engine.results())
+        ask_pain = (self.app.settings.pain_checkin and recorder is not None and recorder.record is not None
+                    and did_something)
+        self.app.switch_screen(SummaryScreen(session, ask_pain=ask_pain))
+
+    def pain_after(self, session: Session, value: int) -> None:
+        if session.recorder is not None:
+            session.recorder.set_pain_after(value)
+            self.show_record_error(session.recorder)
+
+    def show_record_error(self, recorder: SessionRecorder) -> None:
+        """Say once when saving the record fails, and once when it works again."""
+        error = recorder.error
+        if error and error != self._record_error_shown:
+            self.app.notify(error, title="Session record", severity="error", timeout=20, markup=False)
+        elif not error and self._record_error_shown:
+            self.app.notify("The session record is saved again.", title="Session record", timeout=5)
+        self._record_error_shown = error
+
+    # -- sessions cut short ----------------------------------------------------------------
+
+    def check_interrupted(self) -> None:
+        """After the first frame, in a thread: offer the session cut short < 1 h ago; mark older ones stopped."""
+        if self.store is not None:
+            self.app.run_worker(self._find_interrupted, thread=True, group="interrupted", exclusive=True)
+
+    def _find_interrupted(self) -> None:
+        from backrelief_tui.core.recorder import interrupted_sessions
+
+        store = self.store
+        if store is None:
+            return
+        offer, _stopped = interrupted_sessions(store, self.wall_clock())
+        if offer is not None:
+            self.app.call_from_thread(self.offer_resume, offer)
+
+    def offer_resume(self, offer: Interrupted) -> None:
+        from backrelief_tui.core.plan import plan_session
+        from backrelief_tui.core.recorder import Recorder, resume_engine
+        from backrelief_tui.tui.dialogs.resume import ResumeDialog
+
+        app, store = self.app, self.store
+        if store is None or len(app.screen_stack) > 1 or app.start_routine_name:
+            return  # already busy (e.g. `backrelief run`): offered again next time, within the hour
+        record = offer.record
+        routine = app.library.get(record.routine)
+        engine = (resume_engine(record, plan_session(routine, app.settings), self.clock) if routine is not None
+                  else f"the routine {record.routine!r} is gone")
+        if routine is None or isinstance(engine, str):
+            store.mark_stopped(offer.path)
+            app.notify(f"Your interrupted {record.routine_title} session can't be resumed: {engine}. "
+                       "It is kept in your history as stopped.", timeout=10, markup=False)
+            return
+        resumed = Session(routine, engine, Recorder(store, wall_clock=self.wall_clock, resume=(offer.path, record)))
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self._show(resumed)
+            else:
+                store.mark_stopped(offer.path)
+
+        app.push_screen(ResumeDialog(offer, self.wall_clock()), answered)

@@ -1,0 +1,55 @@
+"""The 0–10 pain scale: the question, eleven score buttons and the key hint.
+
+It sits in the check-in dialog before a session and inline on the summary after it.
+A click posts `Answered`; the keys (`PAIN_BINDINGS`) belong to whichever screen hosts it.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Label
+
+from backrelief_tui.tui import styles
+
+SCALE_WORDS = "0 = no pain, 10 = the worst you can imagine."
+KEYS_HINT = "Press 0–9, t for 10 · s to skip"
+
+# The keys, for whichever screen hosts a PainScale: answer(n) and skip actions.
+PAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    *(Binding(str(n), f"answer({n})", str(n), show=False) for n in range(10)),
+    Binding("t", "answer(10)", "10", show=False),
+    Binding("s,escape", "skip", "Skip"),
+]
+
+
+class PainScale(Vertical):
+    """Asks `question`; posts `Answered` when a score is clicked."""
+
+    DEFAULT_CSS = styles.beside(__file__, "pain_scale.tcss")
+
+    class Answered(Message):
+        def __init__(self, value: int | None) -> None:
+            super().__init__()
+            self.value = value
+
+    def __init__(self, question: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content(self.question), classes="pain-question")
+        yield Label(Content(SCALE_WORDS), classes="pain-scale-words")
+        with Horizontal(classes="pain-scores"):
+            for n in range(11):
+                button = Button(str(n), id=f"pain-{n}", compact=True, classes=f"-level{min(n // 4, 2)}")
+                button.can_focus = False  # digits always reach the screen; clicks still work
+                yield button
+        yield Label(Content(KEYS_HINT), classes="pain-keys")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Answered(int(str(event.button.id).removeprefix("pain-"))))
