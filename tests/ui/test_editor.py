@@ -7,9 +7,9 @@ from pathlib import Path
 from backrelief_tui.commands import main as cli_main
 from backrelief_tui.core.library import load_library, load_routine_file
 from backrelief_tui.core.plan import plan_session
+from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 from backrelief_tui.tui.dialogs.name import NameDialog
 from backrelief_tui.tui.screens.build import BuildScreen
-from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 from backrelief_tui.tui.screens.editor import EditorScreen, RoutineTable, search_moves
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen

@@ -14,9 +14,9 @@ from backrelief_tui.core.recorder import Recorder
 from backrelief_tui.core.records import SessionRecord, read_record, write_record
 from backrelief_tui.core.store import RecordStore
 from backrelief_tui.tui.dialogs.checkin import CheckinDialog
+from backrelief_tui.tui.dialogs.resume import ResumeDialog
 from backrelief_tui.tui.screens.history import HistoryScreen
 from backrelief_tui.tui.screens.picker import PickerScreen
-from backrelief_tui.tui.dialogs.resume import ResumeDialog
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.session_detail import SessionDetailScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
