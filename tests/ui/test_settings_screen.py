@@ -5,7 +5,8 @@ from __future__ import annotations
 import tomllib
 
 from backrelief_tui.core.engine import Engine
-from backrelief_tui.core.plan import plan_session
+from backrelief_tui.core.plan import Side, plan_session
+from backrelief_tui.core.routine import Sides
 from backrelief_tui.core.settings import MoveOverride, Settings, load_settings, save_settings
 from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 from backrelief_tui.tui.screens.picker import PickerScreen
@@ -257,3 +258,18 @@ async def test_summary_says_nothing_when_no_hold_changed(make_app, clock):
         assert not app.screen.query("#keep-holds")  # not even mounted: its keys stay out of the footer
         footer_keys = {binding.action for (_, binding, enabled, _) in app.active_bindings.values()}
         assert not any(action.startswith("keep") for action in footer_keys)
+
+
+async def test_sides_changed_on_the_screen_change_the_plan(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot, "desk-break")
+        await to_cell(pilot, 0, 3)  # the world's best stretch, sides column
+        assert cell(app, 0, "sides") == "both"
+        await pilot.press("plus")
+        await pilot.pause()
+        assert cell(app, 0, "sides") == "alternate *"
+        assert saved[-1].moves == {"worlds-best-stretch": MoveOverride(sides=Sides.ALTERNATE)}
+        plan = plan_session(app.library.get("desk-break"), app.settings)
+        sides = [step.side for step in plan.steps if step.move.id == "worlds-best-stretch" and step.phase == "work"]
+        assert sides == [Side.LEFT, Side.RIGHT] * 3
