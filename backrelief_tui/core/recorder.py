@@ -21,6 +21,7 @@ from backrelief_tui.core.engine import Clock, Engine, State, StepLog, StepStatus
 from backrelief_tui.core.plan import Phase, Plan
 from backrelief_tui.core.records import MoveRecord, Progress, SessionRecord, SideRecord, Unreadable
 from backrelief_tui.core.routine import Kind
+from backrelief_tui.core.schedule import note_session_end
 from backrelief_tui.core.store import RecordStore
 
 WallClock = Callable[[], datetime]
@@ -83,6 +84,7 @@ class Recorder:
             return None
         self._signature = None
         self.update(engine)
+        note_session_end(self.record, self.store.root)  # a break that counts restarts the nudges' wait
         return self.record
 
     def set_pain_before(self, value: int | None) -> None:

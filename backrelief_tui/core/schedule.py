@@ -473,15 +473,20 @@ def clock_text(moment: datetime, now: datetime) -> str:
     return text if local.date() == now.date() else f"{DAY_NAMES[local.weekday()]} {text}"
 
 
+def last_break_text(answer: Answer) -> str:
+    """`last 1 h 40 min ago`, or `none yet today`."""
+    last, now = answer.last_break, answer.now
+    if last is not None and last.astimezone(now.tzinfo).date() == now.date():
+        return f"last {minutes_text(now.timestamp() - last.timestamp())} ago"
+    return "none yet today"
+
+
 def describe(answer: Answer) -> str:
     """One line: `back break due (last 1 h 40 min ago) · 2/5 this week`, `next in 25 min · 2/5 this week`..."""
     now = answer.now
     week = f" · {answer.week_count}/{answer.goal} this week"
     if answer.status == DUE:
-        last = answer.last_break
-        if last is not None and last.astimezone(now.tzinfo).date() == now.date():
-            return f"back break due (last {minutes_text(now.timestamp() - last.timestamp())} ago){week}"
-        return f"back break due (none yet today){week}"
+        return f"back break due ({last_break_text(answer)}){week}"
     if answer.status == WAITING and answer.next_at is not None:
         return f"next in {minutes_text(answer.next_at.timestamp() - now.timestamp(), round_up=True)}{week}"
     if answer.status == SNOOZED and answer.snooze_until is not None:
