@@ -176,8 +176,8 @@ def _schedule_from_settings(err: TextIO) -> Schedule:
     from backrelief_tui.core.settings import SCHEDULE_FIELDS, load_settings
 
     settings, problems = load_settings()
-    for problem in problems:
-        if problem.field in SCHEDULE_FIELDS.values():
+    for problem in problems:  # shown once: the copy is kept until the file changes again
+        if problem.field in ("", *SCHEDULE_FIELDS.values()):
             print(f"warning: {problem}", file=err)
     return settings.schedule
 

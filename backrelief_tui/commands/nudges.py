@@ -81,7 +81,7 @@ def cmd_skip(args: argparse.Namespace, now: datetime | None = None) -> int:
     assert state.schedule is not None
     tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
     following = next_working_start(state.schedule, tomorrow)
-    after = f"; the next start {clock_text(following, now)}" if following else ""
+    after = f"; they start again {clock_text(following, now)}" if following else ""
     print(f"No more nudges today{after}. (`backrelief skip today --undo` takes it back.)")
     return 0
 
@@ -120,7 +120,7 @@ def set_schedule(values: list[str]) -> int:
             continue
         value, error = parse_setting(name, text)
         if error is None and name == "nudge_routine" and value not in library.routines:
-            error = f"routine: no routine {value!r} (see `backrelief list`)"
+            error = f"routine {value!r} is not one of your routines (see `backrelief list`)"
         if error is not None:
             errors.append(error)
         else:
@@ -138,14 +138,15 @@ def set_schedule(values: list[str]) -> int:
 
 
 def _print_schedule(settings: Settings, library: Library) -> None:
-    from backrelief_tui.core.schedule import suggested_routine
+    from backrelief_tui.core.schedule import format_days, suggested_routine
     from backrelief_tui.core.settings import schedule_text
 
     routine = suggested_routine(settings.nudge_routine, lambda candidate: candidate in library.routines)
     chosen = "" if settings.nudge_routine else " (the default)"
     print(f"Schedule: {schedule_text(settings)}")
-    print(f"  a back break every {settings.break_every} min on {', '.join(settings.work_days)}, "
-          f"{settings.work_hours.replace('-', '–')}; goal {settings.weekly_goal} sessions a week; "
+    days = format_days(settings.work_days)
+    print(f"  a back break every {settings.break_every} min, {'every day' if days == 'all' else days} "
+          f"{settings.work_hours.replace('-', '–')}; a goal of {settings.weekly_goal} sessions a week; "
           f"a nudge suggests {routine or 'no routine (none found)'}{chosen}")
     print("  change: backrelief set schedule every=50 days=mon-fri hours=9-17:30 goal=5 routine=desk "
           "(FIELD=default restores one)")

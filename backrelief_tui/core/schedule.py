@@ -410,13 +410,13 @@ def at_minute(day: date, minute: int, zone: Any) -> datetime:
 
 
 def next_working_start(schedule: Schedule, now: datetime) -> datetime | None:
-    """The start of the next working hours after `now` (today's, if they are still to come)."""
+    """The start of the next working hours from `now` on (today's, if they are still to come)."""
     today = now.date()
     for ahead in range(8):
         day = today + timedelta(days=ahead)
         if day.weekday() in schedule.days:
             start = at_minute(day, schedule.start, now.tzinfo)
-            if start.timestamp() > now.timestamp():
+            if start.timestamp() >= now.timestamp():
                 return start
     return None
 
