@@ -282,7 +282,7 @@ def test_state_round_trips_through_its_file(tmp_path):
     for state in (State(), full_state()):
         write_state(path, state)
         assert read_state(path) == (state, "")
-    assert json.loads(open(path).read())["version"] == 1
+    assert json.loads((tmp_path / "state" / "nudges.json").read_text())["version"] == 1
 
 
 def test_loads_is_json_loads_without_the_json_module():
