@@ -254,8 +254,9 @@ def notification_text(answer: Answer, schedule: Schedule) -> tuple[str, str]:
     """The notification's title and body: the routine it suggests and the command that starts it."""
     routine = _suggestion(schedule)
     start = f"Start {routine}: backrelief run" if routine else "Start one: backrelief"
-    week = f"{answer.week_count}/{answer.goal} this week"
-    return "Time for a back break", f"{start}\n{last_break_text(answer).capitalize()} · {week}"
+    last = last_break_text(answer)
+    last = f"Last break {last.removeprefix('last ')}" if last.startswith("last ") else "No break yet today"
+    return "Time for a back break", f"{start}\n{last} · {answer.week_count}/{answer.goal} this week"
 
 
 def _suggestion(schedule: Schedule) -> str:

@@ -57,6 +57,8 @@ def cmd_snooze(args: argparse.Namespace, now: datetime | None = None) -> int:
     if not low <= minutes <= high:
         return fail(f"snooze for {low} minute to {high // 60} hours (got {args.duration.strip()!r})")
     until = now + timedelta(minutes=minutes)
+    if until.second or until.microsecond:  # to the next whole minute, the one "until 10:21" names
+        until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
     if (code := _save(state.copy(snooze_until=until), path)) != 0:
         return code
     print(f"Snoozed until {clock_text(until, now)}. (`backrelief snooze off` ends it.)")

@@ -323,7 +323,7 @@ def test_notify_sends_once_per_due_period(capsys, notify_log):
     assert code == 0 and err == ""
     assert sent(notify_log) == [["--app-name=backrelief", "--urgency=normal", "Time for a back break",
                                  "Start Desk break (5 min): backrelief run",
-                                 "Last 1 h 40 min ago · 1/5 this week"]]
+                                 "Last break 1 h 40 min ago · 1/5 this week"]]
     assert out.startswith("notified: Time for a back break: Start Desk break (5 min): backrelief run / ")
     due(capsys, at(3, 11, 45), notify=True)
     due(capsys, at(3, 12, 30), notify=True)
@@ -365,3 +365,9 @@ def test_a_real_session_end_resets_the_answer(capsys):
     record = save_record(at(3, 11, 0), "done")
     note_session_end(record, paths.sessions_dir())
     assert due(capsys, at(3, 11, 10))[1] == "next in 45 min · 1/5 this week"
+
+
+def test_a_snooze_ends_on_a_whole_minute(capsys):
+    assert cmd_snooze(argparse.Namespace(duration="20m"), now=at(3, 10).replace(second=30)) == 0
+    assert saved_state().snooze_until == at(3, 10, 21)
+    assert capsys.readouterr().out.startswith("Snoozed until 10:21.")
