@@ -208,6 +208,9 @@ def status() -> int:
               "run `backrelief remind install` again.")
         return 1
     code, output = _systemctl("is-active", f"{UNIT}.timer")
+    if code == 127:
+        print(f"Reminders are installed ({service_path.parent}), but systemctl cannot be run here: {output}")
+        return 1
     state = output.splitlines()[-1] if output else "unknown"
     if code == 0 and state == "active":
         print(f"Reminders are installed and active: {timer_path.name} checks every {CHECK_EVERY_MINUTES} minutes "
