@@ -25,6 +25,14 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         finally:
             gc.enable()  # if the app never got on screen
+    if argv[0] == "due":
+        # On every shell prompt and tmux refresh: answered before the parser (and what
+        # every other command imports) is built; `due --help` and mistakes go on below.
+        from backrelief_tui.commands.due import fast_main
+
+        code = fast_main(argv[1:])
+        if code is not None:
+            return code
     from backrelief_tui.commands import main as cli_main
 
     return cli_main(argv)

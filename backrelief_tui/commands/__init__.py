@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
 
-from backrelief_tui.core.routine import Problem
+TYPE_CHECKING = False  # `backrelief due` imports this package on every prompt: nothing heavy at the top
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from backrelief_tui.core.routine import Problem
 
 
 def fail(*problems: str | Problem) -> int:
@@ -21,6 +24,8 @@ def fail(*problems: str | Problem) -> int:
     A `Problem` names its file (`FILE: FIELD: what is wrong`); plain text is the
     command's own complaint and is prefixed with the program's name.
     """
+    from backrelief_tui.core.routine import Problem
+
     for problem in problems:
         print(problem if isinstance(problem, Problem) else f"backrelief: {problem}", file=sys.stderr)
     return 1

@@ -26,6 +26,12 @@ from backrelief_tui.core.wording import format_duration, move_dose
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    if args.move == "schedule":  # `backrelief set schedule every=50 days=mon-fri ...`: the break nudges
+        from backrelief_tui.commands.nudges import set_schedule
+
+        if args.reset or args.reset_all or _marks_given(args):
+            return fail("set schedule takes FIELD=VALUE only: every=50 days=mon-fri hours=9-17:30 goal=5 routine=desk")
+        return set_schedule(args.values)
     library, settings = load_context()
     before = settings
     if args.reset_all:
@@ -60,7 +66,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         else:
             print("Nothing to change.")
         return 0
-    if (code := _save(settings)) != 0:
+    if (code := save_and_report(settings)) != 0:
         return code
     if args.move is not None and args.move in library.moves:
         _print_move(library.moves[args.move], settings, library, before)
@@ -107,7 +113,8 @@ def _marks_line(settings: Settings) -> str:
     return "Areas — " + "; ".join(part for part in parts if part)
 
 
-def _save(settings: Settings) -> int:
+def save_and_report(settings: Settings) -> int:
+    """Save the settings; a failure is one line (exit 1), a backup of a broken file one note."""
     path = paths.settings_file()
     had_backup = backup_path(path).exists()
     try:

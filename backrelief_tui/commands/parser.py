@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     _routine_commands(commands)
     _customize_commands(commands)
     _history_commands(commands)
+    _nudge_commands(commands)
     return parser
 
 
@@ -71,7 +72,9 @@ def _routine_commands(commands: Subcommands) -> None:
     _add(commands, "paths", f"{where}:cmd_paths", help="where settings, your routines and session records live")
 
     command = _add(commands, "run", f"{where}:cmd_run", help="start a routine straight away")
-    command.add_argument("routine", help="routine id or path of a routine file (try one without installing it)")
+    command.add_argument("routine", nargs="?",
+                         help="routine id or path of a routine file (try one without installing it); "
+                              "without one, the routine your break nudges suggest (`backrelief set schedule`)")
 
     _add(commands, "sound-test", "backrelief_tui.commands.sound:cmd_sound_test",
          help="play every cue and say which audio backend worked")
@@ -83,8 +86,11 @@ def _customize_commands(commands: Subcommands) -> None:
         commands, "set", f"{where}:cmd_set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
         description="Set your own numbers for a move, wherever it appears: "
                     "`backrelief set front-plank hold=20 reps=3`. FIELD=default clears one field. "
-                    "With no arguments, lists what you have set.")
-    command.add_argument("move", nargs="?", help="move id (see `backrelief show ROUTINE --json`)")
+                    "With no arguments, lists what you have set. "
+                    "The break nudges: `backrelief set schedule every=50 days=mon-fri hours=9-17:30 goal=5 "
+                    "routine=desk` (minutes between breaks, working days and hours, sessions a week, the routine "
+                    "a nudge suggests); `backrelief set schedule` shows them.")
+    command.add_argument("move", nargs="?", help="move id (see `backrelief show ROUTINE --json`), or `schedule`")
     command.add_argument("values", nargs="*", metavar="FIELD=VALUE",
                          help=f"fields: {', '.join(OVERRIDE_FIELDS)} (seconds, or reps; sides: none|both|alternate)")
     command.add_argument("--reset", action="store_true", help="back to the routines' own numbers for MOVE")
@@ -124,3 +130,37 @@ def _history_commands(commands: Subcommands) -> None:
                    help="a Markdown summary of the last weeks, for a physiotherapist")
     command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
     command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
+
+
+def _nudge_commands(commands: Subcommands) -> None:
+    where = "backrelief_tui.commands.nudges"
+    command = _add(
+        commands, "due", "backrelief_tui.commands.due:cmd_due", help="is a back break due? (exit 0 when it is)",
+        description="One quick answer, for a shell prompt, a tmux status line or a script: "
+                    "'back break due (last 1 h 40 min ago) · 2/5 this week' or 'next in 25 min'. "
+                    "Exit status 0 when a break is due, 1 when not. Set the schedule with "
+                    "`backrelief set schedule`.")
+    command.add_argument("--format", choices=("plain", "tmux", "json", "prompt"), default="plain",
+                         help="plain (default); tmux: a short coloured status segment; json; "
+                              "prompt: '⏰ back' when due, nothing otherwise")
+    command.add_argument("--notify", action="store_true",
+                         help="send a desktop notification when due, once per due period (the timer of "
+                              "`backrelief remind` runs this)")
+
+    command = _add(commands, "snooze", f"{where}:cmd_snooze", help="no break nudges for a while (default 20m)")
+    command.add_argument("duration", nargs="?", default="20m", metavar="DURATION",
+                         help="minutes or hours: 20m, 45, 1h, 1h30; `off` ends a snooze")
+
+    command = _add(commands, "skip", f"{where}:cmd_skip", help="no break nudges for the rest of today")
+    command.add_argument("day", choices=("today",), help="today")
+    command.add_argument("--undo", action="store_true", help="nudges back on for today")
+
+    command = _add(
+        commands, "remind", "backrelief_tui.commands.remind:cmd_remind",
+        help="desktop notifications when a break is due (a systemd user timer)",
+        description="install: a systemd user timer that runs `backrelief due --notify` every few minutes, "
+                    "which sends a desktop notification (notify-send) naming the routine and the command to "
+                    "start it, once per due period, never outside your working hours or while snoozed. "
+                    "uninstall: stop and remove it. status: whether it is installed and active.")
+    command.add_argument("action", choices=("install", "uninstall", "status"))
+    command.add_argument("--dry-run", action="store_true", help="print the unit files and commands, change nothing")

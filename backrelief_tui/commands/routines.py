@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from typing import Any
 
 from backrelief_tui.commands import fail
@@ -107,6 +108,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
     print(f"settings:        {paths.settings_file()}")
     print(f"your routines:   {paths.user_routines_dir()}")
     print(f"session records: {paths.sessions_dir()}")
+    print(f"nudge state:     {paths.state_dir()}")
     print(f"built-in:        {paths.builtin_routines_dir()}")
     if paths.HOME_VARIABLE in os.environ:
         print(f"({paths.HOME_VARIABLE} is set: everything lives under it)")
@@ -120,8 +122,18 @@ def cmd_tui(args: argparse.Namespace, routine_name: str | None = None) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    library, _settings = load_context()
-    routine, problems = find_routine(args.routine, library)
+    library, settings = load_context()
+    name = args.routine
+    if name is None:  # `backrelief run` from a nudge: the routine the schedule suggests
+        from backrelief_tui.core.schedule import suggested_routine
+
+        name = suggested_routine(settings.nudge_routine, lambda candidate: candidate in library.routines)
+        if name is None:
+            return fail("name a routine: backrelief run ROUTINE (see `backrelief list`)")
+        if settings.nudge_routine and name != settings.nudge_routine:
+            print(f"warning: the routine your nudges suggest ({settings.nudge_routine}) is gone; starting {name}",
+                  file=sys.stderr)
+    routine, problems = find_routine(name, library)
     if routine is None:
         return fail(*problems)
-    return cmd_tui(args, routine_name=args.routine)
+    return cmd_tui(args, routine_name=name)

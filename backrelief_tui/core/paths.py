@@ -1,7 +1,8 @@
 """Where things live.
 
 Settings and the user's own routines go in the config folder, session records in
-the data folder (platformdirs). `BACKRELIEF_HOME` puts both under one folder,
+the data folder, small state kept between runs (the break nudges') in the state
+folder (platformdirs). `BACKRELIEF_HOME` puts them all under one folder,
 which is what the tests and a synced-folder set-up use. The built-in routines and
 sounds ship inside the wheel; in a checkout they are the top-level folders.
 """
@@ -31,6 +32,11 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     home = _home()
     return home / "data" if home else platformdirs.user_data_path(APP_NAME)
+
+
+def state_dir() -> Path:
+    home = _home()
+    return home / "state" if home else platformdirs.user_state_path(APP_NAME)
 
 
 def settings_file() -> Path:

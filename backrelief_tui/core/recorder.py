@@ -31,6 +31,7 @@ from backrelief_tui.core.records import (
     Unreadable,
 )
 from backrelief_tui.core.routine import Kind
+from backrelief_tui.core.schedule import note_session_end
 from backrelief_tui.core.store import RecordStore
 
 RESUME_WITHIN = timedelta(hours=1)
@@ -102,6 +103,7 @@ class Recorder:
             return None
         self._signature = None
         self.update(engine)
+        note_session_end(self.record, self.store.root)  # a break that counts restarts the nudges' wait
         return self.record
 
     def set_pain_before(self, value: int | None) -> None:

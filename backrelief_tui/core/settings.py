@@ -14,6 +14,7 @@ from typing import Any
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.routine import (
+    ID_PATTERN,
     MOVE_FIELDS,
     TARGETS,
     Move,
@@ -23,10 +24,27 @@ from backrelief_tui.core.routine import (
     read_toml,
     with_overrides,
 )
+from backrelief_tui.core.schedule import (
+    DEFAULT_DAYS,
+    DEFAULT_EVERY,
+    DEFAULT_GOAL,
+    DEFAULT_HOURS,
+    EVERY_RANGE,
+    GOAL_RANGE,
+    WEEKDAYS,
+    Schedule,
+    format_days,
+    parse_days,
+    parse_hours,
+    parse_minutes,
+)
 from backrelief_tui.core.tight_spots import Tightness
 
 # What can be overridden per move, and the routine-file rules that apply to each.
 OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
+# The break-nudge settings, and the short names `backrelief set schedule every=50 days=mon-fri ...` gives them.
+SCHEDULE_FIELDS = {"every": "break_every", "days": "work_days", "hours": "work_hours", "goal": "weekly_goal",
+                   "routine": "nudge_routine"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,22 @@ class Settings:
     """Per-move overrides, by move id: `[moves.plank] hold = 20`."""
     tight_spots: dict[str, Tightness] = field(default_factory=dict)
     """Target area -> "tight" or "fine": built routines and release spend time accordingly."""
+    break_every: int = DEFAULT_EVERY
+    """Minutes of work between back breaks (when `backrelief due` says one is due)."""
+    work_days: tuple[str, ...] = DEFAULT_DAYS
+    """The days breaks are nudged on: "mon" to "sun"."""
+    work_hours: str = DEFAULT_HOURS
+    """The hours breaks are nudged in, "HH:MM-HH:MM" within one day."""
+    weekly_goal: int = DEFAULT_GOAL
+    """Sessions a week to aim for."""
+    nudge_routine: str = ""
+    """The routine a nudge suggests and `backrelief run` starts; "" for the desk routine, else desk-break."""
+
+    @property
+    def schedule(self) -> Schedule:
+        """The break-nudge settings in the form `core.schedule` uses."""
+        return Schedule.from_settings(self.break_every, self.work_days, self.work_hours, self.weekly_goal,
+                                      self.nudge_routine)
 
     def with_setting(self, name: str, value: Any) -> Settings:
         """A copy with one top-level setting changed; raises ValueError when `check_setting` refuses it."""
@@ -196,6 +230,8 @@ def parse_assignments(items: list[str]) -> tuple[dict[str, Any], list[str]]:
 
 def check_setting(name: str, value: Any) -> str | None:
     """What is wrong with one top-level setting's value, or None (moves and tight_spots excluded)."""
+    if name in _SCHEDULE_CHECKS:
+        return _SCHEDULE_CHECKS[name](value)
     if name in _PLAIN:
         message = check_value(name, value, _PLAIN[name])
         if message and _PLAIN[name][0] is int and message.startswith("must be between"):
@@ -210,9 +246,63 @@ def check_setting(name: str, value: Any) -> str | None:
     return "unknown setting"
 
 
+def _check_whole(value: Any, limits: tuple[int, int], unit: str) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be a whole number of {unit}"
+    low, high = limits
+    return None if low <= value <= high else f"must be between {low} and {high} {unit} (got {value})"
+
+
+def _check_days(value: Any) -> str | None:
+    if (isinstance(value, (list, tuple)) and value and len(set(value)) == len(value)
+            and all(isinstance(day, str) and day in WEEKDAYS for day in value)):
+        return None
+    return 'must be a list of different weekdays such as ["mon", "tue", "wed", "thu", "fri"]'
+
+
+def _check_hours(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return 'must be text such as "09:00-17:30"'
+    message = parse_hours(value)[1]
+    return message.removeprefix("hours ") if message else None
+
+
+def _check_routine(value: Any) -> str | None:
+    if isinstance(value, str) and (value == "" or ID_PATTERN.match(value)):
+        return None
+    return 'must be a routine id such as "desk-break", or "" for the desk routine'
+
+
+_SCHEDULE_CHECKS = {
+    "break_every": lambda value: _check_whole(value, EVERY_RANGE, "minutes"),
+    "work_days": _check_days,
+    "work_hours": _check_hours,
+    "weekly_goal": lambda value: _check_whole(value, GOAL_RANGE, "sessions"),
+    "nudge_routine": _check_routine,
+}
+
+
+def _normal(name: str, value: Any) -> Any:
+    """A checked value in the form Settings keeps: weekdays in week order, hours as "HH:MM-HH:MM"."""
+    if name == "volume":
+        return float(value)
+    if name == "work_days":
+        return tuple(day for day in WEEKDAYS if day in value)
+    if name == "work_hours":
+        return parse_hours(value)[0]
+    return value
+
+
 def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
-    """A typed top-level setting (`lead_in`, `default_rest`, `switch_seconds`, `volume`) -> (value, error)."""
+    """A typed top-level setting (`lead_in`, `default_rest`, `switch_seconds`, `volume`) -> (value, error).
+
+    The break-nudge settings are typed as `backrelief set schedule` takes them: `break_every`
+    as minutes or hours ("50", "1h"), `work_days` as "mon-fri" or "mon,wed,fri", `work_hours`
+    as "9-17:30", `weekly_goal` as a number, `nudge_routine` as a routine id ("" for the default).
+    """
     text = text.strip()
+    if name in _SCHEDULE_CHECKS:
+        return _parse_schedule_setting(name, text)
     try:
         value: Any = float(text) if name == "volume" else int(text.removesuffix("s").strip())
     except ValueError:
@@ -220,6 +310,34 @@ def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
         return None, f"{name.replace('_', ' ')} must be {kind} (got {text!r})"
     message = check_setting(name, value)
     return (None, f"{name.replace('_', ' ')} {message}") if message else (value, None)
+
+
+def _parse_schedule_setting(name: str, text: str) -> tuple[Any, str | None]:
+    label = next(short for short, field_name in SCHEDULE_FIELDS.items() if field_name == name)
+    value: Any
+    if name == "break_every":
+        value, error = parse_minutes(text)
+    elif name == "work_days":
+        value, error = parse_days(text)
+    elif name == "work_hours":
+        value, error = parse_hours(text)
+        error = error and error.removeprefix("hours ")
+    elif name == "weekly_goal":
+        value, error = (int(text), None) if text.isdigit() else (None, f"must be a number of sessions (got {text!r})")
+    else:
+        value, error = text.lower(), None
+    if error is None:
+        error = check_setting(name, value)
+    if error is not None:
+        return None, error if error.startswith(label) else f"{label} {error}"
+    return _normal(name, value), None
+
+
+def schedule_text(settings: Settings) -> str:
+    """The break-nudge settings as `backrelief set schedule` takes them: `every=50 days=mon-fri ...`."""
+    return (f"every={settings.break_every} days={format_days(settings.work_days)} "
+            f"hours={settings.work_hours} goal={settings.weekly_goal} "
+            f"routine={settings.nudge_routine or 'default'}")
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
@@ -238,7 +356,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
         elif key == "tight_spots":
             values[key] = _load_tight_spots(value, source, problems)
         elif (message := check_setting(key, value)) is None:
-            values[key] = float(value) if key == "volume" else value
+            values[key] = _normal(key, value)
         else:
             problems.append(Problem(source, key, message))
     return Settings(**values), problems
@@ -289,7 +407,8 @@ def settings_to_toml(settings: Settings) -> dict[str, Any]:
         elif item.name == "tight_spots":
             document[item.name] = {area: str(state) for area, state in sorted(value.items())}
         else:
-            document[item.name] = dict(sorted(value.items())) if isinstance(value, dict) else value
+            document[item.name] = (dict(sorted(value.items())) if isinstance(value, dict)
+                                   else list(value) if isinstance(value, tuple) else value)
     return document
 
 
@@ -306,6 +425,11 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     import tomli_w  # only when saving: start-up only reads
 
     atomic_write(path, tomli_w.dumps(settings_to_toml(settings)).encode("utf-8"))
+    if path == paths.settings_file():
+        # `backrelief due` reads a copy of the schedule from its state file, not this TOML.
+        from backrelief_tui.core.schedule import remember_schedule
+
+        remember_schedule(settings.schedule, str(path), str(paths.state_dir()))
 
 
 def backup_path(path: Path) -> Path:
