@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from backrelief_tui.commands import fail
+from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, load_library
-from backrelief_tui.core.settings import Settings, load_settings
+from backrelief_tui.core.settings import Settings, backup_path, load_settings, save_settings
 
 
 def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
@@ -17,3 +19,16 @@ def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
     for problem in [*library.problems, *problems]:
         print(f"warning: {problem}", file=out)
     return library, settings
+
+
+def save_and_report(settings: Settings) -> int:
+    """Save the settings; a failure is one line (exit 1), a backup of a broken file one note."""
+    path = paths.settings_file()
+    had_backup = backup_path(path).exists()
+    try:
+        save_settings(settings, path)
+    except OSError as error:
+        return fail(f"cannot save the settings to {path}: {error.strerror or error}")
+    if backup_path(path).exists() and not had_backup:
+        print(f"note: {path.name} had problems; the old file is kept as {backup_path(path)}", file=sys.stderr)
+    return 0

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from backrelief_tui.commands import fail
-from backrelief_tui.commands.context import load_context
+from backrelief_tui.commands.context import load_context, save_and_report
 from backrelief_tui.commands.routines import plan_to_json
 from backrelief_tui.core import paths
 from backrelief_tui.core.builder import build_routine, parse_areas, parse_equipment
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Move, Routine, clip_title, routine_to_table
-from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, backup_path, parse_assignments, save_settings
+from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, parse_assignments
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
 from backrelief_tui.core.wording import format_duration, move_dose
 
@@ -111,19 +111,6 @@ def _marks_line(settings: Settings) -> str:
     fine = [area for area, state in settings.tight_spots.items() if state == "fine"]
     parts = [f"tight: {', '.join(tight)}" if tight else "", f"fine: {', '.join(fine)}" if fine else ""]
     return "Areas — " + "; ".join(part for part in parts if part)
-
-
-def save_and_report(settings: Settings) -> int:
-    """Save the settings; a failure is one line (exit 1), a backup of a broken file one note."""
-    path = paths.settings_file()
-    had_backup = backup_path(path).exists()
-    try:
-        save_settings(settings, path)
-    except OSError as error:
-        return fail(f"cannot save the settings to {path}: {error.strerror or error}")
-    if backup_path(path).exists() and not had_backup:
-        print(f"note: {path.name} had problems; the old file is kept as {backup_path(path)}", file=sys.stderr)
-    return 0
 
 
 def _unknown_move(move_id: str, library: Library) -> str:

@@ -99,8 +99,7 @@ def set_schedule(values: list[str]) -> int:
     """
     from dataclasses import replace
 
-    from backrelief_tui.commands.context import load_context
-    from backrelief_tui.commands.customize import save_and_report
+    from backrelief_tui.commands.context import load_context, save_and_report
     from backrelief_tui.core.settings import SCHEDULE_FIELDS, Settings, parse_setting, schedule_text
 
     library, settings = load_context()
