@@ -33,6 +33,11 @@ def data_dir() -> Path:
     return home / "data" if home else platformdirs.user_data_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    home = _home()
+    return home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
+
+
 def settings_file() -> Path:
     return config_dir() / "settings.toml"
 
