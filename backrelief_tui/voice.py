@@ -387,7 +387,7 @@ class Voice:
                 done = subprocess.run(command, input=text.encode("utf-8"), stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE, timeout=RENDER_TIMEOUT, check=False)
             except subprocess.TimeoutExpired as exc:
-                raise VoiceFailed(f"espeak-ng took over {RENDER_TIMEOUT:.0f} s for one phrase; "
+                raise VoiceFailed(f"espeak-ng took over {RENDER_TIMEOUT:g} s for one phrase; "
                                   "the coach is not speaking.") from exc
             except OSError as exc:
                 raise VoiceFailed(f"espeak-ng could not be run ({exc.strerror or exc}); "
