@@ -32,7 +32,7 @@ import unicodedata
 import wave
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,6 +257,7 @@ class Voice:
         self._version: str | None = None
         self._loaded: dict[str, Speech] = {}
         self._todo: deque[str] = deque()
+        self._source: Iterable[str] | None = None  # phrases given to `prepare`, not yet listed
         self._waiting: dict[str, tuple[float, Callable[[Speech], Any]]] = {}
         self._busy = False
         self._lock = threading.Lock()
@@ -271,9 +272,13 @@ class Voice:
         return self.notice is None
 
     def prepare(self, phrases: Iterable[str]) -> None:
-        """Queue phrases to render and load in the background (replacing what was queued)."""
+        """Render and load `phrases` in the background, in order, instead of what was queued.
+
+        Returns at once: even a lazy iterable (a generator) is only walked by the thread.
+        """
         with self._lock:
-            self._todo = deque(dict.fromkeys(p for p in phrases if p and p not in self._loaded))
+            self._todo = deque(text for text in self._todo if text in self._waiting)  # asked for: keep
+            self._source = phrases
             self._wake()
 
     def speech(self, text: str) -> Speech | None:
@@ -297,7 +302,7 @@ class Voice:
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
-                if not self._todo and not self._busy:
+                if not self._todo and self._source is None and not self._busy:
                     return True
             if time.monotonic() >= deadline:
                 return False
@@ -328,18 +333,23 @@ class Voice:
     def _run(self) -> None:
         while True:
             with self._work:
-                while not self._todo or not self.available:
+                while not (self._todo or self._source is not None) or not self.available:
                     self._busy = False
                     self._work.wait()
-                text = self._todo.popleft()
                 self._busy = True
+                source, self._source = self._source, None
+                text = self._todo.popleft() if source is None else ""
                 speech = self._loaded.get(text)
+            if source is not None:
+                self._list(source)
+                continue
             if speech is None:
                 try:
                     speech = self._load_or_render(text)
-                except VoiceFailed as exc:
+                except Exception as exc:  # VoiceFailed, or a bug: either way the coach falls quiet
                     with self._lock:
-                        self.notice = str(exc)
+                        self.notice = str(exc) if isinstance(exc, VoiceFailed) else (
+                            f"The spoken coach failed ({type(exc).__name__}); the coach is not speaking.")
                         self._todo.clear()
                         self._waiting.clear()
                     continue
@@ -348,6 +358,17 @@ class Voice:
                 asked = self._waiting.pop(text, None)
             if asked is not None and self._clock() - asked[0] <= MAX_LATE:
                 asked[1](speech)
+
+    def _list(self, source: Iterable[str]) -> None:
+        """In the thread: walk what `prepare` was given and queue what is not loaded yet."""
+        try:
+            listed = [text for text in dict.fromkeys(source) if text]
+        except Exception:  # a phrase list that cannot be made: each phrase is still rendered when asked for
+            listed = []
+        with self._lock:
+            if self._source is None:  # not replaced meanwhile by a newer `prepare`
+                queued = set(self._todo)
+                self._todo.extend(text for text in listed if text not in self._loaded and text not in queued)
 
     # -- espeak-ng and the cache ---------------------------------------------------------
 
@@ -517,11 +538,16 @@ class SpokenCoach:
         return self.voice is not None and self.voice.available
 
     def start(self, steps: Sequence[Step]) -> None:
-        """A session begins: render its phrases in the background. Returns at once."""
+        """A session begins: list and render its phrases in the background. Returns at once."""
         self.coach = Coach(steps, self.options)
         if self.speaking:
             assert self.voice is not None
-            self.voice.prepare(session_phrases(steps, self.options))
+            steps, options = tuple(steps), self.options
+
+            def phrases() -> Iterator[str]:  # walked by the voice's thread, not the caller's
+                yield from session_phrases(steps, options)
+
+            self.voice.prepare(phrases())
 
     def hear(self, events: Sequence[Event]) -> list[str]:
         """Queue what to say for one batch (after its cue was played); returns the phrases."""

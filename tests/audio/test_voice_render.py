@@ -109,6 +109,22 @@ def test_prepare_returns_at_once_and_the_phrase_is_skipped_until_rendered(fake: 
     assert voice.renders == 1
 
 
+def test_a_lazy_phrase_list_is_walked_by_the_voices_thread(fake: FakeEspeak, tmp_path: Path) -> None:
+    import threading
+
+    walked_in: list[str] = []
+
+    def phrases():
+        walked_in.append(threading.current_thread().name)
+        yield from ["Go.", "Rest.", "Go."]
+
+    voice = Voice(cache=tmp_path / "cache", program=str(fake.program))
+    voice.prepare(phrases())
+    assert voice.wait_ready(timeout=20)
+    assert walked_in == ["backrelief-voice"]
+    assert [run["text"] for run in fake.runs()] == ["Go.", "Rest."]
+
+
 def test_the_cache_is_keyed_by_text_voice_rate_and_espeak_version(
         fake: FakeEspeak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
