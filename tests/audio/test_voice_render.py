@@ -304,8 +304,11 @@ def pcm(samples) -> bytes:
     return data.tobytes()
 
 
-def test_doubling_the_rate_puts_the_mean_between_neighbours() -> None:
-    assert _to_rate(pcm([0, 100, -100, 7]), 22_050, 44_100) == pcm([0, 50, 100, 0, -100, -47, 7, 7])
+def test_doubling_the_rate_keeps_each_sample_and_puts_a_cubic_midpoint_between() -> None:
+    assert _to_rate(pcm([0, 100, -100, 7]), 22_050, 44_100) == pcm([0, 63, 100, 0, -100, -59, 7, 7])
+    # Full scale: the midpoint between two peaks would overshoot, so it is clipped.
+    assert _to_rate(pcm([-32768, 32767, 32767, -32768]), 22_050, 44_100) == pcm(
+        [-32768, 0, 32767, 32767, 32767, 0, -32768, -32768])
     assert _to_rate(pcm([5]), 16_000, 16_000) == pcm([5])
 
 
