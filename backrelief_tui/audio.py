@@ -7,13 +7,15 @@ flashes the screen instead, with a one-line `notice` saying why. No Textual impo
 
 The spoken coach (voice.py) hands its phrases to the same player with `say`: they wait
 in a queue behind whatever is playing, so speech and cues never overlap, and a sound
-that would start more than `MAX_LATE` seconds after it was asked for is dropped.
+that would start more than `MAX_LATE` seconds after its moment is dropped. The moment of a
+sound asked for together with others (a cue and its phrases) is the end of the ones before it.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import math
 import re
 import sys
 import threading
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 FALLBACK = "using the terminal bell and a screen flash."
 MAX_LATE = 1.0  # seconds: a queued cue or phrase that would start later than this is dropped
+SAME_INSTANT = 0.05  # seconds: sounds asked for this close together are one batch, played back to back
 _POLL = 0.005  # seconds between looks at a playing sound
 
 
@@ -198,7 +201,7 @@ class _Queued:
     frames: bytes
     channels: int
     rate: int
-    due: float  # when it was asked for, on the player's clock
+    due: float  # when it should start, on the player's clock: asked for, or after its batch's earlier sounds
     speech: bool
     gain: float = 1.0
 
@@ -232,6 +235,8 @@ class SimpleaudioPlayer:
         self._queue_filled = threading.Condition(self._lock)
         self._worker: threading.Thread | None = None
         self.dropped = 0  # queued sounds dropped because they would have started too late
+        self._batch_at = -math.inf  # when the current batch of sounds was first asked for
+        self._batch_end = -math.inf  # when its sounds so far will have ended, played back to back
         directory = directory or sound_dir()
         self._sounds = {cue: _read_wav(cue, directory) for cue in Cue}
         self._scaled: dict[Cue, bytes] = {}
@@ -258,8 +263,9 @@ class SimpleaudioPlayer:
         with self._lock:
             data = self._buffer(cue)
             sound = self._sounds[cue]
+            due = self._due(len(data) / 2 / sound.channels / sound.rate)
             if self._queued or self._speaking():
-                self._enqueue(_Queued(data, sound.channels, sound.rate, self._clock(), speech=False))
+                self._enqueue(_Queued(data, sound.channels, sound.rate, due, speech=False))
                 return True
             played = self._start(data, sound.channels, sound.rate, speech=False)
         if played:
@@ -270,8 +276,18 @@ class SimpleaudioPlayer:
         if self.muted or self.backend != "simpleaudio" or not frames:
             return False
         with self._lock:
-            self._enqueue(_Queued(frames, 1, rate, self._clock(), speech=True, gain=_clamp_volume(gain)))
+            due = self._due(len(frames) / 2 / rate)
+            self._enqueue(_Queued(frames, 1, rate, due, speech=True, gain=_clamp_volume(gain)))
         return True
+
+    def _due(self, seconds: float) -> float:
+        """With the lock held: when a sound asked for now should start (after its batch's earlier sounds)."""
+        now = self._clock()
+        if now - self._batch_at > SAME_INSTANT:
+            self._batch_at = self._batch_end = now
+        due = max(now, self._batch_end)
+        self._batch_end = due + seconds
+        return due
 
     def _speaking(self) -> bool:
         return self._last_is_speech and self._last_play is not None and self._last_play.is_playing()

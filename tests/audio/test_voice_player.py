@@ -132,6 +132,34 @@ def test_a_sound_that_would_start_more_than_a_second_late_is_dropped() -> None:
     assert len(device.played) == 2
 
 
+@pytest.mark.parametrize("extra, plays", [(MAX_LATE - 0.01, True), (MAX_LATE + 0.01, False)])
+def test_a_phrase_asked_for_with_its_cue_is_late_only_from_the_cues_end(extra: float, plays: bool) -> None:
+    device = FakeDevice()
+    clock = FakeClock()
+    player = make(device, clock)
+    assert player.play(Cue.SESSION_DONE)  # over a second long: the phrase behind it is not late for that
+    assert player.say(SPEECH, 44_100)
+    clock.advance(len(player._buffer(Cue.SESSION_DONE)) / 2 / 44_100 + extra)
+    device.instant = True
+    device.finish()
+    assert player.wait(timeout=5)
+    assert len(device.played) == (2 if plays else 1) and player.dropped == (0 if plays else 1)
+
+
+def test_a_sound_asked_for_later_is_a_new_moment() -> None:
+    device = FakeDevice()
+    clock = FakeClock()
+    player = make(device, clock)
+    assert player.play(Cue.SESSION_DONE)
+    clock.advance(0.1)  # not the same instant: its lateness counts from now
+    assert player.say(SPEECH, 44_100)
+    clock.advance(MAX_LATE + 0.01)
+    device.instant = True
+    device.finish()
+    assert player.wait(timeout=5)
+    assert player.dropped == 1
+
+
 def test_speech_follows_the_volume_in_force_times_its_gain() -> None:
     device = FakeDevice(instant=True)
     player = make(device, volume=0.5)
