@@ -265,7 +265,7 @@ class Voice:
         self._thread: threading.Thread | None = None
         if self.program is None:
             self.notice = ("espeak-ng is not installed, so the coach is not speaking; install it "
-                           "(Debian: apt install espeak-ng) to hear the moves named.")
+                           "(Debian: apt install espeak-ng), or turn the voice off in Settings.")
 
     @property
     def available(self) -> bool:

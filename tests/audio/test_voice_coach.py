@@ -170,3 +170,12 @@ def test_a_next_move_name_from_a_file_is_made_speakable() -> None:
     steps = plan_session(Routine(id="o", title="O", summary="O", moves=(odd,)), Settings()).steps
     assert steps[1].side is Side.LEFT
     assert spoken(Verbosity.NAMES, steps=steps)[0] == ["First: Odd move, left side."]
+
+
+def test_the_voice_module_loads_no_textual() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, backrelief_tui.voice; print('textual' in sys.modules, 'rich' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]

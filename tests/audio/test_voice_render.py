@@ -243,7 +243,7 @@ def test_without_espeak_ng_the_session_runs_with_one_notice(tmp_path: Path, monk
     coach = SpokenCoach.from_settings(SETTINGS, player, cache=tmp_path / "cache")
     notices = run_session(coach)
     assert notices == ["espeak-ng is not installed, so the coach is not speaking; install it "
-                       "(Debian: apt install espeak-ng) to hear the moves named."]
+                       "(Debian: apt install espeak-ng), or turn the voice off in Settings."]
     assert player.said == []
     assert not (tmp_path / "cache").exists()
 

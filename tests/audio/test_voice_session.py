@@ -168,7 +168,7 @@ def test_without_espeak_ng_the_session_sounds_its_beeps_and_says_why_once(alsa_c
     result, played = run_session(alsa_child, tmp_path / "home", str(bare))
     assert result["backend"] == "simpleaudio"
     assert result["notices"] == ["espeak-ng is not installed, so the coach is not speaking; install it "
-                                 "(Debian: apt install espeak-ng) to hear the moves named."]
+                                 "(Debian: apt install espeak-ng), or turn the voice off in Settings."]
     assert all(phrases == [] for _, phrases in result["batches"])
     cues = [cue for cue, _ in result["batches"]]
     assert cues[0] == Cue.GET_READY and cues[-1] == Cue.SESSION_DONE
