@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench sounds clean alsa-headers
+.PHONY: run test check bench sounds clean alsa-headers espeak-ng
 
 run: $(STAMP)
 	$(VENV)/bin/backrelief
@@ -29,7 +29,7 @@ sounds: $(STAMP)
 
 # Reinstall only when the project's metadata changed (the install is editable,
 # so code edits need no reinstall).
-$(STAMP): pyproject.toml | alsa-headers
+$(STAMP): pyproject.toml | alsa-headers espeak-ng
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,check]'
@@ -50,6 +50,20 @@ alsa-headers:
 	    echo "simpleaudio needs the ALSA headers: install libasound2-dev (Debian/Ubuntu)," >&2; \
 	    echo "alsa-lib-devel (Fedora) or alsa-lib (Arch), then run make again." >&2; \
 	    exit 1; \
+	  fi; \
+	fi
+
+# The spoken coach renders its phrases with the espeak-ng program. It is optional: without
+# it the app says so once and keeps to the beeps, so a missing espeak-ng never fails the set-up.
+espeak-ng:
+	@if ! command -v espeak-ng >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing espeak-ng for the spoken coach..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null) \
+	      || echo "Could not install espeak-ng: the coach stays quiet, the beeps still play." >&2; \
+	  elif [ ! -f $(STAMP) ]; then \
+	    echo "Optional: install espeak-ng for the spoken coach (Debian/Ubuntu: sudo apt install espeak-ng," >&2; \
+	    echo "Fedora: sudo dnf install espeak-ng, Arch: sudo pacman -S espeak-ng, macOS: brew install espeak-ng)." >&2; \
 	  fi; \
 	fi
 

@@ -4,6 +4,11 @@
 `make_player` returns the best player available: simpleaudio through ALSA, otherwise a
 "bell" player whose `play` returns False so that the UI rings the terminal bell and
 flashes the screen instead, with a one-line `notice` saying why. No Textual import here.
+
+The spoken coach (voice.py) hands its phrases to the same player with `say`: they wait
+in a queue behind whatever is playing, so speech and cues never overlap, and a sound
+that would start more than `MAX_LATE` seconds after its moment is dropped. The moment of a
+sound asked for together with others (a cue and its phrases) is the end of the ones before it.
 """
 
 from __future__ import annotations
@@ -11,11 +16,14 @@ from __future__ import annotations
 import ctypes
 import errno
 import importlib
+import math
 import re
 import sys
+import threading
 import time
 import wave
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +36,9 @@ if TYPE_CHECKING:
     from backrelief_tui.core.engine import Event
 
 FALLBACK = "using the terminal bell and a screen flash."
+MAX_LATE = 1.0  # seconds: a queued cue or phrase that would start later than this is dropped
+SAME_INSTANT = 0.05  # seconds: sounds asked for this close together are one batch, played back to back
+_POLL = 0.005  # seconds between looks at a playing sound
 
 
 class Backend(StrEnum):
@@ -144,8 +155,15 @@ class Player(Protocol):
         """Start the cue without blocking; True if it went to the sound device."""
         ...
 
+    def say(self, frames: bytes, rate: int, *, gain: float = 1.0) -> bool:
+        """Queue 16-bit mono speech after whatever is playing, at `volume * gain`, without blocking.
+
+        False when it will not be heard (muted, bell, sound off).
+        """
+        ...
+
     def wait(self, timeout: float | None = 5.0) -> bool:
-        """Block until the last cue has finished (for tests and `sound-test`, not the UI)."""
+        """Block until everything queued has finished (for tests and `sound-test`, not the UI)."""
         ...
 
 
@@ -170,6 +188,9 @@ class _QuietPlayer:
     def play(self, cue: Cue) -> bool:
         return False
 
+    def say(self, frames: bytes, rate: int, *, gain: float = 1.0) -> bool:
+        return False
+
     def wait(self, timeout: float | None = 5.0) -> bool:
         return True
 
@@ -186,15 +207,30 @@ class BellPlayer(_QuietPlayer):
     backend = Backend.BELL
 
 
+@dataclass(frozen=True)
+class _Queued:
+    """A sound waiting for the device: a cue (already scaled) or speech (scaled when it starts)."""
+
+    frames: bytes
+    channels: int
+    rate: int
+    due: float  # when it should start, on the player's clock: asked for, or after its batch's earlier sounds
+    speech: bool
+    gain: float = 1.0
+
+
 class SimpleaudioPlayer:
     """Plays the WAV cues through ALSA's default device with simpleaudio, never blocking.
+
+    A cue starts at once, as it always has, unless speech is playing or waiting: then it
+    joins the queue, which one background thread plays in order, one sound at a time.
 
     On the first device error it turns into a bell player for good (`backend` becomes
     "bell", `notice` says why) and `play` returns False from then on; it never raises.
     """
 
     def __init__(self, *, volume: float = 1.0, muted: bool = False, directory: Path | None = None,
-                 simpleaudio: Any = None) -> None:
+                 simpleaudio: Any = None, clock: Callable[[], float] = time.monotonic) -> None:
         if simpleaudio is None:
             simpleaudio = importlib.import_module("simpleaudio")
         self._sa = simpleaudio
@@ -204,7 +240,16 @@ class SimpleaudioPlayer:
         self.muted = muted
         self.notice: str | None = None
         self.last_latency: float | None = None  # seconds from play() to play_buffer returning
-        self._last_play: Any = None  # simpleaudio.PlayObject of the latest cue
+        self._last_play: Any = None  # simpleaudio.PlayObject of the latest sound
+        self._last_is_speech = False
+        self._clock = clock
+        self._lock = threading.Lock()  # guards the queue and the device; never held while waiting
+        self._queued: deque[_Queued] = deque()
+        self._queue_filled = threading.Condition(self._lock)
+        self._worker: threading.Thread | None = None
+        self.dropped = 0  # queued sounds dropped because they would have started too late
+        self._batch_at = -math.inf  # when the current batch of sounds was first asked for
+        self._batch_end = -math.inf  # when its sounds so far will have ended, played back to back
         directory = directory or sound_dir()
         self._sounds = {cue: _read_wav(cue, directory) for cue in Cue}
         self._scaled: dict[Cue, bytes] = {}
@@ -228,10 +273,73 @@ class SimpleaudioPlayer:
         called = time.perf_counter()
         if self.muted or self.backend is not Backend.SIMPLEAUDIO:
             return False
-        try:
+        with self._lock:
             data = self._buffer(cue)
             sound = self._sounds[cue]
-            play = self._sa.play_buffer(data, sound.channels, 2, sound.rate)
+            due = self._due(len(data) / 2 / sound.channels / sound.rate)
+            if self._queued or self._speaking():
+                self._enqueue(_Queued(data, sound.channels, sound.rate, due, speech=False))
+                return True
+            played = self._start(data, sound.channels, sound.rate, speech=False)
+        if played:
+            self.last_latency = time.perf_counter() - called
+        return played
+
+    def say(self, frames: bytes, rate: int, *, gain: float = 1.0) -> bool:
+        if self.muted or self.backend != "simpleaudio" or not frames:
+            return False
+        with self._lock:
+            due = self._due(len(frames) / 2 / rate)
+            self._enqueue(_Queued(frames, 1, rate, due, speech=True, gain=_clamp_volume(gain)))
+        return True
+
+    def _due(self, seconds: float) -> float:
+        """With the lock held: when a sound asked for now should start (after its batch's earlier sounds)."""
+        now = self._clock()
+        if now - self._batch_at > SAME_INSTANT:
+            self._batch_at = self._batch_end = now
+        due = max(now, self._batch_end)
+        self._batch_end = due + seconds
+        return due
+
+    def _speaking(self) -> bool:
+        return self._last_is_speech and self._last_play is not None and self._last_play.is_playing()
+
+    def _enqueue(self, item: _Queued) -> None:
+        """With the lock held: queue a sound and wake the thread that plays the queue."""
+        self._queued.append(item)
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._play_queue, name="backrelief-sound", daemon=True)
+            self._worker.start()
+        self._queue_filled.notify()
+
+    def _play_queue(self) -> None:
+        """The background thread: play each queued sound once the one before it has finished."""
+        while True:
+            with self._queue_filled:
+                while not self._queued:
+                    self._queue_filled.wait()
+                item, before = self._queued[0], self._last_play
+            while before is not None and before.is_playing():
+                time.sleep(_POLL)
+            # Speech is scaled here, at the volume in force when it starts, off the UI's thread.
+            frames = _Sound(item.frames, item.channels, item.rate).scaled(self._volume * item.gain) \
+                if item.speech else item.frames
+            with self._lock:
+                if not self._queued or self._queued[0] is not item or self._last_play is not before:
+                    continue  # the queue changed while waiting: look again
+                self._queued.popleft()
+                if self.muted or self.backend != "simpleaudio":
+                    self._queued.clear()
+                elif self._clock() - item.due > MAX_LATE:
+                    self.dropped += 1
+                else:
+                    self._start(frames, item.channels, item.rate, speech=item.speech)
+
+    def _start(self, frames: bytes, channels: int, rate: int, *, speech: bool) -> bool:
+        """With the lock held: hand one sound to the device; on failure say why, never raise."""
+        try:
+            play = self._sa.play_buffer(frames, channels, 2, rate)
         except self._device_error as exc:
             code = _alsa_code(exc)
             if code == -errno.EBUSY:
@@ -243,22 +351,26 @@ class SimpleaudioPlayer:
             return self._give_up(f"No audio device ({exc})")
         except Exception as exc:  # a cue must never crash a session
             return self._give_up(f"Sound playback failed ({type(exc).__name__}: {exc})")
-        self.last_latency = time.perf_counter() - called
         self._last_play = play
+        self._last_is_speech = speech
         return True
 
     def wait(self, timeout: float | None = 5.0) -> bool:
-        play = self._last_play
         deadline = None if timeout is None else time.monotonic() + timeout
-        while play is not None and play.is_playing():
+        while True:
+            with self._lock:
+                play = self._last_play
+                busy = bool(self._queued) or (play is not None and play.is_playing())
+            if not busy:
+                return True
             if deadline is not None and time.monotonic() >= deadline:
                 return False
-            time.sleep(0.005)
-        return True
+            time.sleep(_POLL)
 
     def _give_up(self, reason: str) -> bool:
         self.backend = Backend.BELL
         self.notice = f"{reason}; {FALLBACK}"
+        self._queued.clear()  # called with the lock held
         return False
 
     def _buffer(self, cue: Cue) -> bytes:

@@ -39,6 +39,12 @@ def state_dir() -> Path:
     return home / "state" if home else platformdirs.user_state_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """What can be thrown away at any time (rendered speech, the history index): per machine, never synced."""
+    home = _home()
+    return home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
+
+
 def settings_file() -> Path:
     return config_dir() / "settings.toml"
 

@@ -7,7 +7,9 @@ each broken one and returns one `Problem` per broken field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,15 @@ from backrelief_tui.core.schedule import (
     parse_minutes,
 )
 from backrelief_tui.core.tight_spots import Tightness
+
+
+class Verbosity(StrEnum):
+    """How much the spoken coach says."""
+
+    OFF = "off"
+    NAMES = "names"  # the next move's name and side, switch sides, the session's end
+    FULL = "full"  # also go, rest, beat labels, done
+
 
 # What can be overridden per move, and the routine-file rules that apply to each.
 OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
@@ -82,6 +93,16 @@ class Settings:
     """Play audio cues (the screen still flashes when sound is off)."""
     volume: float = 0.8
     """Cue volume, 0.0 to 1.0."""
+    voice_coach: Verbosity = Verbosity.NAMES
+    """What the spoken coach says (needs espeak-ng): off, names (the next move, switch sides, the end) or full."""
+    voice_name: str = "en"
+    """The espeak-ng voice: "en", "en-us", "en+f3"... (`espeak-ng --voices` lists them)."""
+    voice_rate: int = 160
+    """Speaking rate, words a minute."""
+    voice_volume: float = 1.0
+    """Speech loudness relative to the cue volume, 0.0 to 1.0."""
+    voice_countdown: bool = False
+    """Say "three, two, one" at the end of long holds."""
     pain_checkin: bool = True
     """Ask "how is your back, 0-10?" before and after a session."""
     theme: str = "textual-dark"
@@ -113,7 +134,7 @@ class Settings:
         """A copy with one top-level setting changed; raises ValueError when `check_setting` refuses it."""
         if (message := check_setting(name, value)) is not None:
             raise ValueError(f"{name}: {message}")
-        changes: dict[str, Any] = {name: float(value) if name == "volume" else value}
+        changes: dict[str, Any] = {name: _normal(name, value)}
         return replace(self, **changes)
 
     def override_for(self, move_id: str) -> MoveOverride:
@@ -162,7 +183,14 @@ _PLAIN: dict[str, tuple[Any, bool, Any]] = {
     "sound": (bool, False, None),
     "pain_checkin": (bool, False, None),
     "safety_acknowledged": (bool, False, None),
+    "voice_rate": (int, False, (80, 450)),
+    "voice_countdown": (bool, False, None),
 }
+# Fractions from 0.0 to 1.0, and the text settings.
+_FRACTIONS = ("volume", "voice_volume")
+_TEXT = ("theme", "voice_coach", "voice_name")
+# An espeak-ng voice name: a language and its variants ("en-us", "en+f3", "mb/mb-en1"); never an option.
+VOICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+/-]{0,39}")
 
 
 def check_override(name: str, value: Any) -> str | None:
@@ -235,14 +263,21 @@ def check_setting(name: str, value: Any) -> str | None:
     if name in _PLAIN:
         message = check_value(name, value, _PLAIN[name])
         if message and _PLAIN[name][0] is int and message.startswith("must be between"):
-            message = message.replace(" (got", " seconds (got")
+            unit = " words a minute" if name == "voice_rate" else " seconds"
+            message = message.replace(" (got", f"{unit} (got")
         return message
-    if name == "volume":
+    if name in _FRACTIONS:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
             return None
         return "must be a number from 0.0 to 1.0"
     if name == "theme":
         return None if isinstance(value, str) and value.strip() else "must be the name of a theme"
+    if name == "voice_coach":
+        return None if value in tuple(Verbosity) else f"must be one of: {', '.join(Verbosity)}"
+    if name == "voice_name":
+        if isinstance(value, str) and VOICE_NAME.fullmatch(value):
+            return None
+        return "must be an espeak-ng voice name such as \"en\" or \"en-us\" (letters, digits, - + _ /)"
     return "unknown setting"
 
 
@@ -283,9 +318,12 @@ _SCHEDULE_CHECKS = {
 
 
 def _normal(name: str, value: Any) -> Any:
-    """A checked value in the form Settings keeps: weekdays in week order, hours as "HH:MM-HH:MM"."""
-    if name == "volume":
+    """A checked value in the form Settings keeps: fractions as floats (TOML gives 1 for 1.0), the
+    voice's verbosity as its enum, weekdays in week order, hours as "HH:MM-HH:MM"."""
+    if name in _FRACTIONS:
         return float(value)
+    if name == "voice_coach":
+        return Verbosity(value)
     if name == "work_days":
         return tuple(day for day in WEEKDAYS if day in value)
     if name == "work_hours":
@@ -294,7 +332,7 @@ def _normal(name: str, value: Any) -> Any:
 
 
 def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
-    """A typed top-level setting (`lead_in`, `default_rest`, `switch_seconds`, `volume`) -> (value, error).
+    """A typed top-level setting (`lead_in`, `volume`, `voice_rate`, `voice_name`...) -> (value, error).
 
     The break-nudge settings are typed as `backrelief set schedule` takes them: `break_every`
     as minutes or hours ("50", "1h"), `work_days` as "mon-fri" or "mon,wed,fri", `work_hours`
@@ -304,10 +342,16 @@ def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
     if name in _SCHEDULE_CHECKS:
         return _parse_schedule_setting(name, text)
     try:
-        value: Any = float(text) if name == "volume" else int(text.removesuffix("s").strip())
+        if name in _TEXT:
+            value: Any = text.lower() if name == "voice_coach" else text
+        else:
+            value = float(text) if name in _FRACTIONS else int(text.removesuffix("s").strip())
     except ValueError:
-        kind = "a number from 0.0 to 1.0" if name == "volume" else "a whole number of seconds"
+        kind = ("a number from 0.0 to 1.0" if name in _FRACTIONS
+                else "a whole number of words a minute" if name == "voice_rate" else "a whole number of seconds")
         return None, f"{name.replace('_', ' ')} must be {kind} (got {text!r})"
+    if name == "voice_coach" and value in tuple(Verbosity):
+        value = Verbosity(value)
     message = check_setting(name, value)
     return (None, f"{name.replace('_', ' ')} {message}") if message else (value, None)
 

@@ -127,3 +127,44 @@ def test_overrides_apply_wherever_the_move_appears(library):
     for routine_id in ("activate", "desk-break", "full"):
         plan = plan_session(library.get(routine_id), settings)
         assert [move.reps for move in plan.moves if move.id == "bird-dog"] == [3]
+
+
+def test_voice_settings_defaults_checks_and_round_trip(tmp_path):
+    from backrelief_tui.core.settings import Verbosity
+
+    defaults = Settings()
+    assert (defaults.voice_coach, defaults.voice_name, defaults.voice_rate, defaults.voice_volume,
+            defaults.voice_countdown) == (Verbosity.NAMES, "en", 160, 1.0, False)
+    assert check_setting("voice_coach", "full") is None
+    assert check_setting("voice_coach", "loud") == "must be one of: off, names, full"
+    assert check_setting("voice_rate", 20) == "must be between 80 and 450 words a minute (got 20)"
+    assert check_setting("voice_volume", 1.5) == "must be a number from 0.0 to 1.0"
+    assert check_setting("voice_countdown", "yes") == "must be true or false"
+    for good in ("en", "en-us", "en+f3", "mb/mb-en1"):
+        assert check_setting("voice_name", good) is None
+    for bad in ("", "-x", "en us", "../x", "a" * 41, 3):
+        assert "espeak-ng voice name" in check_setting("voice_name", bad), bad
+    assert parse_setting("voice_coach", " Full ") == (Verbosity.FULL, None)
+    assert parse_setting("voice_rate", "180") == (180, None)
+    assert parse_setting("voice_rate", "fast") == (
+        None, "voice rate must be a whole number of words a minute (got 'fast')")
+    assert parse_setting("voice_volume", "0.5") == (0.5, None)
+    assert parse_setting("voice_name", "en-gb") == ("en-gb", None)
+
+    path = tmp_path / "settings.toml"
+    settings = Settings(voice_coach=Verbosity.FULL, voice_name="en-us", voice_rate=140, voice_volume=0.5,
+                        voice_countdown=True)
+    save_settings(settings, path)
+    assert 'voice_coach = "full"' in path.read_text()
+    loaded, problems = load_settings(path)
+    assert (loaded, problems) == (settings, [])
+    assert type(loaded.voice_coach) is Verbosity
+
+
+def test_broken_voice_settings_fall_back_one_by_one(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text('voice_coach = "chatty"\nvoice_name = "--help"\nvoice_rate = 1000\nvoice_volume = 1\n')
+    settings, problems = load_settings(path)
+    assert sorted(problem.field for problem in problems) == ["voice_coach", "voice_name", "voice_rate"]
+    assert settings.voice_volume == 1.0 and isinstance(settings.voice_volume, float)
+    assert settings.voice_coach == "names" and settings.voice_name == "en" and settings.voice_rate == 160
