@@ -3,11 +3,13 @@
 `build_routine` is pure: it reads the library and the settings and returns a
 `BuildResult`; nothing is written. The rules, in the order they are applied:
 
-1. **What qualifies.** Every move in the library whose equipment is all available
-   and, with `no_floor`, whose position is standing or seated (kneeling counts as
-   floor). Bonus moves (demanding end-range positions) are left out. Moves whose
-   every target is marked "fine" are left out too (the article: "don't spend time
-   on areas that are ok"), unless nothing else qualifies.
+1. **What qualifies.** Every move in the library with one of its kits all
+   available (the calf roll takes a roller, or a ball on a block; the built move
+   then lists the kit at hand) and, with `no_floor`, whose position is standing or
+   seated (kneeling counts as floor). `desk` is equipment like any other. Bonus
+   moves (demanding end-range positions) are left out. Moves whose every target is
+   marked "fine" are left out too (the article: "don't spend time on areas that
+   are ok"), unless nothing else qualifies.
 2. **Balance.** Each move belongs to a part: release (rolling), stretch or
    activation, as in the built-in routines. Moves are taken from the parts in turn
    (release 30 %, stretch 40 %, activation 30 % of the moves, by count), so a short
@@ -45,9 +47,10 @@ from enum import StrEnum
 
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import format_duration, plan_session
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine, prefer_kit
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.tight_spots import FINE, TIGHT, round_to_five, tightness
+from backrelief_tui.core.wording import INJURY_CAUTION
 
 MIN_MINUTES = 2
 MAX_MINUTES = 60
@@ -57,7 +60,7 @@ FOCUS_AIM = 1.5
 PLAIN_AIM = 1.0
 PARTLY_FINE_AIM = 0.75
 OFF_FLOOR = (Position.STANDING, Position.SEATED)
-CAUTION = "If your back pain follows a fall or injury, see a doctor first."
+CAUTION = INJURY_CAUTION
 
 # Friendly names people type for areas, mapped onto the routine targets.
 AREA_ALIASES: dict[str, tuple[str, ...]] = {
@@ -91,7 +94,7 @@ class BuildResult:
 class _Pick:
     move: Move  # the library move
     part: Part
-    rank: tuple  # lower comes first
+    rank: tuple[int, int, int]  # lower comes first
     aim: float
     level: float = field(default=FIRST_LEVEL)
 
@@ -133,12 +136,12 @@ def parse_equipment(items: Iterable[str]) -> tuple[set[str], list[str]]:
 
 
 def qualifies(move: Move, equipment: Iterable[str], no_floor: bool) -> bool:
-    """The move needs only the available equipment and, off the floor, is standing or seated."""
+    """One of the move's kits is at hand and, off the floor, it is standing or seated."""
     if move.bonus:
         return False
     if no_floor and move.position not in OFF_FLOOR:
         return False
-    return set(move.equipment) <= set(equipment)
+    return move.fits_kit(equipment)
 
 
 def part_of(move: Move, library: Library) -> Part:
@@ -218,7 +221,7 @@ def build_routine(
         if not any(area in move.targets for move in wanted):
             notes.append(f"no move for {area} fits {_constraints(kit, no_floor)}")
 
-    picks = _ranked(wanted, library, focus, spots)
+    picks = _ranked([prefer_kit(move, kit) for move in wanted], library, focus, spots)
     order = _interleave(picks)
     chosen = _most_that_fit(order, budget, settings)
     if not chosen:
@@ -231,7 +234,8 @@ def build_routine(
     routine = _routine(chosen, minutes, kit, no_floor, focus, settings)
     total = plan_session(routine, settings).total_seconds
     count = len(routine.moves)
-    reason = f"{count} move{'s' if count != 1 else ''}, {format_duration(total)} of the {format_duration(budget)} you have"
+    reason = (f"{count} move{'s' if count != 1 else ''}, "
+              f"{format_duration(total)} of the {format_duration(budget)} you have")
     if len(chosen) == len(order) and total < budget - 60:
         reason += f"; that is every suitable move {_constraints(kit, no_floor)}, each at its longest sensible dose"
     return BuildResult(routine, total, reason, budget, tuple(notes))

@@ -68,6 +68,8 @@ class Settings:
     """The Textual theme; the choice sticks between runs."""
     safety_acknowledged: bool = False
     """The trauma warning was dismissed for good."""
+    include_bonus: bool = False
+    """Run bonus moves (the kneeling bridge: a deep backbend many cannot do yet); off until chosen."""
     moves: dict[str, MoveOverride] = field(default_factory=dict)
     """Per-move overrides, by move id: `[moves.plank] hold = 20`."""
     tight_spots: dict[str, str] = field(default_factory=dict)
@@ -119,6 +121,7 @@ _PLAIN: dict[str, tuple[Any, bool, Any]] = {
     "sound": (bool, False, None),
     "pain_checkin": (bool, False, None),
     "safety_acknowledged": (bool, False, None),
+    "include_bonus": (bool, False, None),
 }
 
 

@@ -323,7 +323,7 @@ async def test_a_broken_routine_file_shows_its_problems(make_app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
-    assert any("moves[0].hold: must be a whole number" in note for note in notes)
+    assert any("moves[1].hold: must be a whole number" in note for note in notes)
 
 
 def test_textual_loads_only_for_the_tui():
