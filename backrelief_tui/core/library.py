@@ -29,8 +29,8 @@ from backrelief_tui.core.routine import (
     with_overrides,
 )
 
-# The picker's order for the built-ins: the quick break first, the long haul last.
-BUILTIN_ORDER = ("desk-break", "release", "stretch", "activate", "full")
+# The picker's order for the built-ins: the breaks first (at the desk, then on the floor), the long haul last.
+BUILTIN_ORDER = ("desk", "desk-break", "release", "stretch", "activate", "full")
 
 
 @dataclass
