@@ -3,7 +3,7 @@
     python -m tests.crash.driver HOME SEED [SPEED]
 
 Runs desk-break with the real recorder writing under HOME, on a monotonic clock
-sped up SPEED times (the 5:25 routine takes about half a second at 600), with a few
+sped up SPEED times (the 5:54 routine takes about half a second at 600), with a few
 random skips and pauses. It prints `ready PATH` once the record file exists and
 `saved CODES` after every save (one code per step: d done, s skipped, . pending),
 so the test that kills it knows what the file held at least. Ctrl+C (SIGINT) ends
