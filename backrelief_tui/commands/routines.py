@@ -93,7 +93,7 @@ def move_lines(move: Move) -> list[str]:
     width = max(len(beat.label) for beat in move.beats)
     for beat in move.beats:
         cue = f"  {beat.cue}" if beat.cue else ""
-        lines.append(f"    {beat.label:<{width}} {beat.seconds:>3} s  {beat.kind:<6}  → {beat.pose:<10}{cue}")
+        lines.append(f"    {beat.label:<{width}} {beat.seconds:>3} s  {beat.kind:<6}  → {beat.pose:<10}{cue}".rstrip())
     if move.progressions:
         lines.append(f"    then: {' → '.join(move.progressions)}")
     return lines

@@ -1,5 +1,6 @@
 """`backrelief set`: validated against the library and the routine rules, one line per problem."""
 
+import json
 import tomllib
 
 import pytest
@@ -97,3 +98,20 @@ def test_set_unwritable_folder_is_one_line(home, capsys):
     assert main(["set", "cobra", "hold=40"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("backrelief: cannot save the settings to") and "\n" not in err
+
+
+def test_the_bonus_is_off_until_you_opt_in(home, capsys):
+    def planned():
+        assert main(["show", "stretch", "--json"]) == 0
+        return [move["id"] for move in json.loads(capsys.readouterr().out)["moves"]]
+
+    assert "kneeling-bridge" not in planned()
+    assert main(["show", "stretch"]) == 0
+    assert "Bonus, left out unless you opt in: Kneeling bridge" in capsys.readouterr().out
+    assert main(["set", "--bonus", "on"]) == 0
+    assert "Bonus moves: on." in capsys.readouterr().out
+    assert _saved(home)["include_bonus"] is True
+    assert planned()[-1] == "kneeling-bridge"
+    assert main(["set", "--bonus", "off"]) == 0
+    assert "Bonus moves: off." in capsys.readouterr().out
+    assert _saved(home)["include_bonus"] is False and "kneeling-bridge" not in planned()
