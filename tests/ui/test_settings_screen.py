@@ -58,7 +58,7 @@ async def test_picker_s_opens_the_highlighted_routine_and_a_typed_hold_is_used_n
         await pilot.pause()
         assert saved[-1].moves == {"front-plank": MoveOverride(hold=20)}
         assert cell(app, PLANK_ROW, "hold") == "20 s *"
-        assert "11:39 with your numbers (11:59 as written)" in text_of(app, "#moves-total")
+        assert "12:21 with your numbers (12:41 as written)" in text_of(app, "#moves-total")  # activate, re-timed
         assert "Saved: Front forearm plank hold 20 s." in text_of(app, "#moves-status")
 
         await pilot.press("escape")
