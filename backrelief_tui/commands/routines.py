@@ -63,7 +63,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if routine.caution:
         print(printable(f"Caution: {routine.caution}"))
     print(RED_FLAG_LINE)
-    left_out = [move.name for move in routine.moves if move.bonus and move not in plan.moves]
+    planned = {move.id for move in plan.moves}
+    left_out = [move.name for move in routine.moves if move.bonus and move.id not in planned]
     if left_out:
         print(printable(f"Bonus, left out unless you opt in: {', '.join(left_out)}"))
     print()
