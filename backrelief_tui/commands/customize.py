@@ -91,11 +91,13 @@ def _parse_values(items: list[str]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _marks_given(args: argparse.Namespace) -> bool:
-    return bool(args.tight or args.fine or args.unmark)
+    return bool(args.tight or args.fine or args.unmark or args.bonus)
 
 
 def _apply_marks(settings: Settings, args: argparse.Namespace) -> tuple[Settings, list[str]]:
     errors: list[str] = []
+    if args.bonus:
+        settings = replace(settings, include_bonus=args.bonus == "on")
     for text, state in ((args.tight, "tight"), (args.fine, "fine"), (args.unmark, None)):
         areas, problems = parse_areas(text or "")
         errors.extend(problems)
@@ -105,12 +107,13 @@ def _apply_marks(settings: Settings, args: argparse.Namespace) -> tuple[Settings
 
 
 def _marks_line(settings: Settings) -> str:
+    bonus = f" Bonus moves: {'on' if settings.include_bonus else 'off'}."
     if not settings.tight_spots:
-        return "No areas marked tight or fine."
+        return "No areas marked tight or fine." + bonus
     tight = [area for area, state in settings.tight_spots.items() if state == "tight"]
     fine = [area for area, state in settings.tight_spots.items() if state == "fine"]
     parts = [f"tight: {', '.join(tight)}" if tight else "", f"fine: {', '.join(fine)}" if fine else ""]
-    return "Areas — " + "; ".join(part for part in parts if part)
+    return "Areas — " + "; ".join(part for part in parts if part) + "." + bonus
 
 
 def _unknown_move(move_id: str, library: Library) -> str:

@@ -99,6 +99,8 @@ def _customize_commands(commands: Subcommands) -> None:
     command.add_argument("--fine", metavar="AREAS",
                          help="mark areas fine (built routines and release spend less there)")
     command.add_argument("--unmark", metavar="AREAS", help="forget the tight/fine mark of areas")
+    command.add_argument("--bonus", choices=("on", "off"),
+                         help="run bonus moves (the kneeling bridge) in stretch and full: on, or off (the default)")
 
     command = _add(
         commands, "build", f"{where}:cmd_build", help="compose a routine that fits the minutes and kit you have",

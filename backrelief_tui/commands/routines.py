@@ -13,7 +13,9 @@ from backrelief_tui.commands.context import load_context
 from backrelief_tui.core import paths
 from backrelief_tui.core.library import find_routine, load_library, load_routine_file
 from backrelief_tui.core.plan import Plan, plan_session
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.routine import Beat, Kind, Move, kit_text
+from backrelief_tui.core.text import printable
+from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -57,21 +59,46 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(plan_to_json(plan), indent=2))
         return 0
-    print(f"{routine.title} ({routine.id}) — {format_duration(plan.total_seconds)} in all")
-    print(routine.summary)
+    print(printable(f"{routine.title} ({routine.id}) — {format_duration(plan.total_seconds)} in all"))
+    print(printable(routine.summary))
     if routine.caution:
-        print(f"Caution: {routine.caution}")
+        print(printable(f"Caution: {routine.caution}"))
+    print(RED_FLAG_LINE)
+    planned = {move.id for move in plan.moves}
+    left_out = [move.name for move in routine.moves if move.bonus and move.id not in planned]
+    if left_out:
+        print(printable(f"Bonus, left out unless you opt in: {', '.join(left_out)}"))
     print()
     at = 0
     for number, step in enumerate(plan.steps, 1):
         side = f" {step.side.upper()}" if step.side else ""
         rep = f" rep {step.rep}/{step.reps}" if step.phase == "work" and step.reps > 1 else ""
         paced = " (self-paced)" if step.self_paced else ""
-        print(f"{number:>4}  {format_duration(at):>6}  {step.phase:<11} {step.seconds:>4}s  "
-              f"{step.move.name}{side}{rep}{paced}")
+        print(printable(f"{number:>4}  {format_duration(at):>6}  {step.phase:<11} {step.seconds:>4}s  "
+                        f"{step.move.name}{side}{rep}{paced}"))
         at += step.seconds
     print(f"\nTotal: {format_duration(plan.total_seconds)} ({plan.total_seconds} s), {len(plan.moves)} moves")
+    print("\nThe beats of each move (one rep, or the whole hold):")
+    for move in dict.fromkeys(plan.moves):
+        for line in move_lines(move):
+            print(printable(line))
     return 0
+
+
+def move_lines(move: Move) -> list[str]:
+    """A move once, for `show`: its name, kit and origin, then one line per beat."""
+    what = "a rep" if move.kind is Kind.REPS else ("the roll" if move.kind is Kind.ROLL else "the hold")
+    notes = [f"{move.rep_seconds} s {what}", kit_text(move)]
+    if move.ours:
+        notes.append("ours, not the article's")
+    lines = [f"  {move.name} ({move.id}): {'; '.join(notes)}"]
+    width = max(len(beat.label) for beat in move.beats)
+    for beat in move.beats:
+        cue = f"  {beat.cue}" if beat.cue else ""
+        lines.append(f"    {beat.label:<{width}} {beat.seconds:>3} s  {beat.kind:<6}  → {beat.pose:<10}{cue}".rstrip())
+    if move.progressions:
+        lines.append(f"    then: {' → '.join(move.progressions)}")
+    return lines
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
@@ -80,13 +107,25 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "id": plan.routine.id,
         "title": plan.routine.title,
         "total_seconds": plan.total_seconds,
-        "moves": [{"id": move.id, "name": move.name, "kind": str(move.kind), "hold": move.hold,
-                   "reps": move.reps, "sides": str(move.sides), "equipment": list(move.equipment),
-                   "position": str(move.position), "targets": list(move.targets)} for move in plan.moves],
+        "moves": [move_to_json(move) for move in plan.moves],
         "steps": [{"phase": str(step.phase), "move": step.move.id, "side": step.side and str(step.side),
                    "rep": step.rep, "seconds": step.seconds, "self_paced": step.self_paced}
                   for step in plan.steps],
     }
+
+
+def move_to_json(move: Move) -> dict[str, Any]:
+    """One planned move: its numbers, kits and beats (label, seconds, kind, pose, cue)."""
+    return {"id": move.id, "name": move.name, "kind": str(move.kind), "hold": move.hold,
+            "reps": move.reps, "sides": str(move.sides), "equipment": list(move.equipment),
+            "kits": [list(kit) for kit in move.kits], "position": str(move.position),
+            "targets": list(move.targets), "ours": move.ours, "bonus": move.bonus,
+            "rep_seconds": move.rep_seconds, "beats": [beat_to_json(beat) for beat in move.beats],
+            "progressions": list(move.progressions)}
+
+
+def beat_to_json(beat: Beat) -> dict[str, Any]:
+    return {"label": beat.label, "seconds": beat.seconds, "kind": str(beat.kind), "pose": beat.pose, "cue": beat.cue}
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -3,11 +3,13 @@
 `build_routine` is pure: it reads the library and the settings and returns a
 `BuildResult`; nothing is written. The rules, in the order they are applied:
 
-1. **What qualifies.** Every move in the library whose equipment is all available
-   and, with `no_floor`, whose position is standing or seated (kneeling counts as
-   floor). Bonus moves (demanding end-range positions) are left out. Moves whose
-   every target is marked "fine" are left out too (the article: "don't spend time
-   on areas that are ok"), unless nothing else qualifies.
+1. **What qualifies.** Every move in the library with one of its kits all
+   available (the calf roll takes a roller, or a ball on a block; the built move
+   then lists the kit at hand) and, with `no_floor`, whose position is standing or
+   seated (kneeling counts as floor). `desk` is equipment like any other. Bonus
+   moves (demanding end-range positions) are left out. Moves whose every target is
+   marked "fine" are left out too (the article: "don't spend time on areas that
+   are ok"), unless nothing else qualifies.
 2. **Balance.** Each move belongs to a part: release (rolling), stretch or
    activation, as in the built-in routines. Moves are taken from the parts in turn
    (release 30 %, stretch 40 %, activation 30 % of the moves, by count), so a short
@@ -45,10 +47,10 @@ from enum import StrEnum
 
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import plan_session
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine, clip_title
+from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine, clip_title, prefer_kit
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.tight_spots import FINE, TIGHT, Tightness, round_to_five, tightness
-from backrelief_tui.core.wording import format_duration, plural
+from backrelief_tui.core.wording import INJURY_CAUTION, format_duration, plural
 
 MIN_MINUTES = 2
 MAX_MINUTES = 60
@@ -58,7 +60,7 @@ FOCUS_AIM = 1.5
 PLAIN_AIM = 1.0
 PARTLY_FINE_AIM = 0.75
 OFF_FLOOR = (Position.STANDING, Position.SEATED)
-CAUTION = "If your back pain follows a fall or injury, see a doctor first."
+CAUTION = INJURY_CAUTION
 
 # Friendly names people type for areas, mapped onto the routine targets.
 AREA_ALIASES: dict[str, tuple[str, ...]] = {
@@ -134,12 +136,12 @@ def parse_equipment(items: Iterable[str]) -> tuple[set[str], list[str]]:
 
 
 def qualifies(move: Move, equipment: Iterable[str], no_floor: bool) -> bool:
-    """The move needs only the available equipment and, off the floor, is standing or seated."""
+    """One of the move's kits is at hand and, off the floor, it is standing or seated."""
     if move.bonus:
         return False
     if no_floor and move.position not in OFF_FLOOR:
         return False
-    return set(move.equipment) <= set(equipment)
+    return move.fits_kit(equipment)
 
 
 def part_of(move: Move, library: Library) -> Part:
@@ -219,7 +221,7 @@ def build_routine(
         if not any(area in move.targets for move in wanted):
             notes.append(f"no move for {area} fits {_constraints(kit, no_floor)}")
 
-    picks = _ranked(wanted, library, focus, spots)
+    picks = _ranked([prefer_kit(move, kit) for move in wanted], library, focus, spots)
     order = _interleave(picks)
     chosen = _most_that_fit(order, budget, settings)
     if not chosen:

@@ -22,13 +22,15 @@ from backrelief_tui.core.routine import (
     Routine,
     check_move,
     check_table,
+    item_field,
     move_from_table,
     move_to_table,
     read_toml,
+    with_overrides,
 )
 
-# The picker's order for the built-ins: the quick break first, the long haul last.
-BUILTIN_ORDER = ("desk-break", "release", "stretch", "activate", "full")
+# The picker's order for the built-ins: the breaks first (at the desk, then on the floor), the long haul last.
+BUILTIN_ORDER = ("desk", "desk-break", "release", "stretch", "activate", "full")
 
 
 @dataclass
@@ -56,7 +58,7 @@ def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) 
             raws[raw.id] = raw  # a user routine with a built-in's id replaces it
     for raw in raws.values():
         for index, entry in enumerate(raw.data.get("moves", [])):
-            if "ref" not in entry and not check_move(entry, f"moves[{index}]", raw.source):
+            if "ref" not in entry and not check_move(entry, item_field("moves", index), raw.source):
                 library.moves.setdefault(entry["id"], move_from_table(entry))
     resolved: dict[str, Routine] = {}
     done: dict[str, tuple[Routine | None, list[Problem]]] = {}
@@ -87,7 +89,7 @@ def read_raw(path: Path, *, builtin: bool = False) -> RawRoutine:
             raw.problems.append(Problem(source, "moves", "the routine has no moves"))
         for index, entry in enumerate(moves or []):
             if not isinstance(entry, dict):
-                raw.problems.append(Problem(source, f"moves[{index}]", "must be a table"))
+                raw.problems.append(Problem(source, item_field("moves", index), "must be a table"))
     return raw
 
 
@@ -115,7 +117,7 @@ def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[s
     moves: list[Move] = []
     if includes := data.get("includes"):
         for index, included_id in enumerate(includes):
-            where = f"includes[{index}]"
+            where = item_field("includes", index)
             if included_id in _seen or included_id == raw.id:
                 problems.append(Problem(source, where, f"{included_id!r} includes itself (a loop of includes)"))
             elif included_id not in raws:
@@ -128,7 +130,7 @@ def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[s
                 else:
                     moves.extend(inner.moves)
     for index, entry in enumerate(data.get("moves", [])):
-        move, move_problems = _resolve_move(entry, f"moves[{index}]", source, library_moves)
+        move, move_problems = _resolve_move(entry, item_field("moves", index), source, library_moves)
         problems.extend(move_problems)
         if move is not None:
             moves.append(move)
@@ -136,14 +138,14 @@ def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[s
         seen: dict[str, int] = {}
         for index, move in enumerate(moves):
             if move.id in seen:
-                problems.append(Problem(source, f"moves[{index}].id",
-                                        f"{move.id!r} is already used by moves[{seen[move.id]}]"))
+                problems.append(Problem(source, f"{item_field('moves', index)}.id",
+                                        f"{move.id!r} is already used by {item_field('moves', seen[move.id])}"))
             seen.setdefault(move.id, index)
     if declared := data.get("equipment"):
         for index, move in enumerate(moves):
             missing = [item for item in move.equipment if item not in declared]
-            if missing:
-                problems.append(Problem(source, f"moves[{index}].equipment",
+            if missing and not move.fits_kit(declared):  # one of its kits is enough
+                problems.append(Problem(source, f"{item_field('moves', index)}.equipment",
                                         f"{missing[0]!r} is not in the routine's equipment list"))
     if problems:
         return None, problems
@@ -171,9 +173,22 @@ def _resolve_move(entry: dict[str, Any], where: str, source: str,
     problems = check_move(changes, where, source, partial=True)
     if problems:
         return None, problems
-    merged = move_to_table(library_moves[ref]) | changes
+    base = library_moves[ref]
+    merged = move_to_table(base)
+    new_hold = None
+    if "beats" in changes:
+        # New beats time the move afresh: the library move's hold and tempo do not carry over.
+        merged.pop("hold", None)
+        merged.pop("tempo", None)
+    elif "hold" in changes and base.has_own_beats:
+        # A new hold on a move with beats rescales those beats, as an override does.
+        new_hold = changes.pop("hold")
+    merged |= changes
     problems = check_move(merged, where, source)
-    return (None, problems) if problems else (move_from_table(merged), [])
+    if problems:
+        return None, problems
+    move = move_from_table(merged)
+    return (with_overrides(move, hold=new_hold) if new_hold is not None else move), []
 
 
 def load_routine_file(path: Path, library: Library | None = None) -> tuple[Routine | None, list[Problem]]:

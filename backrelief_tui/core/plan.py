@@ -50,13 +50,16 @@ class Plan:
         return sum(step.seconds for step in self.steps)
 
 
-def plan_session(routine: Routine, settings: Settings | None = None, *, include_bonus: bool = True) -> Plan:
+def plan_session(routine: Routine, settings: Settings | None = None, *, include_bonus: bool | None = None) -> Plan:
     """Apply tight spots and the user's overrides, and lay the routine out as timed steps.
 
     Tight spots scale release (roll) times first; the person's own override comes
-    after, so a hold they set themselves always wins.
+    after, so a hold they set themselves always wins. Bonus moves run only when
+    `include_bonus` (default: the settings' `include_bonus`, off) says so.
     """
     settings = settings or Settings()
+    if include_bonus is None:
+        include_bonus = settings.include_bonus
     moves = tuple(
         settings.override_for(move.id).apply(for_tight_spots(move, settings.tight_spots))
         for move in routine.moves

@@ -41,7 +41,8 @@ def _fmt_pain(value: float | None) -> str:
 
 
 def _prescription(move: MoveRecord) -> str:
-    return dose(move.kind, move.hold_changed or move.hold, move.reps, move.sides)
+    hold = move.hold_changed or move.hold
+    return dose(move.kind, hold, move.reps, move.sides, rep_seconds=move.tempo and move.tempo + hold)
 
 
 def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, *, unreadable: int = 0) -> str:

@@ -8,7 +8,7 @@ wrong, so the CLI and the UI can show one clear line per problem and carry on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -37,12 +37,115 @@ class Position(StrEnum):
 
 
 TARGETS = ("calves", "hamstrings", "hips", "glutes", "abs", "spine", "lats", "thoracic", "pecs", "core")
-EQUIPMENT = ("ball", "roller", "peanut", "block", "band", "wall", "chair")
+EQUIPMENT = ("ball", "roller", "peanut", "block", "band", "wall", "chair", "desk")
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_TITLE = 60
 MAX_CUE_LENGTH = 80
 MAX_TEXT_LENGTH = 300
+
+
+class BeatKind(StrEnum):
+    MOVE = "move"  # moving into a position: lift, step out, reach
+    HOLD = "hold"  # staying still at a position
+    RETURN = "return"  # coming back toward the start: lower, back to knee
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One part of a rep (or the whole of a hold or roll): what the body does for `seconds`."""
+
+    label: str  # <= 24 characters, shown large: "Lift", "Hold", "Lower"
+    seconds: int  # >= 1
+    kind: BeatKind
+    cue: str = ""  # optional: the cue line shown during this beat
+    pose: str = ""  # name of the keyframe the body is in at the END of this beat
+
+
+START_POSE = "start"  # every move's first keyframe: the position to get into
+TOP_POSE = "top"
+HOLD_POSE = "hold"
+ROLL_POSE = "roll"
+MAX_BEATS = 8
+MAX_BEAT_LABEL = 24
+MAX_BEAT_SECONDS = 120
+
+
+def default_beats(kind: Kind, tempo: int, hold: int) -> tuple[Beat, ...]:
+    """The beats of a move that lists none: Lift/Hold/Lower for reps, one Hold or Roll beat otherwise."""
+    if kind is Kind.REPS:
+        lift, lower = (tempo + 1) // 2, tempo // 2
+        beats = [Beat("Lift", lift, BeatKind.MOVE, pose=TOP_POSE), Beat("Hold", hold, BeatKind.HOLD, pose=TOP_POSE)]
+        if lower:  # a 1 s tempo has no time left to lower in
+            beats.append(Beat("Lower", lower, BeatKind.RETURN, pose=START_POSE))
+        return tuple(beats)
+    if kind is Kind.ROLL:
+        return (Beat("Roll", hold, BeatKind.HOLD, pose=ROLL_POSE),)
+    return (Beat("Hold", hold, BeatKind.HOLD, pose=HOLD_POSE),)
+
+
+def with_poses(beats: Sequence[Beat], kind: Kind) -> tuple[Beat, ...]:
+    """Fill each empty pose: move -> "top", return -> "start", hold -> the previous beat's pose.
+
+    A hold that comes first is at "hold" ("roll" in a roll), the position the move is named for.
+    """
+    named: list[Beat] = []
+    for beat in beats:
+        pose = beat.pose
+        if not pose:
+            if beat.kind is BeatKind.MOVE:
+                pose = TOP_POSE
+            elif beat.kind is BeatKind.RETURN:
+                pose = START_POSE
+            elif named:
+                pose = named[-1].pose
+            else:
+                pose = ROLL_POSE if kind is Kind.ROLL else HOLD_POSE
+        named.append(beat if pose == beat.pose else replace(beat, pose=pose))
+    return tuple(named)
+
+
+def scale_seconds(seconds: Sequence[int], total: int) -> tuple[int, ...]:
+    """Whole seconds in the same proportions, adding up to `total` (each at least 1 s).
+
+    When `total` is smaller than the number of parts, every part gets 1 s and the sum
+    is the number of parts: a beat never vanishes.
+    """
+    if not seconds or sum(seconds) == total:
+        return tuple(seconds)
+    if total <= len(seconds):
+        return (1,) * len(seconds)
+    current = sum(seconds)
+    exact = [part * total / current for part in seconds]
+    result = [max(1, int(value)) for value in exact]
+    by_remainder = sorted(range(len(seconds)), key=lambda index: (-(exact[index] - int(exact[index])), index))
+    step = 0
+    while sum(result) < total:
+        result[by_remainder[step % len(result)]] += 1
+        step += 1
+    while sum(result) > total:  # the 1 s floor took more than its share: take it back from the longest
+        longest = max(range(len(result)), key=lambda index: (result[index], index))
+        result[longest] -= 1
+    return tuple(result)
+
+
+def _fit(beats: tuple[Beat, ...], chosen: Callable[[Beat], bool], total: int) -> tuple[Beat, ...]:
+    """Scale the chosen beats so they add up to `total`; the others stay as they are."""
+    indices = [index for index, beat in enumerate(beats) if chosen(beat)]
+    scaled = scale_seconds([beats[index].seconds for index in indices], total)
+    fitted = list(beats)
+    for index, seconds in zip(indices, scaled, strict=True):
+        if fitted[index].seconds != seconds:
+            fitted[index] = replace(fitted[index], seconds=seconds)
+    return tuple(fitted)
+
+
+def _is_hold(beat: Beat) -> bool:
+    return beat.kind is BeatKind.HOLD
+
+
+def _is_movement(beat: Beat) -> bool:
+    return beat.kind is not BeatKind.HOLD
 
 
 @dataclass(frozen=True)
@@ -59,6 +162,16 @@ class Problem:
 
 @dataclass(frozen=True)
 class Move:
+    """One move of a routine, with the numbers that time it.
+
+    `beats` is always filled and always in step with `hold` and `tempo`: given
+    empty, it is the default for the kind (see `default_beats`); given, a changed
+    `hold` (an override, a tight spot, the builder's dose) rescales the hold beats of
+    a reps move, or every beat of a hold or roll, in proportion and at least 1 s
+    each. A reps move's `hold` is the total of its hold beats and its `tempo` the
+    total of the others, so one rep lasts `tempo + hold`.
+    """
+
     id: str
     name: str
     kind: Kind
@@ -70,21 +183,73 @@ class Move:
     rep_rest: int = 0
     rest: int | None = None  # None: the settings' default rest
     targets: tuple[str, ...] = ()
-    equipment: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()  # all needed: the kit the cues describe
     cues: tuple[str, ...] = ()
     caution: str = ""
     variation: str = ""
     bonus: bool = False
     self_paced: bool = False  # no timer: the person presses a key when the set is done
+    beats: tuple[Beat, ...] = ()  # one rep (reps), or the whole hold or roll
+    or_equipment: tuple[tuple[str, ...], ...] = ()  # other kits that do the same job
+    progressions: tuple[str, ...] = ()  # harder steps after the one the cues describe, in order
+    ours: bool = False  # a built-in move this app added, not one from the source article
+
+    def __post_init__(self) -> None:
+        beats = with_poses(self.beats or default_beats(self.kind, self.tempo, self.hold), self.kind)
+        if self.kind is Kind.REPS:
+            if not any(map(_is_hold, beats)) or not any(map(_is_movement, beats)):
+                raise ValueError(f"{self.id}: a rep needs a hold beat and a move or return beat")
+            beats = _fit(_fit(beats, _is_hold, self.hold), _is_movement, self.tempo)
+            # Each beat keeps at least 1 s, so a very short hold can come out a little longer.
+            object.__setattr__(self, "hold", sum(beat.seconds for beat in beats if _is_hold(beat)))
+            object.__setattr__(self, "tempo", sum(beat.seconds for beat in beats if _is_movement(beat)))
+        else:
+            beats = _fit(beats, _every, self.hold)
+            object.__setattr__(self, "hold", sum(beat.seconds for beat in beats))
+        object.__setattr__(self, "beats", beats)
 
     @property
     def rep_seconds(self) -> int:
-        """Length of one rep's work step: the movement plus the pause at the top."""
-        return self.tempo + self.hold if self.kind is Kind.REPS else self.hold
+        """Length of one rep's work step: the sum of its beats (tempo + hold for reps)."""
+        return sum(beat.seconds for beat in self.beats)
 
     @property
     def per_side(self) -> bool:
         return self.sides is not Sides.NONE
+
+    @property
+    def kits(self) -> tuple[tuple[str, ...], ...]:
+        """Every set of equipment the move can be done with; the first is the one its cues describe."""
+        return (self.equipment, *self.or_equipment)
+
+    def fits_kit(self, available: Iterable[str]) -> bool:
+        """Whether one of the move's kits is all at hand."""
+        have = set(available)
+        return any(set(kit) <= have for kit in self.kits)
+
+    @property
+    def has_own_beats(self) -> bool:
+        """Whether the beats differ from the defaults for the kind (so a file must list them)."""
+        return self.beats != with_poses(default_beats(self.kind, self.tempo, self.hold), self.kind)
+
+
+def _every(beat: Beat) -> bool:
+    return True
+
+
+def prefer_kit(move: Move, available: Iterable[str]) -> Move:
+    """The move with the first kit that is at hand listed first (as `equipment`); unchanged if none is."""
+    have = set(available)
+    kit = next((kit for kit in move.kits if set(kit) <= have), None)
+    if kit is None or kit == move.equipment:
+        return move
+    return replace(move, equipment=kit, or_equipment=tuple(other for other in move.kits if other != kit))
+
+
+def kit_text(move: Move) -> str:
+    """The kits in words: "roller, or ball + block"; "no equipment" when none is needed."""
+    words = [" + ".join(kit) if kit else "no equipment" for kit in move.kits]
+    return ", or ".join(words)
 
 
 @dataclass(frozen=True)
@@ -99,11 +264,13 @@ class Routine:
 
     @property
     def equipment(self) -> tuple[str, ...]:
-        return _unique(item for move in self.moves for item in move.equipment)
+        """What the moves that run by default need (a bonus move is opt-in, its kit is not counted)."""
+        return _unique(item for move in self.moves if not move.bonus for item in move.equipment)
 
     @property
     def targets(self) -> tuple[str, ...]:
         return _unique(item for move in self.moves for item in move.targets)
+
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -122,12 +289,14 @@ _INT = int
 _STR = str
 _BOOL = bool
 _STR_LIST = "str-list"
+_KITS = "kits"  # a list of equipment lists
+_BEATS = "beats"  # a list of beat tables, checked by `check_beats`
 
 MOVE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
     "id": (_STR, True, "id"),
     "name": (_STR, True, (1, 60)),
     "kind": (_STR, True, tuple(Kind)),
-    "hold": (_INT, True, (1, 600)),
+    "hold": (_INT, False, (1, 600)),  # required unless `beats` gives it
     "reps": (_INT, False, (1, 100)),
     "tempo": (_INT, False, (1, 30)),
     "sides": (_STR, False, tuple(Sides)),
@@ -141,6 +310,17 @@ MOVE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
     "variation": (_STR, False, (1, MAX_TEXT_LENGTH)),
     "bonus": (_BOOL, False, None),
     "self_paced": (_BOOL, False, None),
+    "beats": (_BEATS, False, None),
+    "or_equipment": (_KITS, False, EQUIPMENT),
+    "progressions": (_STR_LIST, False, (1, MAX_CUE_LENGTH)),
+    "ours": (_BOOL, False, None),
+}
+BEAT_FIELDS: dict[str, tuple[Any, bool, Any]] = {
+    "label": (_STR, True, (1, MAX_BEAT_LABEL)),
+    "seconds": (_INT, True, (1, MAX_BEAT_SECONDS)),
+    "kind": (_STR, True, tuple(BeatKind)),
+    "cue": (_STR, False, (1, MAX_CUE_LENGTH)),
+    "pose": (_STR, False, "id"),
 }
 ROUTINE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
     "id": (_STR, True, "id"),
@@ -152,6 +332,7 @@ ROUTINE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
     "moves": (list, False, None),
 }
 MAX_CUES = 5
+MAX_PROGRESSIONS = 6
 
 
 def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | None:
@@ -164,7 +345,7 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
             return f"must be a whole number, not {_describe(value)}"
         low, high = limits
         if not low <= value <= high:
-            unit = " seconds" if name in ("hold", "tempo", "rep_rest", "rest") else ""
+            unit = " seconds" if name in ("hold", "tempo", "rep_rest", "rest", "seconds") else ""
             return f"must be between {low} and {high}{unit} (got {value})"
         return None
     if kind is _STR:
@@ -172,7 +353,8 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
             return f"must be text, not {_describe(value)}"
         if limits == "id":
             if not ID_PATTERN.match(value):
-                return f"{value!r} is not a valid id (lowercase letters, digits and hyphens, up to 40)"
+                what = "name" if name == "pose" else "id"
+                return f"{value!r} is not a valid {what} (lowercase letters, digits and hyphens, up to 40)"
             return None
         if isinstance(limits, tuple) and limits and isinstance(limits[0], str):
             if value not in limits:
@@ -201,6 +383,16 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
                 return f"line {index + 1} is {len(item)} characters long; keep cues under {high}"
             if problem := _control_characters(item):
                 return f"line {index + 1} {problem}"
+        return None
+    if kind is _KITS:
+        if not isinstance(value, list) or not all(
+                isinstance(kit, list) and all(isinstance(item, str) for item in kit) for kit in value):
+            return 'must be a list of equipment lists, such as [["ball", "block"]]'
+        bad = [item for kit in value for item in kit if item not in limits]
+        return f"{bad[0]!r} is not one of: {', '.join(limits)}" if bad else None
+    if kind is _BEATS:
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            return 'must be a list of tables such as { label = "Lift", seconds = 2, kind = "move" }'
         return None
     if kind is list:
         return None if isinstance(value, list) else f"must be a list of [[moves]] tables, not {_describe(value)}"
@@ -238,7 +430,8 @@ class RawRoutine:
 
     @property
     def id(self) -> str:
-        return str(self.data.get("id", ""))
+        value = self.data.get("id", "")
+        return value if isinstance(value, str) else ""
 
 
 def read_toml(path: Path, source: str | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -272,6 +465,11 @@ def check_table(data: dict[str, Any], specs: FieldSpecs, where: str, source: str
     return problems
 
 
+def item_field(name: str, index: int) -> str:
+    """`moves[1]` for the first move: field paths in messages count from 1, as people do."""
+    return f"{name}[{index + 1}]"
+
+
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
@@ -281,27 +479,97 @@ def check_move(data: dict[str, Any], where: str, source: str, *, partial: bool =
     problems = check_table(data, MOVE_FIELDS, where, source, partial=partial)
     if problems:
         return problems
+    if not partial and "hold" not in data and "beats" not in data:
+        problems.append(Problem(source, f"{where}.hold", "is missing (or give the move beats)"))
     cues = data.get("cues")
     if cues is not None and not 1 <= len(cues) <= MAX_CUES:
         problems.append(Problem(source, f"{where}.cues", f"must have 1 to {MAX_CUES} lines (got {len(cues)})"))
+    progressions = data.get("progressions")
+    if progressions is not None and not 1 <= len(progressions) <= MAX_PROGRESSIONS:
+        problems.append(Problem(source, f"{where}.progressions",
+                                f"must have 1 to {MAX_PROGRESSIONS} lines (got {len(progressions)})"))
     kind = data.get("kind")
     if data.get("self_paced") and kind is not None and kind != Kind.REPS:
         problems.append(Problem(source, f"{where}.self_paced", "only a reps move can be self-paced"))
     if "tempo" in data and kind is not None and kind != Kind.REPS:
         problems.append(Problem(source, f"{where}.tempo", "only applies to reps moves"))
+    if "beats" in data:
+        problems.extend(check_beats(data, where, source))
     return problems
+
+
+def check_beats(data: dict[str, Any], where: str, source: str) -> list[Problem]:
+    """The beats of a move: each table's fields, then how they add up against `hold` and `tempo`.
+
+    With beats, a reps move's `tempo` is left out (its move and return beats are the
+    tempo) and its `hold` is the total of its hold beats: it may be left out, or must
+    equal that total. A hold or roll move's beats split (or relabel) the hold: they
+    must add up to `hold` when it is given.
+    """
+    beats = data["beats"]
+    at = f"{where}.beats"
+    if not 1 <= len(beats) <= MAX_BEATS:
+        return [Problem(source, at, f"must have 1 to {MAX_BEATS} beats (got {len(beats)})")]
+    problems: list[Problem] = []
+    for number, beat in enumerate(beats, 1):
+        problems.extend(check_table(beat, BEAT_FIELDS, f"{at}[{number}]", source))
+    if problems:
+        return problems
+    kind = data.get("kind")
+    hold_beats = sum(beat["seconds"] for beat in beats if beat["kind"] == BeatKind.HOLD)
+    other_beats = sum(beat["seconds"] for beat in beats if beat["kind"] != BeatKind.HOLD)
+    if kind == Kind.REPS:
+        if "tempo" in data:
+            problems.append(Problem(source, f"{where}.tempo",
+                                    "cannot be given with beats (the move and return beats time the rep)"))
+        if not hold_beats:
+            problems.append(Problem(source, at, 'a rep needs at least one beat of kind "hold" (the pause it holds)'))
+        if not other_beats:
+            problems.append(Problem(source, at, 'a rep needs at least one beat of kind "move" or "return"'))
+        total, what = hold_beats, "its hold beats"
+    else:
+        total, what = hold_beats + other_beats, "its beats"
+    if "hold" in data and data["hold"] != total:
+        problems.append(Problem(source, f"{where}.hold", f"is {data['hold']} s but {what} add up to {total} s; "
+                                                         "make them agree or leave hold out"))
+    elif "hold" not in data and total > MOVE_FIELDS["hold"][2][1]:
+        problems.append(Problem(source, at, f"{what} add up to {total} s; a hold is at most 600 seconds"))
+    return problems
+
+
+def beats_from_tables(tables: list[dict[str, Any]]) -> tuple[Beat, ...]:
+    """Beats from tables that passed `check_beats`."""
+    return tuple(Beat(label=table["label"], seconds=table["seconds"], kind=BeatKind(table["kind"]),
+                      cue=table.get("cue", ""), pose=table.get("pose", "")) for table in tables)
+
+
+def beat_to_table(beat: Beat) -> dict[str, Any]:
+    """The TOML table for a beat (its pose always written out, its cue when it has one)."""
+    table: dict[str, Any] = {"label": beat.label, "seconds": beat.seconds, "kind": str(beat.kind)}
+    if beat.cue:
+        table["cue"] = beat.cue
+    table["pose"] = beat.pose
+    return table
 
 
 def move_from_table(data: dict[str, Any]) -> Move:
     """Build a Move from a table that passed `check_move`."""
+    beats = beats_from_tables(data.get("beats", []))
+    kind = Kind(data["kind"])
+    if beats and kind is Kind.REPS:
+        hold = sum(beat.seconds for beat in beats if beat.kind is BeatKind.HOLD)
+        tempo = sum(beat.seconds for beat in beats if beat.kind is not BeatKind.HOLD)
+    else:
+        hold = data["hold"] if "hold" in data else sum(beat.seconds for beat in beats)
+        tempo = data.get("tempo", 3)
     return Move(
         id=data["id"],
         name=data["name"],
-        kind=Kind(data["kind"]),
-        hold=data["hold"],
+        kind=kind,
+        hold=hold,
         position=Position(data["position"]),
         reps=data.get("reps", 1),
-        tempo=data.get("tempo", 3),
+        tempo=tempo,
         sides=Sides(data.get("sides", Sides.NONE)),
         rep_rest=data.get("rep_rest", 0),
         rest=data.get("rest"),
@@ -312,24 +580,47 @@ def move_from_table(data: dict[str, Any]) -> Move:
         variation=data.get("variation", ""),
         bonus=data.get("bonus", False),
         self_paced=data.get("self_paced", False),
+        beats=beats,
+        or_equipment=tuple(tuple(kit) for kit in data.get("or_equipment", ())),
+        progressions=tuple(data.get("progressions", ())),
+        ours=data.get("ours", False),
     )
 
 
+# Fields a table leaves out when they hold their default (cues are always written).
+_OPTIONAL_FIELDS: dict[str, Any] = {
+    "reps": 1, "tempo": 3, "sides": Sides.NONE, "rep_rest": 0, "rest": None, "targets": (), "equipment": (),
+    "caution": "", "variation": "", "bonus": False, "self_paced": False, "or_equipment": (),
+    "progressions": (), "ours": False,
+}
+
+
 def move_to_table(move: Move) -> dict[str, Any]:
-    """The TOML table for a move, leaving out fields that hold their default."""
+    """The TOML table for a move, leaving out fields that hold their default.
+
+    Beats are written only when they are the move's own; then a reps move's tempo
+    is left out, since its beats time the rep.
+    """
     table: dict[str, Any] = {"id": move.id, "name": move.name, "kind": str(move.kind), "hold": move.hold}
-    defaults = Move(id="", name="", kind=move.kind, hold=0, position=move.position)
-    for key in ("reps", "tempo", "sides", "rep_rest", "rest", "targets", "equipment", "cues",
-                "caution", "variation", "bonus", "self_paced"):
+    own_beats = move.has_own_beats
+    for key, default in _OPTIONAL_FIELDS.items():
         value = getattr(move, key)
-        if key == "tempo" and move.kind is not Kind.REPS:
+        if key == "tempo" and (move.kind is not Kind.REPS or own_beats):
             continue
-        if value != getattr(defaults, key) or key == "cues":
-            if isinstance(value, tuple):
-                value = list(value)
-            table[key] = str(value) if isinstance(value, StrEnum) else value
+        if value != default:
+            table[key] = _plain(value)
+    table["cues"] = list(move.cues)
+    if own_beats:
+        table["beats"] = [beat_to_table(beat) for beat in move.beats]
     table["position"] = str(move.position)
     return table
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists and enums as text, for TOML."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, StrEnum) else value
 
 
 def routine_to_table(routine: Routine) -> dict[str, Any]:
@@ -342,5 +633,10 @@ def routine_to_table(routine: Routine) -> dict[str, Any]:
 
 
 def with_overrides(move: Move, **changes: Any) -> Move:
-    """A copy of the move with some numbers changed (used for user overrides)."""
+    """A copy of the move with some numbers changed (user overrides, tight spots, the builder's dose).
+
+    A new `hold` rescales the beats it covers (see `Move`): the hold beats of a reps
+    move, every beat of a hold or roll, at least 1 s each. So a plan built from the
+    result always runs beats that add up to its steps.
+    """
     return replace(move, **{key: value for key, value in changes.items() if value is not None})

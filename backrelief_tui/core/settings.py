@@ -109,6 +109,8 @@ class Settings:
     """The Textual theme; the choice sticks between runs."""
     safety_acknowledged: bool = False
     """The trauma warning was dismissed for good."""
+    include_bonus: bool = False
+    """Run bonus moves (the kneeling bridge: a deep backbend many cannot do yet); off until chosen."""
     moves: dict[str, MoveOverride] = field(default_factory=dict)
     """Per-move overrides, by move id: `[moves.plank] hold = 20`."""
     tight_spots: dict[str, Tightness] = field(default_factory=dict)
@@ -185,6 +187,7 @@ _PLAIN: dict[str, tuple[Any, bool, Any]] = {
     "safety_acknowledged": (bool, False, None),
     "voice_rate": (int, False, (80, 450)),
     "voice_countdown": (bool, False, None),
+    "include_bonus": (bool, False, None),
 }
 # Fractions from 0.0 to 1.0, and the text settings.
 _FRACTIONS = ("volume", "voice_volume")

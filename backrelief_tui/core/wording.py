@@ -1,7 +1,10 @@
 """Every user-facing phrasing that more than one screen or command needs, in one place.
 
 The TUI, the command line and the report all say these the same way: how much of a
-move (its dose), a pain change, how far a session got, a routine's facts line, a side.
+move (its dose), a pain change, how far a session got, a routine's facts line, a side,
+and the safety lines. `RED_FLAG_LINE` is the general stop rule a person sees before
+every session; it never diagnoses, it says when to stop. `INJURY_CAUTION` is the
+article's advice for pain that follows trauma, the caution of every built routine.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from backrelief_tui.core.routine import Kind, Move, Sides
 
 SAFETY_NOTE = "If your back pain started with a fall or an injury, see a doctor before doing these routines."
+RED_FLAG_LINE = "Stop if you feel sharp pain, or pain, tingling or numbness spreading down a leg."
+INJURY_CAUTION = "If your back pain follows a fall or injury, see a doctor first."
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
@@ -24,20 +29,20 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def dose(kind: Kind | str, hold: int, reps: int, sides: Sides | str, *, self_paced: bool = False,
-         short: bool = False) -> str:
+def dose(kind: Kind | str, hold: int, reps: int, sides: Sides | str, *, rep_seconds: int | None = None,
+         self_paced: bool = False, short: bool = False) -> str:
     """How much of a move, in words.
 
-    Long (previews, records, the report): `10 reps, 2 s at the top, each side`, `2 × 30 s hold`,
-    `45 s roll, alternating sides`. Short (narrow table columns): `10 reps per side`, `2 × 30 s`,
-    `45 s per side`.
+    Long (previews, records, the report): `10 reps × 6 s, each side` (or `10 reps, 2 s at the
+    top` when the length of a rep is not known), `2 × 30 s hold`, `45 s roll, alternating sides`.
+    Short (narrow table columns): `10 reps per side`, `2 × 30 s`, `45 s per side`.
     """
     if kind == Kind.REPS:
-        amount = f"{reps} reps"
+        amount = plural(reps, "rep")
         if self_paced:
             amount += " at your pace"
         elif not short:
-            amount += f", {hold} s at the top"
+            amount += f" × {rep_seconds} s" if rep_seconds else f", {hold} s at the top"
     elif reps > 1:
         amount = f"{reps} × {hold} s" + ("" if short else f" {kind}")
     else:
@@ -51,7 +56,8 @@ def dose(kind: Kind | str, hold: int, reps: int, sides: Sides | str, *, self_pac
 
 def move_dose(move: Move, *, short: bool = False) -> str:
     """`dose()` for a move as planned."""
-    return dose(move.kind, move.hold, move.reps, move.sides, self_paced=move.self_paced, short=short)
+    return dose(move.kind, move.hold, move.reps, move.sides, rep_seconds=move.rep_seconds,
+                self_paced=move.self_paced, short=short)
 
 
 def side_label(side: str | None) -> str:

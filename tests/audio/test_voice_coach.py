@@ -98,7 +98,7 @@ def test_every_builtin_routine_names_each_move_and_ends(routine_id: str, tmp_pat
     said = [phrase for batch in spoken(Verbosity.NAMES, plan=plan) for phrase in batch]
     named = [phrase for phrase in said if phrase not in ("Switch sides.", "Session complete. Well done.")]
     assert len(named) == len({step.move_index for step in steps})
-    assert all(speakable(move.name) in phrase for move, phrase in zip(routine.moves, named, strict=True))
+    assert all(speakable(move.name) in phrase for move, phrase in zip(plan.moves, named, strict=True))
     assert said[-1] == "Session complete. Well done."
     assert said.count("Switch sides.") == sum(step.phase is Phase.SWITCH for step in steps)
 

@@ -20,7 +20,7 @@ from tests.fakes import FakeClock
 from tests.ui.helpers import ROUTINES, TINY_SETTINGS, RecordingPlayer, tiny_routine
 
 # Desk break with the default settings: 10 s lead-in, 15 s rest, 5 s to switch sides.
-#   0:10 World's best stretch LEFT rep 1 | 0:40 switch | 1:15 rest | 1:30 child's pose ...
+#   0:10 World's best stretch LEFT rep 1 (17 s a rep) | 0:44 switch | 1:23 rest | 1:38 child's pose ...
 DESK = Settings(pain_checkin=False)
 
 
@@ -87,12 +87,12 @@ def test_session_work(snap_compare):
 
 def test_session_switch_side(snap_compare):
     app, clock = make("desk-break")
-    assert snap_compare(app, terminal_size=(100, 30), run_before=at(clock, 42))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=at(clock, 46))
 
 
 def test_session_rest(snap_compare):
     app, clock = make("desk-break")
-    assert snap_compare(app, terminal_size=(100, 30), run_before=at(clock, 80))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=at(clock, 88))
 
 
 def test_session_paused(snap_compare):
@@ -143,7 +143,7 @@ def test_summary_with_skipped_moves(snap_compare):
 
     async def run_before(pilot) -> None:
         await pilot.pause()
-        clock.advance(80)  # through the first move, into the rest
+        clock.advance(88)  # through the first move, into the rest
         pilot.app.screen.tick()
         await pilot.press("n", "n")  # skip the rest, then child's pose
         clock.advance(7)
@@ -152,7 +152,7 @@ def test_summary_with_skipped_moves(snap_compare):
         clock.advance(30)
         await pilot.press("space")
         await pilot.pause()
-        for _ in range(24):  # skip every rep of kneeling thoracic extension and bird dog
+        for _ in range(22):  # skip every rep of kneeling thoracic extension and bird dog
             await pilot.press("n")
         clock.advance(600)  # glute bridge runs out on its own
         pilot.app.screen.tick()

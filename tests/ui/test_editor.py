@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from backrelief_tui.commands import main as cli_main
@@ -14,6 +15,7 @@ from backrelief_tui.tui.screens.editor import EditorScreen, RoutineTable, search
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from tests.ui.conftest import ROUTINES, text_of
+from tests.ui.helpers import TINY_SETTINGS
 
 SIZE = (100, 30)
 
@@ -32,7 +34,9 @@ def names(app) -> list[str]:
 def test_search_by_name_area_equipment_and_position(builtin_library):
     moves = list(builtin_library.moves.values())
     assert [m.id for m in search_moves(moves, "lats roller")] == ["lat-roll"]
-    assert {m.id for m in search_moves(moves, "standing")} == {"band-stability-press", "wall-lat-stretch"}
+    assert {m.id for m in search_moves(moves, "standing")} == {
+        "band-stability-press", "wall-lat-stretch", "standing-hip-flexor-stretch", "desk-lat-stretch",
+        "desk-calf-stretch", "doorway-pec-stretch", "standing-hip-extension", "wall-pelvic-tilt"}
     assert "glute-bridge" in {m.id for m in search_moves(moves, "GLUTES none")}
     assert search_moves(moves, "plank")[0].id == "front-plank"
 
@@ -51,15 +55,15 @@ async def test_edit_a_copy_reorder_remove_add_set_holds_and_save(make_app, home)
 
         await pilot.press("down", "shift+up")  # child's pose first
         assert names(app)[:2] == ["Child's pose with lat stretch", "World's best stretch + hamstring"]
-        await pilot.press("up", "plus", "plus")  # 20 s -> 25 -> 30
-        assert editor.moves[0].hold == 30
+        await pilot.press("up", "plus", "plus")  # 45 s -> 50 -> 55
+        assert editor.moves[0].hold == 55
         await pilot.press("down", "plus")  # a reps move: one more rep
-        assert editor.moves[1].reps == 4
+        assert editor.moves[1].reps == 3
         await pilot.press("down", "down", "down", "x")  # remove the glute bridge
         assert "Glute bridge" not in names(app)
 
         editor.query_one("#search").focus()
-        await pilot.press(*"wall")
+        await pilot.press(*"wall lat")  # "wall" alone now finds the desk moves that use a wall first
         await pilot.press("enter", "enter")  # to the results, then add
         assert names(app)[-1] == "Standing wall lat stretch"
         assert text_of(app, "#editor-status") == "Added Standing wall lat stretch."
@@ -71,7 +75,7 @@ async def test_edit_a_copy_reorder_remove_add_set_holds_and_save(make_app, home)
         path = home / "config" / "routines" / "my-desk-break.toml"
         assert path.exists()
         assert "Saved as" in text_of(app, "#editor-status")
-        assert app.library.get("my-desk-break").moves[0].hold == 30
+        assert app.library.get("my-desk-break").moves[0].hold == 55
         library = load_library(ROUTINES, path.parent)
         routine, problems = load_routine_file(path, library)
         assert not problems and [m.id for m in routine.moves][-1] == "wall-lat-stretch"
@@ -182,8 +186,20 @@ async def test_build_follows_kit_floor_and_focus(make_app):
         screen.query_one("#equipment").deselect("roller")
         screen.query_one("#no-floor").value = True
         await pilot.pause()
+        # No kit, no floor: the standing desk moves still make a routine (nothing for the lats, though).
+        assert all(move.ours for move in screen.result.routine.moves)
+        assert "no move for lats fits with no equipment off the floor" in screen.result.notes
+
+
+async def test_build_with_nothing_that_fits_cannot_start(make_app):
+    app = make_app(settings=replace(TINY_SETTINGS, lead_in=120))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(BuildScreen(minutes=2))
+        await pilot.pause()
+        screen = app.screen
         assert screen.result.routine is None
-        assert "Nothing to build: no move in the library" in text_of(app, "#build-summary")
+        assert "Nothing to build: even the shortest move" in text_of(app, "#build-summary")
         await pilot.press("s")  # nothing to start: the key does nothing
         await pilot.pause()
         assert app.screen is screen

@@ -20,7 +20,7 @@ from backrelief_tui.core.builder import (
     qualifies,
     scaled,
 )
-from backrelief_tui.core.library import load_library, load_routine_file
+from backrelief_tui.core.library import Library, load_library, load_routine_file
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Position
 from backrelief_tui.core.settings import MoveOverride, Settings
@@ -89,8 +89,17 @@ def test_no_floor_allows_standing_and_seated_only_and_kneeling_is_floor(library)
     assert not any(move.position is Position.KNEELING for move in allowed)
 
 
-def test_no_floor_without_equipment_is_empty_and_says_what_would_help(library):
+def test_no_floor_and_no_kit_still_builds_from_the_standing_desk_moves(library):
     result = build_routine(library, 4, set(), True, [])
+    assert result.routine is not None and result.total_seconds <= 240
+    assert all(move.position in OFF_FLOOR and not move.equipment for move in result.routine.moves)
+    assert {part_of(move, library) for move in result.routine.moves} == {Part.STRETCH, Part.ACTIVATE}
+
+
+def test_when_nothing_qualifies_it_says_what_would_help(library):
+    # The article's moves alone (no desk moves): nothing stands without kit, a wall would help.
+    article_only = Library(moves={key: move for key, move in library.moves.items() if not move.ours})
+    result = build_routine(article_only, 4, set(), True, [])
     assert result.routine is None and result.total_seconds == 0
     assert "no move in the library can be done with no equipment off the floor" in result.reason
     assert "a wall would allow Standing wall lat stretch" in result.reason
@@ -146,17 +155,18 @@ def test_focus_areas_come_first_and_each_gets_a_move(library):
 def test_focus_with_no_suitable_move_is_noted(library):
     result = build_routine(library, 5, set(), False, ["calves", "lats"], )
     assert result.routine is not None
-    result = build_routine(library, 5, {"wall"}, True, ["calves"])
-    assert "no move for calves fits with a wall off the floor" in result.notes
+    result = build_routine(library, 5, {"band"}, True, ["calves"])
+    assert "no move for calves fits with a band off the floor" in result.notes
 
 
 def test_focused_moves_get_more_than_the_default(library):
-    plain = build_routine(library, 20, set(), False, [])
-    focused = build_routine(library, 20, set(), False, ["lats"])
-    def childs(result):
-        return next(move for move in result.routine.moves if move.id == "childs-pose-lat")
-    assert childs(focused).hold > library.moves["childs-pose-lat"].hold * 1.2
-    assert childs(focused).hold >= childs(plain).hold
+    # Child's pose already holds the builder's 60 s ceiling, so the desk lat stretch (25 s) shows it.
+    plain = build_routine(library, 8, {"desk"}, False, [])
+    focused = build_routine(library, 8, {"desk"}, False, ["lats"])
+    def desk_lat(result):
+        return next(move for move in result.routine.moves if move.id == "desk-lat-stretch")
+    assert desk_lat(focused).hold > library.moves["desk-lat-stretch"].hold * 1.2
+    assert desk_lat(focused).hold >= desk_lat(plain).hold
 
 
 def test_fine_areas_are_skipped_and_tight_ones_come_first(library):
@@ -169,8 +179,10 @@ def test_fine_areas_are_skipped_and_tight_ones_come_first(library):
 
 
 def test_when_only_fine_areas_qualify_they_are_still_used_and_noted(library):
-    result = build_routine(library, 4, {"wall"}, True, [], tight_spots={"lats": "fine"})
-    assert [move.id for move in result.routine.moves] == ["wall-lat-stretch"]
+    everything_fine = {area: "fine" for area in TARGETS}
+    result = build_routine(library, 4, {"wall"}, True, [], tight_spots=everything_fine)
+    assert result.routine is not None and result.routine.moves
+    assert all(qualifies(move, {"wall"}, True) for move in result.routine.moves)
     assert any("marked fine" in note for note in result.notes)
 
 
@@ -212,7 +224,7 @@ def test_dose_scales_one_number_within_bounds(library):
     assert scaled(bridge, 0.5).reps == 6 and scaled(bridge, 2.0).reps == 20  # capped at 20
     assert scaled(bridge, 2.0).tempo == bridge.tempo and scaled(bridge, 2.0).hold == bridge.hold
     assert scaled(plank, 0.5).reps == 1 and scaled(plank, 0.5).hold == 30  # fewer sets, same hold
-    assert scaled(childs, 0.5).hold == 15 and scaled(childs, 2.0).hold == 60
+    assert scaled(childs, 0.5).hold == 30 and scaled(childs, 2.0).hold == 60  # 60 s by default: at the ceiling
     assert scaled(library.moves["side-plank"], 1.0).rest is None  # the person's default rest
 
 
@@ -265,10 +277,13 @@ def test_build_json_has_the_routine_and_its_total(home, capsys):
     assert data["routine"]["moves"][0]["cues"]
 
 
-def test_build_nothing_qualifies_is_one_line_and_exit_1(home, capsys):
-    assert main(["build", "--minutes", "4", "--no-floor", "--equipment", "none"]) == 1
+def test_build_nothing_fits_is_one_line_and_exit_1(home, capsys):
+    # With no floor and no kit the standing desk moves qualify; a 2-minute lead-in leaves no time at all.
+    (home / "config").mkdir()
+    (home / "config" / "settings.toml").write_text("lead_in = 120\n")
+    assert main(["build", "--minutes", "2", "--no-floor", "--equipment", "none"]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("backrelief: nothing to build: no move in the library") and "\n" not in err
+    assert err.startswith("backrelief: nothing to build: even the shortest move takes") and "\n" not in err
 
 
 def test_build_bad_arguments_name_the_problem(home, capsys):
@@ -311,3 +326,43 @@ def test_reps_moves_keep_kind(library):
         assert move.kind is library.moves[move.id].kind
         if move.kind is Kind.REPS:
             assert move.tempo == library.moves[move.id].tempo
+
+
+# -- at the desk (issue 15) ------------------------------------------------------------------------
+
+DESK_KIT = {"chair", "wall", "desk"}
+
+
+@pytest.mark.parametrize("minutes", [3, 5, 10])
+def test_no_floor_with_a_chair_a_wall_and_the_desk_fills_the_time(library, minutes):
+    result = build_routine(library, minutes, DESK_KIT, True, [])
+    budget = minutes * 60
+    assert 0.9 * budget <= result.total_seconds <= budget, result.reason
+    moves = result.routine.moves
+    assert all(move.position in OFF_FLOOR and move.fits_kit(DESK_KIT) for move in moves)
+    assert sum(move.ours for move in moves) >= len(moves) - 1  # the desk moves (and at most the wall lat stretch)
+    parts = [part_of(move, library) for move in moves]
+    assert set(parts) == {Part.STRETCH, Part.ACTIVATE}  # no ball: no release, but both other parts
+    assert parts == sorted(parts, key=[Part.RELEASE, Part.STRETCH, Part.ACTIVATE].index)
+
+
+def test_desk_build_puts_tight_spots_first(library):
+    result = build_routine(library, 3, DESK_KIT, True, [], tight_spots={"calves": "tight", "pecs": "tight"})
+    stretches = [move for move in result.routine.moves if part_of(move, library) is Part.STRETCH]
+    assert {stretches[0].id, stretches[1].id} == {"desk-calf-stretch", "doorway-pec-stretch"}
+
+
+def test_desk_is_equipment_the_builder_knows():
+    assert "desk" in EQUIPMENT
+    assert parse_equipment(["chair,wall", "desk"]) == ({"chair", "wall", "desk"}, [])
+
+
+def test_a_move_can_need_one_of_several_kits(library):
+    calf_roll = library.moves["calf-roll"]
+    assert calf_roll.kits == (("roller",), ("ball", "block"))
+    assert qualifies(calf_roll, {"ball", "block"}, False) and qualifies(calf_roll, {"roller"}, False)
+    assert not qualifies(calf_roll, {"ball"}, False)
+    result = build_routine(library, 10, {"ball", "block"}, False, [], tight_spots={"calves": "tight"})
+    built = next(move for move in result.routine.moves if move.id == "calf-roll")
+    assert built.equipment == ("ball", "block") and built.kits == (("ball", "block"), ("roller",))
+    assert not check_routine(result.routine)  # the kit at hand is what a saved routine lists first

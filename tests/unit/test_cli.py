@@ -20,8 +20,9 @@ def home(tmp_path, monkeypatch):
 def test_list_shows_builtins_with_minutes(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("desk-break")
-    assert "5:25" in out
+    assert out.splitlines()[0].startswith("desk ")  # the break at the desk comes first
+    assert out.splitlines()[1].startswith("desk-break") and "5:54" in out.splitlines()[1]
+    assert "5:55" in out.splitlines()[0]
 
 
 def test_list_json_includes_user_routines(home, capsys):
@@ -32,7 +33,7 @@ def test_list_json_includes_user_routines(home, capsys):
     assert main(["list", "--json"]) == 0
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["mine"]["builtin"] is False and rows["mine"]["moves"] == 1
-    assert rows["desk-break"]["total_seconds"] == 325
+    assert rows["desk-break"]["total_seconds"] == 354
 
 
 def test_show_reflects_overrides(home, capsys):
@@ -58,11 +59,11 @@ def test_show_unknown_routine_is_one_line(capsys):
 
 def test_validate_good_and_bad(capsys):
     assert main(["validate", *map(str, sorted(ROUTINES.glob("*.toml")))]) == 0
-    assert capsys.readouterr().out.count(": ok (") == 5
+    assert capsys.readouterr().out.count(": ok (") == 6
     assert main(["validate", str(ROUTINES / "cobra.toml"), str(BAD / "zero-hold.toml")]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines == [f"{ROUTINES / 'cobra.toml'}: cannot be read (No such file or directory)",
-                     f"{BAD / 'zero-hold.toml'}: moves[0].hold: must be between 1 and 600 seconds (got 0)"]
+                     f"{BAD / 'zero-hold.toml'}: moves[1].hold: must be between 1 and 600 seconds (got 0)"]
 
 
 def test_broken_settings_warn_but_commands_work(home, capsys):

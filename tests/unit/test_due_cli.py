@@ -234,7 +234,7 @@ def test_set_schedule_saves_and_shows(capsys, home):
             saved["nudge_routine"]) == (60, ["mon", "wed", "thu", "fri"], "08:00-16:30", 4, "stretch")
     assert saved_state().schedule == Schedule(60, (0, 2, 3, 4), 480, 990, 4, "stretch")
     assert main(["set", "schedule", "routine=default", "every=default"]) == 0
-    assert "a nudge suggests desk-break (the default)" in capsys.readouterr().out
+    assert "a nudge suggests desk (the default)" in capsys.readouterr().out
     assert main(["set", "schedule"]) == 0
     assert capsys.readouterr().out.startswith("Schedule: every=50 days=mon,wed-fri")
 
@@ -282,15 +282,15 @@ def test_run_without_a_routine_starts_the_suggested_one(started, capsys, home):
     main(["set", "schedule", "routine=default"])
     assert main(["run"]) == 0
     assert main(["run", "activate"]) == 0
-    assert started == ["desk-break", "stretch", "desk", "activate"]
+    assert started == ["desk", "stretch", "desk", "activate"]
 
 
 def test_run_when_the_chosen_routine_is_gone(started, capsys, home):
     settings = home / "config" / "settings.toml"
     settings.parent.mkdir(parents=True)
     settings.write_text('nudge_routine = "gone"\n')
-    assert main(["run"]) == 0 and started == ["desk-break"]
-    assert "the routine your nudges suggest (gone) is gone; starting desk-break" in capsys.readouterr().err
+    assert main(["run"]) == 0 and started == ["desk"]
+    assert "the routine your nudges suggest (gone) is gone; starting desk" in capsys.readouterr().err
 
 
 # -- desktop notifications ------------------------------------------------------------------------
@@ -322,9 +322,9 @@ def test_notify_sends_once_per_due_period(capsys, notify_log):
     code, out, err = due(capsys, at(3, 11, 40), notify=True)
     assert code == 0 and err == ""
     assert sent(notify_log) == [["--app-name=backrelief", "--urgency=normal", "Time for a back break",
-                                 "Start Desk break (5 min): backrelief run",
+                                 "Start At the desk (6 min): backrelief run",
                                  "Last break 1 h 40 min ago · 1/5 this week"]]
-    assert out.startswith("notified: Time for a back break: Start Desk break (5 min): backrelief run / ")
+    assert out.startswith("notified: Time for a back break: Start At the desk (6 min): backrelief run / ")
     due(capsys, at(3, 11, 45), notify=True)
     due(capsys, at(3, 12, 30), notify=True)
     assert len(sent(notify_log)) == 1  # the same due period

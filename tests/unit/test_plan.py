@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from backrelief_tui.core.plan import Phase, Side, move_seconds, plan_session
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import MoveOverride, Settings
@@ -67,12 +69,16 @@ def test_self_paced_move_is_one_open_step_per_side():
         ("work", "left", True, 40), ("switch-side", "right", False, 5), ("work", "right", True, 40)]
 
 
-def test_bonus_moves_can_be_left_out(library):
+def test_bonus_moves_are_opt_in(library):
     stretch = library.get("stretch")
-    with_bonus = plan_session(stretch, SETTINGS)
-    without = plan_session(stretch, SETTINGS, include_bonus=False)
-    assert len(without.moves) == len(with_bonus.moves) - 1
-    assert without.total_seconds < with_bonus.total_seconds
+    by_default = plan_session(stretch, SETTINGS)
+    with_bonus = plan_session(stretch, replace(SETTINGS, include_bonus=True))
+    assert not any(move.bonus for move in by_default.moves)  # the setting is off unless chosen
+    assert len(by_default.moves) == len(with_bonus.moves) - 1
+    assert by_default.total_seconds < with_bonus.total_seconds
+    assert plan_session(stretch, SETTINGS, include_bonus=True).moves == with_bonus.moves  # the caller can decide
+    assert plan_session(stretch, replace(SETTINGS, include_bonus=True), include_bonus=False).moves == \
+        by_default.moves
 
 
 def test_full_total_is_the_sum_of_its_parts_plus_joins(library):

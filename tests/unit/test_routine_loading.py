@@ -13,24 +13,24 @@ ROUTINES = Path(__file__).parents[2] / "routines"
 # file -> (field, words the message must contain)
 EXPECTED = {
     "empty-routine.toml": ("moves", "has no moves"),
-    "negative-hold.toml": ("moves[0].hold", "must be between 1 and 600 seconds (got -3)"),
-    "zero-hold.toml": ("moves[0].hold", "must be between 1 and 600 seconds (got 0)"),
-    "absurd-hold.toml": ("moves[0].hold", "must be between 1 and 600 seconds (got 86400)"),
-    "absurd-reps.toml": ("moves[0].reps", "must be between 1 and 100 (got 1000)"),
-    "string-hold.toml": ("moves[0].hold", "must be a whole number, not text"),
-    "unknown-move-key.toml": ("moves[0].wobble", "unknown field"),
+    "negative-hold.toml": ("moves[1].hold", "must be between 1 and 600 seconds (got -3)"),
+    "zero-hold.toml": ("moves[1].hold", "must be between 1 and 600 seconds (got 0)"),
+    "absurd-hold.toml": ("moves[1].hold", "must be between 1 and 600 seconds (got 86400)"),
+    "absurd-reps.toml": ("moves[1].reps", "must be between 1 and 100 (got 1000)"),
+    "string-hold.toml": ("moves[1].hold", "must be a whole number, not text"),
+    "unknown-move-key.toml": ("moves[1].wobble", "unknown field"),
     "unknown-top-key.toml": ("colour", "unknown field"),
-    "duplicate-ids.toml": ("moves[1].id", "'m1' is already used by moves[0]"),
-    "bad-position.toml": ("moves[0].position", "'hanging' is not one of: floor, kneeling, seated, standing"),
-    "wrong-type-kind.toml": ("moves[0].kind", "must be text, not a number"),
-    "no-cues.toml": ("moves[0].cues", "must have 1 to 5 lines (got 0)"),
-    "missing-name.toml": ("moves[0].name", "is missing"),
+    "duplicate-ids.toml": ("moves[2].id", "'m1' is already used by moves[1]"),
+    "bad-position.toml": ("moves[1].position", "'hanging' is not one of: floor, kneeling, seated, standing"),
+    "wrong-type-kind.toml": ("moves[1].kind", "must be text, not a number"),
+    "no-cues.toml": ("moves[1].cues", "must have 1 to 5 lines (got 0)"),
+    "missing-name.toml": ("moves[1].name", "is missing"),
     "not-toml.toml": ("", "is not valid TOML"),
     "not-utf8.toml": ("", "is not UTF-8 text"),
     "nested-too-deep.toml": ("", "nested too deeply to read"),
-    "escape-in-cue.toml": ("moves[0].cues", "control characters"),
-    "unknown-ref.toml": ("moves[0].ref", "no move with id 'no-such-move'"),
-    "self-include.toml": ("includes[0]", "'x' includes itself"),
+    "escape-in-cue.toml": ("moves[1].cues", "control characters"),
+    "unknown-ref.toml": ("moves[1].ref", "no move with id 'no-such-move'"),
+    "self-include.toml": ("includes[1]", "'x' includes itself"),
 }
 
 
@@ -54,8 +54,8 @@ def test_bad_file_gives_one_clear_line(name):
 def test_a_bad_user_file_does_not_hide_the_good_ones(tmp_path):
     (tmp_path / "broken.toml").write_bytes((BAD / "negative-hold.toml").read_bytes())
     library = load_library(ROUTINES, tmp_path)
-    assert {"desk-break", "release", "stretch", "activate", "full"} <= set(library.routines)
-    assert [p.field for p in library.problems] == ["moves[0].hold"]
+    assert {"desk", "desk-break", "release", "stretch", "activate", "full"} <= set(library.routines)
+    assert [p.field for p in library.problems] == ["moves[1].hold"]
 
 
 def test_user_routine_with_builtin_id_replaces_it(tmp_path):
@@ -66,7 +66,7 @@ def test_user_routine_with_builtin_id_replaces_it(tmp_path):
     routine = library.get("desk-break")
     assert routine.title == "My break" and not routine.builtin
     assert [(m.id, m.hold) for m in routine.moves] == [("cobra", 45)]
-    assert list(library.routines)[0] == "desk-break"  # keeps its place in the picker
+    assert list(library.routines)[:2] == ["desk", "desk-break"]  # keeps its place in the picker
 
 
 def test_ref_copies_the_library_move_and_applies_changes():
@@ -102,7 +102,7 @@ class TestBuiltins:
 
     def test_all_load_cleanly(self):
         assert self.library.problems == []
-        assert list(self.library.routines) == ["desk-break", "release", "stretch", "activate", "full"]
+        assert list(self.library.routines) == ["desk", "desk-break", "release", "stretch", "activate", "full"]
 
     def test_full_is_release_then_stretch_then_activate(self):
         get = self.library.get

@@ -1,5 +1,6 @@
 """`backrelief set`: validated against the library and the routine rules, one line per problem."""
 
+import json
 import tomllib
 
 import pytest
@@ -20,7 +21,7 @@ def _saved(home):
 def test_set_then_show_reflects_it(home, capsys):
     assert main(["set", "front-plank", "hold=20", "reps=6", "rest=10"]) == 0
     out = capsys.readouterr().out
-    assert "hold 20 s, reps 6" in out and "in activate: 13:24 →" in out
+    assert "hold 20 s, reps 6" in out and "in activate: 14:06 →" in out
     assert _saved(home)["moves"]["front-plank"] == {"hold": 20, "reps": 6, "rest": 10}
     assert main(["show", "activate"]) == 0
     assert "  20s  Front forearm plank rep 1/6" in capsys.readouterr().out
@@ -97,3 +98,20 @@ def test_set_unwritable_folder_is_one_line(home, capsys):
     assert main(["set", "cobra", "hold=40"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("backrelief: cannot save the settings to") and "\n" not in err
+
+
+def test_the_bonus_is_off_until_you_opt_in(home, capsys):
+    def planned():
+        assert main(["show", "stretch", "--json"]) == 0
+        return [move["id"] for move in json.loads(capsys.readouterr().out)["moves"]]
+
+    assert "kneeling-bridge" not in planned()
+    assert main(["show", "stretch"]) == 0
+    assert "Bonus, left out unless you opt in: Kneeling bridge" in capsys.readouterr().out
+    assert main(["set", "--bonus", "on"]) == 0
+    assert "Bonus moves: on." in capsys.readouterr().out
+    assert _saved(home)["include_bonus"] is True
+    assert planned()[-1] == "kneeling-bridge"
+    assert main(["set", "--bonus", "off"]) == 0
+    assert "Bonus moves: off." in capsys.readouterr().out
+    assert _saved(home)["include_bonus"] is False and "kneeling-bridge" not in planned()

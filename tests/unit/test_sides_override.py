@@ -23,6 +23,7 @@ from tests.fakes import FakeClock
 
 ROUTINES = Path(__file__).parents[2] / "routines"
 MOVE = "worlds-best-stretch"
+REPS = 2  # its reps a side in desk-break
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +39,12 @@ def work_sides(settings: Settings) -> list[Side | None]:
 
 
 def test_the_routine_runs_all_reps_on_one_side_then_the_other():
-    assert work_sides(Settings()) == [Side.LEFT] * 3 + [Side.RIGHT] * 3
+    assert work_sides(Settings()) == [Side.LEFT] * REPS + [Side.RIGHT] * REPS
 
 
 @pytest.mark.parametrize(("sides", "expected"), [
-    (Sides.ALTERNATE, [Side.LEFT, Side.RIGHT] * 3),
-    (Sides.NONE, [None] * 3),
+    (Sides.ALTERNATE, [Side.LEFT, Side.RIGHT] * REPS),
+    (Sides.NONE, [None] * REPS),
 ])
 def test_an_override_changes_the_plan_the_wording_and_the_record(sides, expected):
     settings = Settings(moves={MOVE: MoveOverride(sides=sides)})
@@ -65,7 +66,7 @@ def test_from_the_settings_file_and_the_command_line(home, capsys, value):
     (home / "config" / "settings.toml").write_text(f'[moves.{MOVE}]\nsides = "{value}"\n', encoding="utf-8")
     settings, problems = load_settings()
     assert not problems and settings.override_for(MOVE).sides is Sides(value)
-    assert work_sides(settings) == ([Side.LEFT, Side.RIGHT] * 3 if value == "alternate" else [None] * 3)
+    assert work_sides(settings) == ([Side.LEFT, Side.RIGHT] * REPS if value == "alternate" else [None] * REPS)
 
     other = "none" if value == "alternate" else "alternate"
     assert main(["set", MOVE, f"sides={other}"]) == 0
@@ -73,5 +74,5 @@ def test_from_the_settings_file_and_the_command_line(home, capsys, value):
     assert main(["show", "desk-break", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     sides = [step["side"] for step in shown["steps"] if step["move"] == MOVE and step["phase"] == "work"]
-    assert sides == (["left", "right"] * 3 if other == "alternate" else [None] * 3)
+    assert sides == (["left", "right"] * REPS if other == "alternate" else [None] * REPS)
     assert next(move for move in shown["moves"] if move["id"] == MOVE)["sides"] == other

@@ -36,7 +36,7 @@ STATUS_STYLES = {MoveStatus.SKIPPED: "bold", MoveStatus.NOT_REACHED: "dim", Move
 
 def in_force(move: MoveRecord) -> str:
     """`2 × 30 s hold, each side (+/- to 35 s)` — what the move was set to in this session."""
-    text = dose(move.kind, move.hold, move.reps, move.sides)
+    text = dose(move.kind, move.hold, move.reps, move.sides, rep_seconds=move.tempo and move.tempo + move.hold)
     if move.hold_changed is not None and move.hold_changed != move.hold:
         text += f" (+/- to {move.hold_changed} s)"
     return text
