@@ -77,14 +77,13 @@ def rasterise(frame: Frame, box: Box, width: int, height: int) -> Raster:
         for x in range(dots_w):
             grid[row + x] = Layer.FLOOR
     for disc in frame.discs:
+        radius = max(disc.radius * scale, 1.6)
         if disc.filled:
-            continue
-        _ring(grid, dots_w, dots_h, to_dots(disc.centre), disc.radius * scale, disc.layer)
+            _disc(grid, dots_w, dots_h, to_dots(disc.centre), radius, disc.layer)
+        else:
+            _ring(grid, dots_w, dots_h, to_dots(disc.centre), radius, disc.layer)
     for stroke in frame.strokes:
         _line(grid, dots_w, dots_h, to_dots(stroke.a), to_dots(stroke.b), thickness(stroke.weight), stroke.layer)
-    for disc in frame.discs:
-        if disc.filled:
-            _disc(grid, dots_w, dots_h, to_dots(disc.centre), max(disc.radius * scale, 1.6), disc.layer)
     return Raster(width, height, _cells(grid, width, height))
 
 

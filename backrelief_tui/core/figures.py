@@ -492,7 +492,8 @@ def build_frame(figure: MoveFigure, joints: Mapping[str, Point3], head: Point3) 
         if math.dist(a, b) < 0.5:  # pointing straight at the viewer
             continue
         strokes.append(Stroke(a, b, _layer(bone, figure.working), WEIGHTS[bone.kind]))
-    discs = [Disc(c, r, Layer.PROP, filled=False) for prop in figure.props for c, r in prop.circles()]
+    # Rollers and balls are filled: a one-dot ring is too faint to read as a solid thing.
+    discs = [Disc(c, r, Layer.PROP) for prop in figure.props for c, r in prop.circles()]
     discs.append(Disc(project(head, figure.view), LENGTHS["head"] / 2, Layer.BODY))
     return Frame(joints, tuple(strokes), tuple(discs))
 
