@@ -565,24 +565,90 @@ def blend_skeleton(a: Pose, b: Pose, fraction: float) -> tuple[dict[str, Point3]
                     a.root[2] + (b.root[2] - a.root[2]) * t)
     twist = a.twist + t * (b.twist - a.twist)
     joints = forward_kinematics(root, angles, out, twist)
-    shift = [0.0, 0.0, 0.0]
     joints_a, _ = pose_skeleton(a)
     joints_b, _ = pose_skeleton(b)
     # A joint on the same surface in both poses and (nearly) in the same place is planted:
     # hands and feet in a bear squat. A foot stepping from one spot to another is not.
-    shared = sorted({joint for _, joint in contact_joints(a) & contact_joints(b)
-                     if math.dist(joints_a[joint], joints_b[joint]) <= PLANTED})
-    if shared:
-        for name in shared:
-            start, end, now = joints_a[name], joints_b[name], joints[name]
-            for axis in range(3):
-                shift[axis] += (start[axis] + (end[axis] - start[axis]) * t - now[axis]) / len(shared)
-    head = head_centre(joints, angles, out)
-    lowest = min(min(point[1] + shift[1] for point in joints.values()), head[1] + shift[1] - LENGTHS["head"] / 2)
-    if lowest < 0:
-        shift[1] -= lowest
+    planted = {name: _lerp3(joints_a[name], joints_b[name], t)
+               for name in sorted({joint for _, joint in contact_joints(a) & contact_joints(b)})
+               if math.dist(joints_a[name], joints_b[name]) <= PLANTED}
+    shift = [0.0, 0.0, 0.0]
+    for name, target in planted.items():  # first the whole body, on average...
+        for axis in range(3):
+            shift[axis] += (target[axis] - joints[name][axis]) / len(planted)
     joints = {name: (x + shift[0], y + shift[1], z + shift[2]) for name, (x, y, z) in joints.items()}
-    return joints, (head[0] + shift[0], head[1] + shift[1], head[2] + shift[2])
+    head = head_centre(joints, angles, out)
+    for limb in LIMB_CHAINS:  # ...then each planted hand or foot, by bending its elbow or knee
+        _plant(joints, limb, planted, angles, out)
+        # and a swinging limb passes over the floor, not through it, carried on the way it is turning
+        heading = turn(a.angles[limb[0]], b.angles[limb[0]], long_way=limb[0] in long_way)
+        _clear_floor(joints, limb, planted, 1 if heading >= 0 else -1)
+    lowest = min(min(point[1] for point in joints.values()), head[1] - LENGTHS["head"] / 2)
+    if lowest < 0:
+        joints = {name: (x, y - lowest, z) for name, (x, y, z) in joints.items()}
+        head = (head[0], head[1] - lowest, head[2])
+    return joints, head
+
+
+def _clear_floor(joints: dict[str, Point3], chain: tuple[str, str, str], planted: Mapping[str, Point3],
+                 heading: int) -> None:
+    """Swing a limb that dips below the floor up about its shoulder or hip, as little as needed,
+    the way it is already turning (`heading`: +1 anticlockwise) if that works within 90°."""
+    bones = [BONE_BY_NAME[name] for name in chain]
+    names = [bone.end for bone in bones]
+    if any(name in planted for name in names) or min(joints[name][1] for name in names) >= 0:
+        return
+    cx, cy, _ = joints[bones[0].start]
+    tries = [(heading, degrees) for degrees in range(2, 92, 2)] + [(-heading, degrees) for degrees in range(2, 182, 2)]
+    for sign, degrees in tries:
+        theta = math.radians(sign * degrees)
+        cos, sin = math.cos(theta), math.sin(theta)
+        moved = {name: (cx + (joints[name][0] - cx) * cos - (joints[name][1] - cy) * sin,
+                        cy + (joints[name][0] - cx) * sin + (joints[name][1] - cy) * cos, joints[name][2])
+                 for name in names}
+        if min(point[1] for point in moved.values()) >= 0:
+            joints.update(moved)
+            return
+
+
+def _lerp3(a: Point3, b: Point3, t: float) -> Point3:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t)
+
+
+# Each limb as (upper segment, lower segment, end segment): shoulder-elbow-wrist-fingers, hip-knee-ankle-toes.
+LIMB_CHAINS = tuple((f"{side}_{upper}", f"{side}_{lower}", f"{side}_{end}") for side in SIDES
+                    for upper, lower, end in (("upper_arm", "forearm", "hand"), ("thigh", "shin", "foot")))
+
+
+def _plant(joints: dict[str, Point3], chain: tuple[str, str, str], planted: Mapping[str, Point3],
+           angles: Mapping[str, float], out: Mapping[str, float]) -> None:
+    """Bend a limb (two-bone inverse kinematics in the side plane) so its planted end stays put.
+
+    Only for a limb that is not swung out sideways; the segment lengths stay exact.
+    """
+    upper, lower, end = (BONE_BY_NAME[name] for name in chain)
+    tip, wrist = end.end, end.start
+    if wrist not in planted and tip not in planted:
+        return
+    if any(abs(out.get(name, 0.0)) > 1e-6 for name in chain):
+        return
+    offset = (joints[tip][0] - joints[wrist][0], joints[tip][1] - joints[wrist][1])
+    goal = planted[wrist] if wrist in planted else (planted[tip][0] - offset[0], planted[tip][1] - offset[1], 0.0)
+    (sx, sy, _), (mx, my, _) = joints[upper.start], joints[upper.end]
+    l1, l2 = upper.length, lower.length
+    dx, dy = goal[0] - sx, goal[1] - sy
+    reach = min(max(math.hypot(dx, dy), abs(l1 - l2) + 1e-6), l1 + l2 - 1e-6)
+    base = math.atan2(dy, dx)
+    bend = math.acos(max(-1.0, min(1.0, (l1 * l1 + reach * reach - l2 * l2) / (2 * l1 * reach))))
+    # Keep the elbow or knee bending the way it already bends.
+    options = [(sx + l1 * math.cos(base + sign * bend), sy + l1 * math.sin(base + sign * bend)) for sign in (1, -1)]
+    mid = min(options, key=lambda point: math.dist(point, (mx, my)))
+    z = joints[upper.end][2]
+    direction = math.atan2(goal[1] - mid[1], goal[0] - mid[0])
+    new_wrist = (mid[0] + l2 * math.cos(direction), mid[1] + l2 * math.sin(direction), joints[wrist][2])
+    joints[upper.end] = (mid[0], mid[1], z)
+    joints[wrist] = new_wrist
+    joints[tip] = (new_wrist[0] + offset[0], new_wrist[1] + offset[1], joints[tip][2])
 
 
 def contact_joints(pose: Pose) -> frozenset[tuple[Surface, str]]:
