@@ -14,14 +14,14 @@ from backrelief_tui.core.braille import Raster, rasterise
 from backrelief_tui.core.figures import Layer, MoveFigure, figure_box, frame_of_pose
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import Side
-from backrelief_tui.core.poses import builtin_poses, load_poses, poses_file
+from backrelief_tui.core.poses import builtin_poses, load_pose_files, load_poses, pose_files
 from backrelief_tui.core.routine import Move
 from backrelief_tui.core.text import printable
 
 GAP = 3  # spaces between poses printed side by side
 # ANSI styles per layer when printing to a terminal: the working limbs bold, the rest of
 # the scenery dim, so "which leg" shows even without colour.
-STYLES = {Layer.FLOOR: "2", Layer.PROP: "2", Layer.FAR: "2", Layer.BODY: "", Layer.WORK: "1"}
+STYLES = {Layer.FLOOR: "2", Layer.PROP: "2", Layer.FAR: "2", Layer.BODY: "", Layer.WORK: "1", Layer.HEAD: ""}
 
 
 def cmd_figure(args: argparse.Namespace) -> int:
@@ -117,11 +117,17 @@ def _moves_named(name: str, library: Library) -> list[Move]:
 
 def _check(args: argparse.Namespace) -> int:
     library, _settings = load_context()
-    path = Path(args.check) if isinstance(args.check, str) else poses_file()
-    _book, problems = load_poses(path, set(library.moves))
+    move_ids = set(library.moves)
+    if isinstance(args.check, str):
+        files = [Path(args.check)]
+        _book, problems = load_poses(files[0], move_ids, require_neutral=False)
+    else:
+        files = pose_files()
+        _book, problems = load_pose_files(files, move_ids)
     if problems:
         for problem in problems:
             print(printable(problem))
         return 1
-    print(f"{printable(path)}: ok")
+    for path in files:
+        print(f"{printable(path)}: ok")
     return 0

@@ -54,6 +54,7 @@ class Layer(IntEnum):
     FAR = 3  # the limbs further from the viewer
     BODY = 4  # head, trunk and the near limbs
     WORK = 5  # the working limbs: the highlight colour
+    HEAD = 6  # the head, in the body colour: it is what makes a stick figure a person, so it wins its cells
 
 
 class Limb(StrEnum):
@@ -354,6 +355,9 @@ class Pose:
     long_way: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
+STAND_INS = {"top": "hold", "hold": "top"}
+
+
 @dataclass(frozen=True)
 class MoveFigure:
     """Everything needed to draw one move: its view, props, working limbs and keyframes."""
@@ -365,8 +369,10 @@ class MoveFigure:
     working: frozenset[Limb] = frozenset()
 
     def pose(self, name: str) -> Pose:
-        """The named keyframe; an unknown name falls back to "start" (then to the first pose)."""
-        return self.poses.get(name) or self.poses.get("start") or next(iter(self.poses.values()))
+        """The named keyframe. "top" and "hold" stand in for each other (a move's kind may change
+        between reps and a hold); any other unknown name gives "start", then the first pose."""
+        found = self.poses.get(name) or self.poses.get(STAND_INS.get(name, ""))
+        return found or self.poses.get("start") or next(iter(self.poses.values()))
 
 
 # -- frames ----------------------------------------------------------------------------------
@@ -494,7 +500,7 @@ def build_frame(figure: MoveFigure, joints: Mapping[str, Point3], head: Point3) 
         strokes.append(Stroke(a, b, _layer(bone, figure.working), WEIGHTS[bone.kind]))
     # Rollers and balls are filled: a one-dot ring is too faint to read as a solid thing.
     discs = [Disc(c, r, Layer.PROP) for prop in figure.props for c, r in prop.circles()]
-    discs.append(Disc(project(head, figure.view), LENGTHS["head"] / 2, Layer.BODY))
+    discs.append(Disc(project(head, figure.view), LENGTHS["head"] / 2, Layer.HEAD))
     return Frame(joints, tuple(strokes), tuple(discs))
 
 

@@ -1,4 +1,4 @@
-"""The pose file (`routines/poses/poses.toml`): every move's figure, loaded and checked.
+"""The pose files (`routines/poses/*.toml`): every move's figure, loaded and checked.
 
 Format (documented for people in the README's "Writing a routine" and in the file itself):
 
@@ -71,9 +71,20 @@ PROP_KEYS = frozenset(("kind", "at", "facing", "size", "to"))
 MAX_COORDINATE = 500.0
 
 
+def poses_dir() -> Path:
+    """The folder of built-in pose files, beside the built-in routines."""
+    return paths.builtin_routines_dir() / "poses"
+
+
 def poses_file() -> Path:
-    """The built-in pose file, beside the built-in routines."""
-    return paths.builtin_routines_dir() / "poses" / "poses.toml"
+    """The main built-in pose file (the neutral figures and the moves of the built-in routines)."""
+    return poses_dir() / "poses.toml"
+
+
+def pose_files(directory: Path | None = None) -> list[Path]:
+    """Every pose file in a folder (`poses.toml` plus any other, e.g. `desk.toml`), in name order."""
+    folder = directory if directory is not None else poses_dir()
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,7 @@ class PoseBook:
 def _fallback() -> MoveFigure:
     # Used only when the pose file itself is unusable: a person standing, arms by the sides.
     angles = fill_angles({"lower_back": 90, "upper_back": 90, "upper_arm": -90, "forearm": -90,
-                             "thigh": -90, "shin": -90})
+                          "thigh": -90, "shin": -90})
     return MoveFigure("standing", View.SIDE, {"start": Pose("start", (0.0, 86.0, 0.0), angles)})
 
 
@@ -104,18 +115,46 @@ FALLBACK = _fallback()
 
 @functools.cache
 def builtin_poses() -> PoseBook:
-    """The built-in pose file, loaded once; entries with problems are left out."""
-    book, _problems = load_poses(poses_file())
+    """The built-in pose files, loaded once; entries with problems are left out."""
+    book, _problems = load_pose_files(pose_files())
     return book
 
 
 def validate_poses(path: Path, move_ids: Collection[str] | None = None) -> list[Problem]:
-    """Every problem in a pose file; with `move_ids`, also poses for moves that do not exist."""
+    """Every problem in one pose file; with `move_ids`, also poses for moves that do not exist."""
     return load_poses(path, move_ids)[1]
 
 
-def load_poses(path: Path, move_ids: Collection[str] | None = None) -> tuple[PoseBook, list[Problem]]:
-    """Read a pose file: the figures that are sound, and a problem for everything that is not."""
+def load_pose_files(files: list[Path], move_ids: Collection[str] | None = None) -> tuple[PoseBook, list[Problem]]:
+    """Several pose files as one book: a move posed twice, or a neutral figure missing, is a problem."""
+    moves: dict[str, MoveFigure] = {}
+    neutral: dict[str, MoveFigure] = {}
+    problems: list[Problem] = []
+    where: dict[str, Path] = {}
+    for path in files:
+        book, found = load_poses(path, move_ids, require_neutral=False)
+        problems += found
+        for group, target, entries in (("moves", moves, book.moves), ("neutral", neutral, book.neutral)):
+            for name, figure in entries.items():
+                key = f"{group}.{name}"
+                if key in where:
+                    problems.append(Problem(str(path), key, f"is already in {where[key].name}"))
+                    continue
+                where[key] = path
+                target[name] = figure
+    source = str(files[0]) if files else "poses.toml"
+    for position in Position:
+        if position not in neutral and not any(p.field == f"neutral.{position}" for p in problems):
+            problems.append(Problem(source, f"neutral.{position}", "is missing"))
+    return PoseBook(moves, neutral), problems
+
+
+def load_poses(path: Path, move_ids: Collection[str] | None = None, *,
+               require_neutral: bool = True) -> tuple[PoseBook, list[Problem]]:
+    """Read a pose file: the figures that are sound, and a problem for everything that is not.
+
+    `require_neutral`: the file must give the neutral figure of every position (the main file does).
+    """
     source = str(path)
     try:
         if not path.is_file():
@@ -128,11 +167,11 @@ def load_poses(path: Path, move_ids: Collection[str] | None = None) -> tuple[Pos
     data, reason = parse_toml(raw)
     if data is None:
         return PoseBook(), [Problem(source, "", f"is {reason}")]
-    return parse_poses(data, source, move_ids)
+    return parse_poses(data, source, move_ids, require_neutral=require_neutral)
 
 
-def parse_poses(data: Mapping[str, Any], source: str,
-                move_ids: Collection[str] | None = None) -> tuple[PoseBook, list[Problem]]:
+def parse_poses(data: Mapping[str, Any], source: str, move_ids: Collection[str] | None = None, *,
+                require_neutral: bool = True) -> tuple[PoseBook, list[Problem]]:
     """Pose data (a parsed TOML table) -> figures and problems."""
     problems: list[Problem] = []
     for key in data:
@@ -160,7 +199,7 @@ def parse_poses(data: Mapping[str, Any], source: str,
             problems += found
             if figure is not None:
                 target[name] = figure
-    for position in Position:
+    for position in Position if require_neutral else ():
         if position not in neutral and not any(p.field == f"neutral.{position}" for p in problems):
             problems.append(Problem(source, f"neutral.{position}", "is missing"))
     return PoseBook(moves, neutral), problems

@@ -30,7 +30,7 @@ STEPS = 40  # a beat's movement is drawn in at most this many different frames
 CACHE_SIZE = 600  # rasters kept: ~4 kB each, so a couple of MB at most
 PHASES = ("get-ready", "work", "rest", "switch-side", "paused")
 LAYER_CLASSES = {Layer.FLOOR: "figure--floor", Layer.PROP: "figure--prop", Layer.FAR: "figure--far",
-                 Layer.BODY: "figure--body", Layer.WORK: "figure--work"}
+                 Layer.BODY: "figure--body", Layer.WORK: "figure--work", Layer.HEAD: "figure--body"}
 
 _cache: OrderedDict[tuple[object, ...], Raster] = OrderedDict()
 
