@@ -116,7 +116,7 @@ FALLBACK = _fallback()
 @functools.cache
 def builtin_poses() -> PoseBook:
     """The built-in pose files, loaded once; entries with problems are left out."""
-    book, _problems = load_pose_files(pose_files())
+    book, _problems = load_pose_files(pose_files(), geometry=False)  # `figure --check` and the tests do that
     return book
 
 
@@ -125,14 +125,18 @@ def validate_poses(path: Path, move_ids: Collection[str] | None = None) -> list[
     return load_poses(path, move_ids)[1]
 
 
-def load_pose_files(files: list[Path], move_ids: Collection[str] | None = None) -> tuple[PoseBook, list[Problem]]:
-    """Several pose files as one book: a move posed twice, or a neutral figure missing, is a problem."""
+def load_pose_files(files: list[Path], move_ids: Collection[str] | None = None, *,
+                    geometry: bool = True) -> tuple[PoseBook, list[Problem]]:
+    """Several pose files as one book: a move posed twice, or a neutral figure missing, is a problem.
+
+    `geometry=False` skips checking contacts and the floor (most of the loading time): for drawing.
+    """
     moves: dict[str, MoveFigure] = {}
     neutral: dict[str, MoveFigure] = {}
     problems: list[Problem] = []
     where: dict[str, Path] = {}
     for path in files:
-        book, found = load_poses(path, move_ids, require_neutral=False)
+        book, found = load_poses(path, move_ids, require_neutral=False, geometry=geometry)
         problems += found
         for group, target, entries in (("moves", moves, book.moves), ("neutral", neutral, book.neutral)):
             for name, figure in entries.items():
@@ -150,7 +154,7 @@ def load_pose_files(files: list[Path], move_ids: Collection[str] | None = None) 
 
 
 def load_poses(path: Path, move_ids: Collection[str] | None = None, *,
-               require_neutral: bool = True) -> tuple[PoseBook, list[Problem]]:
+               require_neutral: bool = True, geometry: bool = True) -> tuple[PoseBook, list[Problem]]:
     """Read a pose file: the figures that are sound, and a problem for everything that is not.
 
     `require_neutral`: the file must give the neutral figure of every position (the main file does).
@@ -167,11 +171,11 @@ def load_poses(path: Path, move_ids: Collection[str] | None = None, *,
     data, reason = parse_toml(raw)
     if data is None:
         return PoseBook(), [Problem(source, "", f"is {reason}")]
-    return parse_poses(data, source, move_ids, require_neutral=require_neutral)
+    return parse_poses(data, source, move_ids, require_neutral=require_neutral, geometry=geometry)
 
 
 def parse_poses(data: Mapping[str, Any], source: str, move_ids: Collection[str] | None = None, *,
-                require_neutral: bool = True) -> tuple[PoseBook, list[Problem]]:
+                require_neutral: bool = True, geometry: bool = True) -> tuple[PoseBook, list[Problem]]:
     """Pose data (a parsed TOML table) -> figures and problems."""
     problems: list[Problem] = []
     for key in data:
@@ -195,7 +199,7 @@ def parse_poses(data: Mapping[str, Any], source: str, move_ids: Collection[str] 
             if group == "neutral" and name not in tuple(Position):
                 problems.append(Problem(source, where, f"{name!r} is not one of: {', '.join(Position)}"))
                 continue
-            figure, found = _move_figure(name, entry, where, source)
+            figure, found = _move_figure(name, entry, where, source, geometry)
             problems += found
             if figure is not None:
                 target[name] = figure
@@ -205,7 +209,8 @@ def parse_poses(data: Mapping[str, Any], source: str, move_ids: Collection[str] 
     return PoseBook(moves, neutral), problems
 
 
-def _move_figure(name: str, entry: Any, where: str, source: str) -> tuple[MoveFigure | None, list[Problem]]:
+def _move_figure(name: str, entry: Any, where: str, source: str,
+                 geometry: bool = True) -> tuple[MoveFigure | None, list[Problem]]:
     if not isinstance(entry, dict):
         return None, [Problem(source, where, "must be a table")]
     problems = [Problem(source, f"{where}.{key}", "unknown field") for key in entry if key not in MOVE_KEYS]
@@ -226,7 +231,8 @@ def _move_figure(name: str, entry: Any, where: str, source: str) -> tuple[MoveFi
     poses: dict[str, Pose] = {}
     warnings: list[Problem] = []
     for pose_name, pose_entry in poses_table.items():
-        pose = _pose(figure, pose_name, pose_entry, f"{where}.poses.{pose_name}", source, problems, warnings)
+        pose = _pose(figure, pose_name, pose_entry, f"{where}.poses.{pose_name}", source, problems,
+                     warnings if geometry else None)
         if pose is not None:
             poses[pose_name] = pose
     for pose in poses.values():
@@ -308,7 +314,7 @@ def _joint_names() -> frozenset[str]:
 
 
 def _pose(figure: MoveFigure, name: str, entry: Any, where: str, source: str,
-          problems: list[Problem], warnings: list[Problem]) -> Pose | None:
+          problems: list[Problem], warnings: list[Problem] | None) -> Pose | None:
     if not isinstance(entry, dict):
         problems.append(Problem(source, where, "must be a table"))
         return None
@@ -336,7 +342,8 @@ def _pose(figure: MoveFigure, name: str, entry: Any, where: str, source: str,
     pose = Pose(name, unproject(root, figure.view), angles, out, twist, tuple(contacts), long_way)
     # Contacts and the floor are checked, but a pose a little off is still drawn: the
     # validation (and the test of the built-in file) is where they must be exact.
-    warnings.extend(pose_problems(figure, pose, where, source))
+    if warnings is not None:
+        warnings.extend(pose_problems(figure, pose, where, source))
     return pose
 
 
