@@ -205,7 +205,7 @@ class Prop:
     roller, ball, peanut or block; the front edge of a chair seat or desk top (on the floor);
     the face of a wall; the anchor of a band. A chair or desk faces `facing` (+1: +x) and
     reaches back from its front edge. `size` overrides the radius of a roller, ball or
-    peanut, or a block's (width, height).
+    peanut, a wall's height, or a block's (width, height).
     """
 
     kind: PropKind
@@ -237,8 +237,8 @@ class Prop:
             w, h = self.size if len(self.size) == 2 else BLOCK_SIZE
             corners = [(x - w / 2, y), (x + w / 2, y), (x + w / 2, y + h), (x - w / 2, y + h)]
             return list(zip(corners, corners[1:] + corners[:1], strict=True))
-        if self.kind is PropKind.WALL:
-            return [((x, 0.0), (x, WALL_HEIGHT))]
+        if self.kind is PropKind.WALL:  # `size = [height]`: as tall as the move needs, so the figure draws larger
+            return [((x, 0.0), (x, self.size[0] if self.size else WALL_HEIGHT))]
         if self.kind is PropKind.CHAIR:
             seat_back = x + back * CHAIR_DEPTH
             return [((x, CHAIR_SEAT), (seat_back, CHAIR_SEAT)),  # seat

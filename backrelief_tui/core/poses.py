@@ -297,8 +297,9 @@ def _props(value: Any, where: str, source: str, problems: list[Problem]) -> list
             continue
         size_value = item.get("size", [])
         size = [_number(v) for v in size_value] if isinstance(size_value, list) else [None]
-        if any(v is None or not 0 < v <= 200 for v in size) or len(size) > 2:
-            problems.append(Problem(source, f"{here}.size", "must be [radius] or [width, height], in cm (1 to 200)"))
+        if any(v is None or not 0 < v <= 300 for v in size) or len(size) > 2:
+            problems.append(Problem(source, f"{here}.size",
+                                    "must be [radius], [height] or [width, height], in cm (up to 300)"))
             continue
         to = item.get("to", "hands")
         if to != "hands" and to not in _joint_names():
