@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     _customize_commands(commands)
     _history_commands(commands)
     _nudge_commands(commands)
+    _figure_command(commands)
     return parser
 
 
@@ -166,3 +167,17 @@ def _nudge_commands(commands: Subcommands) -> None:
                     "uninstall: stop and remove it. status: whether it is installed and active.")
     command.add_argument("action", choices=("install", "uninstall", "status"))
     command.add_argument("--dry-run", action="store_true", help="print the unit files and commands, change nothing")
+
+
+def _figure_command(commands: Subcommands) -> None:
+    command = _add(commands, "figure", "backrelief_tui.commands.figures:cmd_figure",
+                   help="draw a move's key poses (or every move of a routine) as text",
+                   description="Draw the stick figure of a move at each of its poses, in braille, the way the "
+                               "session screen shows it. Give a move id or a routine id.")
+    command.add_argument("move", nargs="?", metavar="MOVE", help="a move id, or a routine id for all its moves")
+    command.add_argument("--pose", metavar="NAME", help="only this pose (start, top, hold, roll…)")
+    command.add_argument("--side", choices=["left", "right"], help="which side (default: left for a move with sides)")
+    command.add_argument("--width", type=int, default=32, metavar="N", help="columns per pose (default 32)")
+    command.add_argument("--height", type=int, default=10, metavar="N", help="rows per pose (default 10)")
+    command.add_argument("--check", nargs="?", const=True, metavar="FILE",
+                         help="check the pose file (or FILE) and exit 1 when it has a problem")
