@@ -59,6 +59,9 @@ class Cue(StrEnum):
     REST = "rest"
     MOVE_DONE = "move-done"
     SESSION_DONE = "session-done"
+    BEAT_MOVE = "beat-move"  # a later beat of a rep: moving into a position
+    BEAT_HOLD = "beat-hold"  # ... staying there
+    BEAT_RETURN = "beat-return"  # ... coming back
 
 
 def sound_dir() -> Path:
@@ -73,7 +76,8 @@ def sound_dir() -> Path:
 IMPORTANT_CUES = frozenset({Cue.SWITCH, Cue.SESSION_DONE, Cue.GO, Cue.MOVE_DONE})
 
 # Highest priority first: one batch (one instant) sounds at most one cue.
-PRIORITY = (Cue.SESSION_DONE, Cue.SWITCH, Cue.MOVE_DONE, Cue.TICK, Cue.GO, Cue.GET_READY, Cue.REST)
+PRIORITY = (Cue.SESSION_DONE, Cue.SWITCH, Cue.MOVE_DONE, Cue.TICK, Cue.GO, Cue.GET_READY, Cue.REST,
+            Cue.BEAT_HOLD, Cue.BEAT_MOVE, Cue.BEAT_RETURN)
 _RANK = {cue: rank for rank, cue in enumerate(PRIORITY)}
 
 # Keyed by the enums' string values (EventKind and Phase are StrEnums), so that this
@@ -92,10 +96,16 @@ _CUE_OF_STARTED_PHASE = {
 }
 
 
+_CUE_OF_BEAT_KIND = {"move": Cue.BEAT_MOVE, "hold": Cue.BEAT_HOLD, "return": Cue.BEAT_RETURN}
+
+
 def _cue_for_event(event: Event) -> Cue | None:
     cue = _CUE_OF_KIND.get(event.kind)
     if cue is None and event.kind == "step-started" and event.step is not None:
         cue = _CUE_OF_STARTED_PHASE.get(event.step.phase)
+    if cue is None and event.kind == "beat" and event.step is not None and event.beat:
+        # The first beat of a rep sounds as the rep's "go"; the later ones by what the body does.
+        cue = _CUE_OF_BEAT_KIND.get(event.step.move.beats[event.beat].kind)
     return cue
 
 

@@ -63,6 +63,21 @@ CUES: tuple[Cue, ...] = (
     Cue("tick", (
         Note(G6, 0.00, 0.07, decay=0.022, attack=0.002, release=0.02, harmonics=(1.0, 0.1)),
     ), peak_db=-9.0),
+    # The beats of a rep, quieter than everything above so they never mask it:
+    # a soft low-mid "tock" when a hold begins ("stay there"),
+    Cue("beat-hold", (
+        Note(C5, 0.00, 0.09, decay=0.035, attack=0.003, release=0.02, harmonics=(1.0, 0.3)),
+    ), peak_db=-14.0),
+    # a short upward glide of two notes when a movement begins ("go there"),
+    Cue("beat-move", (
+        Note(E5, 0.00, 0.08, decay=0.05, attack=0.004, release=0.02, harmonics=(1.0, 0.15)),
+        Note(A5, 0.06, 0.10, decay=0.05, attack=0.004, release=0.03, harmonics=(1.0, 0.15)),
+    ), peak_db=-13.0),
+    # and the same two notes falling when the body comes back ("lower").
+    Cue("beat-return", (
+        Note(A4, 0.00, 0.09, decay=0.06, attack=0.004, release=0.02, harmonics=(1.0, 0.2)),
+        Note(E4, 0.07, 0.12, decay=0.07, attack=0.004, release=0.03, harmonics=(1.0, 0.2)),
+    ), peak_db=-13.0),
     # Two-tone "ding-dong" down a fourth: "other side".
     Cue("switch", (
         Note(A5, 0.00, 0.28, decay=0.14),

@@ -23,8 +23,8 @@
    roll's or a single hold's seconds, or the reps (sets for a repeated hold) of a
    reps move. Never the tempo or the pause at the top: those are about form. The
    scale runs from 0.5 to 2.0 of the default within bounds a physio would accept
-   (rolls 20-180 s, single holds 15-60 s, at least 3 reps of a reps move, at most
-   twice the default and 20 reps). Focused and tight moves aim at 1.5, the rest at
+   (rolls 20-180 s, single holds 15-60 s, at least 3 reps of a reps move (2 when a rep
+   lasts 10 s or more), at most twice the default and 20 reps). Focused and tight moves aim at 1.5, the rest at
    1.0, partly-fine moves at 0.75. A field the person set themselves
    (`backrelief set`) is never scaled: their number wins.
 5. **Fit.** The planned total (`plan_session` with the person's settings: lead-in,
@@ -55,6 +55,7 @@ from backrelief_tui.core.wording import INJURY_CAUTION, format_duration, plural
 MIN_MINUTES = 2
 MAX_MINUTES = 60
 LEVELS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+LONG_REP_SECONDS = 10
 FIRST_LEVEL = 0.75  # how much of each move a short build keeps before it drops a move
 FOCUS_AIM = 1.5
 PLAIN_AIM = 1.0
@@ -180,7 +181,10 @@ def scaled(move: Move, level: float, settings: Settings | None = None) -> Move:
         low, high = (20, 180) if move.kind is Kind.ROLL else (15, 60)
         value = round_to_five(base * level)
     else:
-        low, high = (3, 20) if move.kind is Kind.REPS else (1, 2 * base)
+        # A rep of 10 s or more (the world's best stretch walks through four positions) is
+        # a stretch in itself: two of them are a dose; short reps need at least three.
+        fewest = 2 if move.rep_seconds >= LONG_REP_SECONDS else 3
+        low, high = (fewest, 20) if move.kind is Kind.REPS else (1, 2 * base)
         high = min(high, 2 * base)
         value = round(base * level)
     value = max(min(low, base), min(max(high, base), value))

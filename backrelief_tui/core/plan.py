@@ -1,13 +1,35 @@
-"""Routine + settings -> the flat, timed list of Steps a session walks through."""
+"""Routine + settings -> the flat, timed list of Steps a session walks through.
+
+A work step is one rep (or one hold, or one roll); its beats are the move's beats,
+fitted to the step's length in force (`fit_beats`), so the parts of a rep always add
+up to the rep, even after +/- changed it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from backrelief_tui.core.routine import Kind, Move, Routine, Sides
+from backrelief_tui.core.routine import Beat, BeatKind, Kind, Move, Position, Routine, Sides, scale_seconds
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.tight_spots import for_tight_spots
+
+# Getting down to the floor (or up from it) takes longer than shifting in a chair: the
+# lead-in and the rest before a move get `settings.position_change` seconds more per level
+# the body goes up or down. A session starts where the person is: at the desk.
+START_POSITION = Position.SEATED
+_LEVEL = {Position.STANDING: 0, Position.SEATED: 0, Position.KNEELING: 1, Position.FLOOR: 2}
+
+
+def transition_extra(before: Position, after: Position, settings: Settings) -> int:
+    """Extra seconds to get from one position to another (upright, kneeling, floor are the levels)."""
+    return settings.position_change * abs(_LEVEL[after] - _LEVEL[before])
+
+
+def lead_in_seconds(move: Move, settings: Settings) -> int:
+    """The get-ready before `move` when a session starts (or resumes) with it; 0 when lead-ins are off."""
+    return settings.lead_in + transition_extra(START_POSITION, move.position, settings) if settings.lead_in else 0
 
 
 class Phase(StrEnum):
@@ -38,6 +60,32 @@ class Step:
         """A timed static hold or roll: these get the 3-2-1 countdown."""
         return self.phase is Phase.WORK and not self.self_paced and self.move.kind is not Kind.REPS
 
+    @property
+    def beats(self) -> tuple[Beat, ...]:
+        """The parts of this step as planned: a timed work step's beats; none for anything else."""
+        if self.phase is not Phase.WORK or self.self_paced:
+            return ()
+        return fit_beats(self.move.beats, self.seconds)
+
+
+def fit_beats(beats: Sequence[Beat], seconds: int) -> tuple[Beat, ...]:
+    """The beats stretched or shrunk to last `seconds`: the hold beats take the change (all of
+    them, in proportion, at least 1 s each); a step with no hold beat changes every beat."""
+    beats = tuple(beats)
+    total = sum(beat.seconds for beat in beats)
+    if not beats or total == seconds:
+        return beats
+    holds = [index for index, beat in enumerate(beats) if beat.kind is BeatKind.HOLD] or list(range(len(beats)))
+    fixed = total - sum(beats[index].seconds for index in holds)
+    scaled = scale_seconds([beats[index].seconds for index in holds], max(len(holds), seconds - fixed))
+    fitted = list(beats)
+    for index, part in zip(holds, scaled, strict=True):
+        fitted[index] = replace(beats[index], seconds=part)
+    if sum(beat.seconds for beat in fitted) > seconds:  # shorter than the movement itself: every beat gives
+        fitted = [replace(beat, seconds=part) for beat, part in zip(beats, scale_seconds(
+            [beat.seconds for beat in beats], seconds), strict=True)]
+    return tuple(fitted)
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -67,11 +115,12 @@ def plan_session(routine: Routine, settings: Settings | None = None, *, include_
     )
     steps: list[Step] = []
     if moves and settings.lead_in:
-        steps.append(Step(Phase.LEAD_IN, moves[0], 0, settings.lead_in))
+        steps.append(Step(Phase.LEAD_IN, moves[0], 0, lead_in_seconds(moves[0], settings)))
     for index, move in enumerate(moves):
         steps.extend(_move_steps(move, index, settings))
         rest = move.rest if move.rest is not None else settings.default_rest
         if index < len(moves) - 1 and rest:
+            rest += transition_extra(move.position, moves[index + 1].position, settings)
             steps.append(Step(Phase.REST, move, index, rest))
     return Plan(routine, moves, tuple(steps))
 

@@ -264,11 +264,12 @@ def _resumable(record: SessionRecord) -> bool:
     return progress is not None and progress.next_step < record.steps_total
 
 
-def resume_engine(record: SessionRecord, plan: Plan, clock: Clock) -> Engine | str:
+def resume_engine(record: SessionRecord, plan: Plan, clock: Clock, *, lead_in: int = 0) -> Engine | str:
     """An engine fast-forwarded to where `record` stopped, or why that cannot be done.
 
     The plan must lay out the same steps as the session did (same moves, same count);
-    if the routine or the settings changed since, the session cannot be picked up.
+    if the routine or the settings changed since, the session cannot be picked up. The
+    engine begins with a get-ready of `lead_in` seconds, to get back into position.
     """
     progress = record.progress
     if progress is None or not _resumable(record):
@@ -280,5 +281,5 @@ def resume_engine(record: SessionRecord, plan: Plan, clock: Clock) -> Engine | s
            for code, planned, active in zip(progress.steps, progress.planned, progress.active, strict=True)]
     adjusted = {move.id: move.hold_changed for move in record.moves if move.hold_changed is not None}
     engine.resume_from(progress.next_step, log, paused_seconds=record.paused_seconds, pauses=record.pauses,
-                       adjusted_holds=adjusted)
+                       adjusted_holds=adjusted, lead_in=lead_in)
     return engine

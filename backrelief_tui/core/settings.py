@@ -89,6 +89,9 @@ class Settings:
     """Rest between moves when a move does not set its own."""
     switch_seconds: int = 5
     """Time to change sides between the two sets of a per-side move."""
+    position_change: int = 5
+    """Extra seconds in the lead-in or rest before a move, per level of position change
+    (upright, kneeling, floor): getting from the chair down into a plank takes a while."""
     sound: bool = True
     """Play audio cues (the screen still flashes when sound is off)."""
     volume: float = 0.8
@@ -182,6 +185,7 @@ _PLAIN: dict[str, tuple[Any, bool, Any]] = {
     "lead_in": (int, False, (0, 120)),
     "default_rest": (int, False, (0, 600)),
     "switch_seconds": (int, False, (0, 60)),
+    "position_change": (int, False, (0, 30)),
     "sound": (bool, False, None),
     "pain_checkin": (bool, False, None),
     "safety_acknowledged": (bool, False, None),

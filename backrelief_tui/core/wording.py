@@ -9,6 +9,8 @@ article's advice for pain that follows trauma, the caution of every built routin
 
 from __future__ import annotations
 
+import math
+
 from backrelief_tui.core.routine import Kind, Move, Sides
 
 SAFETY_NOTE = "If your back pain started with a fall or an injury, see a doctor before doing these routines."
@@ -22,8 +24,22 @@ def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    """`75` -> `1:15`; `3725` -> `1:02:05` (whole seconds, halves rounded to even)."""
-    seconds = max(0, int(round(seconds)))
+    """`75` -> `1:15`; `3725` -> `1:02:05`.
+
+    The one rounding rule for time done: records keep tenths of a second, so the value is
+    first taken to the tenth, then to the whole second below. A session shows the same
+    seconds on its summary, in the history, the detail and the CSV, whichever of those
+    forms it is read from. (Time *left* counts up to the next second: `format_left`.)
+    """
+    return _clock_text(math.floor(round(max(0.0, seconds), 1)))
+
+
+def format_left(seconds: float) -> str:
+    """Time left, as a countdown shows it: a second that has begun still counts (`0.2` -> `0:01`)."""
+    return _clock_text(math.ceil(round(max(0.0, seconds), 1)))
+
+
+def _clock_text(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -139,6 +139,17 @@ class BackReliefApp(App[int]):
 
     # -- actions ------------------------------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """ctrl+q (and the summary's q): during a session, the same question as `q`, so no step is lost."""
+        from backrelief_tui.tui.screens.session import SessionScreen
+
+        session_screen = next((screen for screen in self.screen_stack if isinstance(screen, SessionScreen)), None)
+        if session_screen is not None and not session_screen.engine.over:
+            if self.screen is session_screen:
+                session_screen.action_quit_session()
+            return  # a dialog is over the session: answer it first
+        self.exit()
+
     def action_help(self) -> None:
         from backrelief_tui.tui.dialogs.help import HelpDialog
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from backrelief_tui.core.routine import Routine
     from backrelief_tui.core.store import RecordStore
     from backrelief_tui.tui.app import BackReliefApp
+    from backrelief_tui.voice import SpokenCoach
 
 # The engine, the recorder, the audio layer and the session screens load on first use:
 # the picker's first frame does not wait for them (start-up is measured in `make bench`).
@@ -35,6 +36,7 @@ class PlayerFactory(Protocol):
     def __call__(self, *, enabled: bool, volume: float) -> Player: ...
 
 
+VOICE_SETTINGS = ("voice_coach", "voice_name", "voice_rate", "voice_volume", "voice_countdown")
 StoreFactory = Callable[[], "RecordStore"]
 RecorderFactory = Callable[["RecordStore | None"], "SessionRecorder | None"]
 """The record store (None when this run keeps no records) -> the recorder for a new session."""
@@ -64,6 +66,8 @@ class SessionFlow:
         self._store_factory = record_store_factory
         self._recorder_factory = recorder_factory or self._real_recorder
         self.current: Session | None = None
+        self._coach: SpokenCoach | None = None
+        self._voice_notice: str | None = None
         self._app: BackReliefApp | None = None
         self._notices_shown: set[str] = set()
         self._record_error_shown: str | None = None
@@ -99,35 +103,64 @@ class SessionFlow:
         return self._player is not None
 
     def show_player_notice(self) -> None:
-        """Say once why sound fell back (the player sets `notice` when it gives up)."""
+        """Say once why sound fell back (the player sets `notice` when it gives up).
+
+        Not over a running session: its top bar says "bell only" already, and a toast there
+        would cover the next move, the progress and the buttons.
+        """
         notice = self._player.notice if self._player is not None else None
-        if notice and notice not in self._notices_shown:
+        if notice and notice not in self._notices_shown and not self.session_running:
             self._notices_shown.add(notice)
             self.app.notify(notice, title="Sound", severity="warning", timeout=10, markup=False)
 
+    @property
+    def session_running(self) -> bool:
+        return self.current is not None and not self.current.engine.over
+
     def follow_sound_settings(self, old: Settings, new: Settings) -> None:
-        """Sound turned on or off makes a new player (keeping mute); a new volume applies at once."""
+        """Sound turned on or off makes a new player (keeping mute); a new volume applies at once;
+        a changed voice makes a new coach."""
         if self._player is None:
             return  # not made yet: it will be made from the new settings
         if new.sound != old.sound and self._player_factory is not None:
             muted = self._player.muted
             self._player = self._player_factory(enabled=new.sound, volume=new.volume)
             self._player.muted = muted
+            self._coach = None
             self.show_player_notice()
         elif new.volume != old.volume:
             self._player.volume = new.volume
+        if any(getattr(old, name) != getattr(new, name) for name in VOICE_SETTINGS):
+            self._coach = None
+
+    # -- the spoken coach ------------------------------------------------------------------
+
+    @property
+    def coach(self) -> SpokenCoach:
+        """The voice, made with the player (quiet when the voice or the sound is off)."""
+        if self._coach is None:
+            from backrelief_tui.voice import SpokenCoach
+
+            self._coach = SpokenCoach.from_settings(self.app.settings, self.player)
+        return self._coach
+
+    @property
+    def voice_notice(self) -> str | None:
+        """Why the voice is quiet, once it is known (the session's top bar says it)."""
+        if self._voice_notice is None and self._coach is not None:
+            self._voice_notice = self._coach.take_notice()
+        return self._voice_notice
 
     def sound(self, events: list[Event]) -> bool:
         """Play the cue for a batch of events; True when an important cue could not sound (flash instead)."""
         from backrelief_tui.audio import IMPORTANT_CUES, Backend, cue_for_events
 
         cue = cue_for_events(events)
-        if cue is None:
-            return False
         player = self.player
-        played = player.play(cue)
+        played = player.play(cue) if cue is not None else False
+        self.coach.hear(events)  # after the cue, so a phrase follows it
         self.show_player_notice()
-        if played or cue not in IMPORTANT_CUES:
+        if cue is None or played or cue not in IMPORTANT_CUES:
             return False
         if player.backend is Backend.BELL and not player.muted:
             self.app.bell()
@@ -185,6 +218,7 @@ class SessionFlow:
         from backrelief_tui.tui.screens.session import SessionScreen
 
         self.current = session
+        self.coach.start(session.engine.plan)  # lists and renders the phrases in the background
         self.app.push_screen(SessionScreen(session))
 
     def record(self, session: Session, events: list[Event]) -> None:
@@ -238,7 +272,7 @@ class SessionFlow:
             self.app.call_from_thread(self.offer_resume, offer)
 
     def offer_resume(self, offer: Interrupted) -> None:
-        from backrelief_tui.core.plan import plan_session
+        from backrelief_tui.core.plan import lead_in_seconds, plan_session
         from backrelief_tui.core.recorder import Recorder, resume_engine
         from backrelief_tui.tui.dialogs.resume import ResumeDialog
 
@@ -247,8 +281,13 @@ class SessionFlow:
             return  # already busy (e.g. `backrelief run`): offered again next time, within the hour
         record = offer.record
         routine = app.library.get(record.routine)
-        engine = (resume_engine(record, plan_session(routine, app.settings), self.clock) if routine is not None
-                  else f"the routine {record.routine!r} is gone")
+        engine: Engine | str = f"the routine {record.routine!r} is gone"
+        if routine is not None:
+            plan = plan_session(routine, app.settings)
+            next_step = record.progress.next_step if record.progress else 0
+            move = plan.steps[min(next_step, len(plan.steps) - 1)].move if plan.steps else None
+            lead_in = lead_in_seconds(move, app.settings) if move is not None else 0
+            engine = resume_engine(record, plan, self.clock, lead_in=lead_in)
         if routine is None or isinstance(engine, str):
             store.mark_stopped(offer.path)
             app.notify(f"Your interrupted {record.routine_title} session can't be resumed: {engine}. "

@@ -22,7 +22,7 @@ HOLD = Move(id="knee-hug", name="Knee hug", kind=Kind.HOLD, hold=5, position=Pos
 REPS = Move(id="bridge", name="Bridge", kind=Kind.REPS, hold=1, tempo=3, reps=2, rep_rest=2,
             position=Position.FLOOR)
 ROUTINE = Routine(id="tiny", title="Tiny", summary="Two moves.", moves=(HOLD, REPS))
-PLAN = plan_session(ROUTINE, Settings(lead_in=10, default_rest=15, switch_seconds=5))
+PLAN = plan_session(ROUTINE, Settings(lead_in=10, default_rest=15, switch_seconds=5, position_change=0))
 STEP_OF = {phase: next(step for step in PLAN.steps if step.phase is phase) for phase in Phase}
 
 
@@ -64,7 +64,8 @@ def test_no_cue() -> None:
 
 
 def test_priority_order() -> None:
-    assert PRIORITY == (Cue.SESSION_DONE, Cue.SWITCH, Cue.MOVE_DONE, Cue.TICK, Cue.GO, Cue.GET_READY, Cue.REST)
+    assert PRIORITY == (Cue.SESSION_DONE, Cue.SWITCH, Cue.MOVE_DONE, Cue.TICK, Cue.GO, Cue.GET_READY, Cue.REST,
+                        Cue.BEAT_HOLD, Cue.BEAT_MOVE, Cue.BEAT_RETURN)  # the beats: quietest, last
     assert set(PRIORITY) == set(Cue)
 
 
@@ -118,7 +119,9 @@ def test_a_real_session_sounds_the_expected_cues() -> None:
         Cue.SWITCH,                             # switch side
         Cue.GO, Cue.TICK, Cue.TICK, Cue.TICK,   # knee hug, right
         Cue.MOVE_DONE,                          # ... and the rest after it stays quiet
-        Cue.GO, Cue.REST, Cue.GO,               # two bridge reps (no countdown for reps)
+        Cue.GO, Cue.BEAT_HOLD, Cue.BEAT_RETURN,  # bridge rep 1: lift (the rep's go), hold, lower
+        Cue.REST,
+        Cue.GO, Cue.BEAT_HOLD, Cue.BEAT_RETURN,  # rep 2 (no countdown for reps)
         Cue.SESSION_DONE,
     ]
 

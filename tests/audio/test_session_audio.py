@@ -40,7 +40,8 @@ routine = Routine(id="beeps", title="Beeps", summary="Two holds.", moves=(
     Move(id="a", name="A", kind=Kind.HOLD, hold=5, position=Position.FLOOR, cues=("Hold.",)),
     Move(id="b", name="B", kind=Kind.HOLD, hold=4, sides=Sides.BOTH, position=Position.FLOOR, cues=("Hold.",)),
 ))
-settings = Settings(lead_in=3, default_rest=3, switch_seconds=2, pain_checkin=False, volume=1.0)
+settings = Settings(lead_in=3, default_rest=3, switch_seconds=2, position_change=0, pain_checkin=False,
+                    volume=1.0, voice_coach="off")  # the beeps alone (the voice has tests of its own)
 clock = FakeClock()
 player = make_player(enabled=True, volume=1.0)
 app = build_app(settings=settings, library=Library(routines={{"beeps": routine}}), clock=clock,

@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SOUNDS = ROOT / "sounds"
 GENERATOR = SOUNDS / "make_sounds.py"
-NAMES = ["get-ready", "go", "tick", "switch", "rest", "move-done", "session-done"]
+NAMES = ["get-ready", "go", "tick", "switch", "rest", "move-done", "session-done",
+         "beat-move", "beat-hold", "beat-return"]
 
 # -3 dBFS, with a little slack for "about".
 PEAK_LIMIT = round(32768 * 10 ** (-2.9 / 20))

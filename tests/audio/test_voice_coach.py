@@ -24,7 +24,7 @@ DEAD_BUG = Move(id="dead-bug", name="Dead bug", kind=Kind.REPS, hold=1, tempo=2,
 BRIDGE = Move(id="bridge", name="Bridge", kind=Kind.REPS, hold=1, tempo=3, reps=2, rep_rest=2,
               position=Position.FLOOR)
 ROUTINE = Routine(id="tiny", title="Tiny", summary="Three moves.", moves=(HUG, DEAD_BUG, BRIDGE))
-PLAN = plan_session(ROUTINE, Settings(lead_in=5, default_rest=10, switch_seconds=5))
+PLAN = plan_session(ROUTINE, Settings(lead_in=5, default_rest=10, switch_seconds=5, position_change=0))
 STEPS = PLAN.steps
 
 
@@ -61,10 +61,12 @@ def test_full_says_every_key_moment() -> None:
         ["Switch sides."],
         ["Go."],
         ["Done.", "Rest. Next: Dead bug, alternate sides."],
-        ["Left."], ["Right."],  # alternating reps say the side
+        ["Left."], ["Hold."], ["Lower."],  # alternating reps say the side; a rep's later beats their word
+        ["Right."], ["Hold."], ["Lower."],
         ["Done.", "Bridge.", "Go."],
+        ["Hold."], ["Lower."],
         ["Rest."],  # between reps
-        ["Two."],  # the second rep
+        ["Two."], ["Hold."], ["Lower."],  # the second rep
         ["Session complete. Well done."],  # not "Done." as well
     ]
 

@@ -200,7 +200,7 @@ class RecordingPlayer:
 
 ROUTINE = Routine(id="r", title="R", summary="R", moves=(
     Move(id="a", name="Knee hug", kind=Kind.HOLD, hold=5, position=Position.FLOOR, sides=Sides.BOTH),))
-SETTINGS = Settings(lead_in=3, switch_seconds=2, voice_volume=0.5)
+SETTINGS = Settings(lead_in=3, switch_seconds=2, position_change=0, voice_volume=0.5)
 PLAN = plan_session(ROUTINE, SETTINGS)
 STEPS = PLAN.steps
 

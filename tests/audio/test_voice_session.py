@@ -36,7 +36,7 @@ routine = Routine(id="spoken", title="Spoken", summary="Two holds.", moves=(
     Move(id="knee-hug", name="Knee hug", kind=Kind.HOLD, hold=12, sides=Sides.BOTH, position=Position.FLOOR),
     Move(id="bird-dog", name="Bird dog", kind=Kind.HOLD, hold=4, position=Position.FLOOR),
 ))
-settings = Settings(lead_in=3, default_rest=3, switch_seconds=2, volume=1.0,
+settings = Settings(lead_in=3, default_rest=3, switch_seconds=2, position_change=0, volume=1.0,
                     voice_coach={verbosity!r}, voice_countdown={countdown!r})
 clock = FakeClock()
 player = make_player(enabled=True, volume=settings.volume)

@@ -16,7 +16,7 @@ ROUTINES = Path(__file__).resolve().parents[2] / "routines"
 # lead-in 3 s, rest between moves 4 s, switch 2 s: the tiny routine's plan is
 #   0 get-ready 3 | 1 Side plank L 6 | 2 switch 2 | 3 Side plank R 6 | 4 rest 4
 #   5 Bridge rep 1 5 | 6 rest 1 | 7 Bridge rep 2 5 | 8 rest 4 | 9 Dead bug (self-paced)
-TINY_SETTINGS = Settings(lead_in=3, default_rest=4, switch_seconds=2)
+TINY_SETTINGS = Settings(lead_in=3, default_rest=4, switch_seconds=2, position_change=0)
 
 
 def tiny_routine() -> Routine:

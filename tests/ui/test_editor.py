@@ -55,8 +55,8 @@ async def test_edit_a_copy_reorder_remove_add_set_holds_and_save(make_app, home)
 
         await pilot.press("down", "shift+up")  # child's pose first
         assert names(app)[:2] == ["Child's pose with lat stretch", "World's best stretch + hamstring"]
-        await pilot.press("up", "plus", "plus")  # 45 s -> 50 -> 55
-        assert editor.moves[0].hold == 55
+        await pilot.press("up", "plus", "plus")  # 39 s -> 44 -> 49
+        assert editor.moves[0].hold == 49
         await pilot.press("down", "plus")  # a reps move: one more rep
         assert editor.moves[1].reps == 3
         await pilot.press("down", "down", "down", "x")  # remove the glute bridge
@@ -75,7 +75,7 @@ async def test_edit_a_copy_reorder_remove_add_set_holds_and_save(make_app, home)
         path = home / "config" / "routines" / "my-desk-break.toml"
         assert path.exists()
         assert "Saved as" in text_of(app, "#editor-status")
-        assert app.library.get("my-desk-break").moves[0].hold == 55
+        assert app.library.get("my-desk-break").moves[0].hold == 49
         library = load_library(ROUTINES, path.parent)
         routine, problems = load_routine_file(path, library)
         assert not problems and [m.id for m in routine.moves][-1] == "wall-lat-stretch"

@@ -49,12 +49,11 @@ async def wait(pilot) -> None:
 async def run_tiny_to_the_end(pilot, clock) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, SessionScreen)
-    for _ in range(36):
+    for _ in range(36 + 12):  # the timer looks once a second; the last 12 s: the self-paced dead bug
         clock.advance(1)
         screen.tick()
     await pilot.pause()
-    clock.advance(12)
-    await pilot.press("space")  # the self-paced dead bug
+    await pilot.press("space")  # the dead bug done
     await pilot.pause()
 
 
@@ -225,7 +224,13 @@ async def test_a_session_interrupted_minutes_ago_is_offered_and_resumed(recorded
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SessionScreen)  # no check-in: the answer from before is kept
-        assert screen.engine.index == 3 and screen.view.detail == "RIGHT · hold"
+        # A get-ready first (the settings' 3 s lead-in), to get back into position...
+        assert screen.engine.index == 3 and screen.view.phase == "get-ready" and screen.view.title == "Side plank"
+        for _ in range(3):
+            clock.advance(1)
+            screen.tick()
+        assert screen.view.detail == "RIGHT · hold"  # ...then the step it stopped in, in full
+        assert screen.engine.remaining() == 6
         await run_tiny_to_the_end(pilot, clock)
         await pilot.press("3")
         await pilot.pause()

@@ -13,6 +13,8 @@ from backrelief_tui.tui.dialogs.help import HelpDialog
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
+from backrelief_tui.tui.widgets.big_text import BigText
+from backrelief_tui.tui.widgets.session_progress import SessionProgress
 from tests.ui.helpers import TINY_SETTINGS, FakeRecorder, RecordingPlayer, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
@@ -31,11 +33,14 @@ async def start_tiny(pilot) -> SessionScreen:
 
 
 async def advance(pilot, clock, seconds: float) -> None:
-    """Let `seconds` pass on the fake clock, then let the screen catch up."""
-    clock.advance(seconds)
-    screen = pilot.app.screen
-    if isinstance(screen, SessionScreen):
-        screen.tick()
+    """Let `seconds` pass on the fake clock, the screen looking once a second as its timer does."""
+    while seconds > 0:
+        step = min(1.0, seconds)
+        clock.advance(step)
+        seconds -= step
+        screen = pilot.app.screen
+        if isinstance(screen, SessionScreen):
+            screen.tick()
     await pilot.pause()
 
 
@@ -45,11 +50,12 @@ def shown(app) -> dict[str, str]:
         "phase": text_of(app, "#phase"),
         "title": text_of(app, "#title"),
         "detail": text_of(app, "#detail"),
-        "clock": screen.query_one("#clock").value,
+        "beat": screen.query_one("#beat", BigText).text,
+        "clock": screen.query_one("#clock", BigText).text,
         "hint": text_of(app, "#hint"),
         "cue": text_of(app, "#cue"),
         "next": text_of(app, "#next-up"),
-        "left": text_of(app, "#remaining"),
+        "left": screen.query_one(SessionProgress).remaining,
     }
 
 
@@ -60,24 +66,25 @@ async def test_follow_the_whole_routine_without_a_key(make_app, clock):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_tiny(pilot)
         view = shown(app)
-        assert view["phase"] == "GET READY"
+        assert (view["phase"], view["beat"], view["clock"]) == ("GET READY", "GET READY", "3")
         assert view["title"] == "Side plank"
-        assert view["clock"] == "0:03"
         assert view["cue"] == "Stack the feet."
+        assert view["next"] == ""  # the panel says what is next; nothing repeats it
         assert view["left"] == "0:48 left"  # 3+6+2+6+4+5+1+5+4 + 12 s estimate for the dead bug
         assert screen.has_class("-get-ready")
 
         await advance(pilot, clock, 3)
         view = shown(app)
-        assert (view["phase"], view["detail"], view["clock"]) == ("WORK", "LEFT · hold", "0:06")
+        assert (view["phase"], view["detail"], view["beat"], view["clock"]) == ("WORK", "LEFT · hold", "HOLD", "6")
         assert text_of(app, "#caution") == "Caution: Stop if the shoulder hurts."
         assert text_of(app, "#variation") == "Variation: Knees down is easier."
         assert view["next"] == "Next up: Bridge"
+        assert text_of(app, "#move-left") == "0:14 left of this move"  # both sides and the switch
         assert screen.has_class("-work") and not screen.has_class("-get-ready")
 
-        await advance(pilot, clock, 5)  # cues rotate every 5 s of the move
+        await advance(pilot, clock, 5)  # a hold's cues take turns every 5 s of the hold
         assert shown(app)["cue"] == "Lift the hips."
-        assert shown(app)["clock"] == "0:01"
+        assert shown(app)["clock"] == "1"
 
         await advance(pilot, clock, 1)
         view = shown(app)
@@ -85,28 +92,36 @@ async def test_follow_the_whole_routine_without_a_key(make_app, clock):
         assert screen.has_class("-switch-side")
 
         await advance(pilot, clock, 2)
-        assert shown(app)["detail"] == "RIGHT · hold"
+        assert (shown(app)["detail"], shown(app)["cue"]) == ("RIGHT · hold", "Stack the feet.")  # from the top
         await advance(pilot, clock, 6)
         view = shown(app)
         assert (view["phase"], view["title"]) == ("REST", "Bridge")  # the rest shows what comes next
-        assert view["detail"].startswith("Up next")
+        assert view["detail"].startswith("Up next") and view["next"] == ""
         assert screen.has_class("-rest")
 
+        # A rep, beat by beat: lift 2 s, hold 2 s, lower 1 s; the big number is the beat's own.
         await advance(pilot, clock, 4)
-        assert (shown(app)["phase"], shown(app)["detail"]) == ("WORK", "rep 1 of 2")
-        await advance(pilot, clock, 5)
+        view = shown(app)
+        assert (view["phase"], view["detail"], view["beat"], view["clock"]) == ("WORK", "rep 1 of 2", "LIFT", "2")
+        await advance(pilot, clock, 1)
+        assert (shown(app)["beat"], shown(app)["clock"]) == ("LIFT", "1")
+        await advance(pilot, clock, 1)
+        assert (shown(app)["beat"], shown(app)["clock"]) == ("HOLD", "2")
+        await advance(pilot, clock, 2)
+        assert (shown(app)["beat"], shown(app)["clock"], shown(app)["detail"]) == ("LOWER", "1", "rep 1 of 2")
+        await advance(pilot, clock, 1)
         assert (shown(app)["phase"], shown(app)["detail"]) == ("REST", "rep 1 of 2 done")
         await advance(pilot, clock, 1)
-        assert shown(app)["detail"] == "rep 2 of 2"
+        assert (shown(app)["detail"], shown(app)["beat"]) == ("rep 2 of 2", "LIFT")
         await advance(pilot, clock, 5 + 4)
 
         # A self-paced move counts up and waits for Space.
         view = shown(app)
-        assert (view["title"], view["detail"]) == ("Dead bug", "6 reps at your own pace")
+        assert (view["title"], view["detail"], view["beat"]) == ("Dead bug", "6 reps at your pace", "YOUR PACE")
         assert view["hint"] == "Space when done"
         assert view["next"] == "Next up: the end — last move"
         await advance(pilot, clock, 40)
-        assert shown(app)["clock"] == "0:40"
+        assert shown(app)["clock"] == "40"
         assert isinstance(app.screen, SessionScreen)  # still waiting
         await pilot.press("space")
         await pilot.pause()
@@ -126,6 +141,8 @@ async def test_follow_the_whole_routine_without_a_key(make_app, clock):
     assert player.played[0] is Cue.GET_READY
     assert Cue.SWITCH in player.played and player.played[-1] is Cue.SESSION_DONE
     assert Cue.TICK in player.played  # 3-2-1 before the end of each hold
+    # Each later beat of a rep has its own sound: a soft one to hold, another to lower.
+    assert player.played.count(Cue.BEAT_HOLD) == 2 and player.played.count(Cue.BEAT_RETURN) == 2
 
 
 async def test_pause_resume_next_back_restart_and_adjust(make_app, clock):
@@ -133,7 +150,7 @@ async def test_pause_resume_next_back_restart_and_adjust(make_app, clock):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_tiny(pilot)
         await advance(pilot, clock, 4)  # 1 s into the left side plank
-        assert shown(app)["clock"] == "0:05"
+        assert shown(app)["clock"] == "5"
 
         await pilot.press("space")
         await pilot.pause()
@@ -142,25 +159,25 @@ async def test_pause_resume_next_back_restart_and_adjust(make_app, clock):
         assert screen.has_class("-paused")
         assert str(screen.query_one("#pause").label) == "Resume"
         await advance(pilot, clock, 30)  # time stands still while paused
-        assert shown(app)["clock"] == "0:05"
+        assert shown(app)["clock"] == "5"
         await pilot.press("space")
         await pilot.pause()
         assert shown(app)["phase"] == "WORK" and not screen.has_class("-paused")
 
         await pilot.press("plus")
         await pilot.pause()
-        assert shown(app)["clock"] == "0:10"
+        assert shown(app)["clock"] == "10"
         await pilot.press("minus", "minus")
         await pilot.pause()
-        assert shown(app)["clock"] == "0:01"  # never below one second
+        assert shown(app)["clock"] == "1"  # never below one second
         await pilot.press("equals_sign")
         await pilot.pause()
-        assert shown(app)["clock"] == "0:06"
+        assert shown(app)["clock"] == "6"
 
         await advance(pilot, clock, 2)
         await pilot.press("r")  # restart the step: the full (adjusted) length again
         await pilot.pause()
-        assert shown(app)["clock"] == "0:07"  # 6 +5 -5 -4 +5
+        assert shown(app)["clock"] == "7"  # 6 +5 -5 -4 +5
 
         await pilot.press("right")  # skip the left side
         await pilot.pause()
@@ -186,7 +203,7 @@ async def test_pause_resume_next_back_restart_and_adjust(make_app, clock):
             ("Side plank", "skipped"), ("Bridge", "skipped"),
             ("Dead bug", "done"),  # self-paced: Next means done
         ]
-        assert "1 pause" in text_of(app, "#totals")
+        assert "1 pause" in text_of(app, "#totals")  # the space; skipping and going back are no pauses
 
         await pilot.press("enter")
         await pilot.pause()
@@ -345,3 +362,63 @@ async def test_the_session_survives_resizing(make_app, clock):
         await advance(pilot, clock, 4)  # 5 s into the hold: the next cue, at 60×20 too
         assert "Lift the hips." in screen_text(app)
         assert app.screen.has_class("-short") and app.screen.has_class("-narrow")
+
+
+async def test_shift_n_skips_the_whole_move(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_tiny(pilot)
+        await advance(pilot, clock, 4)  # in the left side plank
+        await pilot.press("N")
+        await pilot.pause()
+        view = shown(app)
+        assert (view["phase"], view["title"]) == ("REST", "Bridge")  # on to the rest before the bridge
+        await pilot.press("N")  # in that rest: the bridge it leads to is skipped
+        await pilot.pause()
+        assert shown(app)["title"] == "Dead bug"
+        results = {result.move.id: result.status for result in screen.engine.results()}
+        assert results["side-plank"] == "skipped" and results["bridge"] == "skipped"
+
+
+async def test_the_help_and_stop_dialogs_hold_the_time_while_open(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_tiny(pilot)
+        await advance(pilot, clock, 4)  # 1 s into the left side plank: 5 s left
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog) and screen.engine.state is State.PAUSED
+        clock.advance(30)  # reading the keys, not holding the plank
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.engine.state is State.RUNNING and shown(app)["clock"] == "5"
+
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and screen.engine.state is State.PAUSED
+        clock.advance(20)
+        await pilot.press("n")  # keep going
+        await pilot.pause()
+        assert screen.engine.state is State.RUNNING and shown(app)["clock"] == "5"
+        assert screen.engine.active_seconds() == pytest.approx(3 + 1)  # lead-in + 1 s: no reps done unseen
+
+        await pilot.press("space")  # paused by the person: a dialog leaves it paused
+        await pilot.press("question_mark")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.engine.state is State.PAUSED
+
+
+async def test_ctrl_q_in_a_session_asks_first(make_app, clock):
+    recorder = FakeRecorder()
+    app = make_app(recorder_factory=lambda store: recorder, settings=NO_CHECKIN)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_tiny(pilot)
+        await advance(pilot, clock, 5)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # not gone without a word
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and screen.engine.state is State.STOPPED
+        assert recorder.finished == [State.STOPPED]  # the step in progress is kept

@@ -4,33 +4,58 @@ from __future__ import annotations
 
 from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import plan_session
-from backrelief_tui.core.routine import Kind, Move, Position, Routine, Sides
+from backrelief_tui.core.routine import Beat, BeatKind, Kind, Move, Position, Routine, Sides
 from backrelief_tui.core.settings import Settings
-from backrelief_tui.tui.screens.session_view import CUE_SECONDS, session_view, summary_rows
+from backrelief_tui.tui.screens.session_view import session_view, summary_rows
 from tests.fakes import FakeClock
 
 CUES = ("one", "two", "three", "four")
 
 
 def engine_for(*moves: Move, **settings) -> tuple[Engine, FakeClock]:
+    """These tests look at the clock when they like (a late look is a clock jump only in test_engine_beats)."""
     clock = FakeClock()
     routine = Routine(id="r", title="R", summary="s", moves=moves)
-    engine = Engine(plan_session(routine, Settings(**{"lead_in": 0, "default_rest": 0, **settings})), clock)
+    engine = Engine(plan_session(routine, Settings(**{"lead_in": 0, "default_rest": 0, **settings})), clock,
+                    jump_after=None)
     engine.start()
     return engine, clock
 
 
-def test_cues_rotate_through_the_whole_move_not_each_rep():
-    # 3-second reps: a per-step rotation would only ever show "one".
-    move = Move(id="m", name="M", kind=Kind.REPS, hold=1, tempo=2, reps=6, position=Position.FLOOR, cues=CUES)
+def test_without_beat_cues_each_rep_shows_the_next_cue_and_each_side_starts_from_the_first():
+    move = Move(id="m", name="M", kind=Kind.REPS, hold=1, tempo=2, reps=3, sides=Sides.BOTH,
+                position=Position.FLOOR, cues=CUES)
+    engine, clock = engine_for(move, switch_seconds=0)
+    seen = []
+    while True:
+        engine.poll()
+        if engine.over:
+            break
+        view = session_view(engine)
+        seen.append((view.detail, view.cue))
+        clock.advance(1)
+    firsts = list(dict.fromkeys(seen))
+    assert firsts == [("LEFT · rep 1 of 3", "one"), ("LEFT · rep 2 of 3", "two"), ("LEFT · rep 3 of 3", "three"),
+                      ("RIGHT · rep 1 of 3", "one"), ("RIGHT · rep 2 of 3", "two"), ("RIGHT · rep 3 of 3", "three")]
+
+
+def test_a_beat_with_its_own_cue_shows_that_cue_while_the_body_does_it():
+    beats = (Beat("Step out", 2, BeatKind.MOVE, cue="Foot outside the hand."),
+             Beat("Hold", 2, BeatKind.HOLD, cue="Hips low."),
+             Beat("Back", 2, BeatKind.RETURN))
+    move = Move(id="m", name="M", kind=Kind.REPS, hold=2, tempo=4, reps=2, position=Position.FLOOR, cues=CUES,
+                beats=beats)
     engine, clock = engine_for(move)
     seen = []
-    for _ in range(18):
+    for _ in range(12):
         engine.poll()
-        seen.append(session_view(engine).cue)
+        view = session_view(engine)
+        seen.append((view.beat, view.clock, view.cue))
         clock.advance(1)
-    assert seen[0] == "one" and seen[CUE_SECONDS] == "two" and seen[3 * CUE_SECONDS] == "four"
-    assert set(seen) == set(CUES)
+    assert seen[:6] == [("STEP OUT", "2", "Foot outside the hand."), ("STEP OUT", "1", "Foot outside the hand."),
+                        ("HOLD", "2", "Hips low."), ("HOLD", "1", "Hips low."),
+                        ("BACK", "2", "one"), ("BACK", "1", "one")]  # no cue of its own: the rep's line
+    assert seen[6] == ("STEP OUT", "2", "Foot outside the hand.")  # rep 2 starts again at the first beat
 
 
 def test_a_paused_view_keeps_its_cue_and_says_how_to_resume():
@@ -41,7 +66,7 @@ def test_a_paused_view_keeps_its_cue_and_says_how_to_resume():
     clock.advance(60)
     view = session_view(engine)
     assert (view.label, view.phase, view.hint, view.cue, view.clock) == (
-        "PAUSED", "paused", "Space to resume", "two", "0:24")
+        "PAUSED", "paused", "Space to resume", "two", "24")
 
 
 def test_alternating_sides_name_the_side_and_the_rep():

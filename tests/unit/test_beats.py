@@ -228,7 +228,7 @@ def test_validate_names_the_beat_counting_from_one(tmp_path, capsys, monkeypatch
 def test_a_ref_with_a_new_hold_rescales_the_library_beats(library):
     childs = next(move for move in library.get("desk-break").moves if move.id == "childs-pose-lat")
     assert [(beat.label, beat.seconds) for beat in childs.beats] == [
-        ("Reach forward", 15), ("Hands right", 15), ("Hands left", 15)]
+        ("Reach forward", 13), ("Hands right", 13), ("Hands left", 13)]
 
 
 def test_a_ref_with_its_own_beats_drops_the_library_timing(tmp_path):

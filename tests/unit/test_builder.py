@@ -161,8 +161,8 @@ def test_focus_with_no_suitable_move_is_noted(library):
 
 def test_focused_moves_get_more_than_the_default(library):
     # Child's pose already holds the builder's 60 s ceiling, so the desk lat stretch (25 s) shows it.
-    plain = build_routine(library, 8, {"desk"}, False, [])
-    focused = build_routine(library, 8, {"desk"}, False, ["lats"])
+    plain = build_routine(library, 12, {"desk"}, False, [])
+    focused = build_routine(library, 12, {"desk"}, False, ["lats"])
     def desk_lat(result):
         return next(move for move in result.routine.moves if move.id == "desk-lat-stretch")
     assert desk_lat(focused).hold > library.moves["desk-lat-stretch"].hold * 1.2

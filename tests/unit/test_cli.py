@@ -21,7 +21,7 @@ def test_list_shows_builtins_with_minutes(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("desk ")  # the break at the desk comes first
-    assert out.splitlines()[1].startswith("desk-break") and "5:54" in out.splitlines()[1]
+    assert out.splitlines()[1].startswith("desk-break") and "5:56" in out.splitlines()[1]
     assert "5:55" in out.splitlines()[0]
 
 
@@ -33,7 +33,7 @@ def test_list_json_includes_user_routines(home, capsys):
     assert main(["list", "--json"]) == 0
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["mine"]["builtin"] is False and rows["mine"]["moves"] == 1
-    assert rows["desk-break"]["total_seconds"] == 354
+    assert rows["desk-break"]["total_seconds"] == 356
 
 
 def test_show_reflects_overrides(home, capsys):
@@ -73,7 +73,7 @@ def test_broken_settings_warn_but_commands_work(home, capsys):
     captured = capsys.readouterr()
     assert "settings.toml: lead_in: must be between 0 and 120" in captured.err
     steps = json.loads(captured.out)["steps"]
-    assert steps[0]["seconds"] == 10  # default lead-in for the broken field
+    assert steps[0]["seconds"] == 10 + 10  # the default lead-in for the broken field, + getting down to the floor
     assert 20 in [s["seconds"] for s in steps if s["phase"] == "rest"]  # the valid field is kept
 
 

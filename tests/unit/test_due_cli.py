@@ -345,7 +345,7 @@ def test_notify_names_the_chosen_routine_as_text(capsys, notify_log, home):
                                         '[[moves]]\nref = "cobra"\n')
     main(["set", "schedule", "routine=mine"])
     due(capsys, at(3, 10), notify=True)
-    assert sent(notify_log)[0][3] == "Start &lt;b&gt;Mine&lt;/b&gt; &amp; more (1 min): backrelief run"
+    assert sent(notify_log)[0][3] == "Start &lt;b&gt;Mine&lt;/b&gt; &amp; more (2 min): backrelief run"
 
 
 def test_notify_without_notify_send_says_what_to_install(capsys, tmp_path, monkeypatch):

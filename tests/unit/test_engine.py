@@ -11,12 +11,13 @@ from backrelief_tui.core.settings import Settings
 from tests.factories import make_move, make_routine
 from tests.fakes import FakeClock
 
-SETTINGS = Settings(lead_in=5, default_rest=10, switch_seconds=5)
+SETTINGS = Settings(lead_in=5, default_rest=10, switch_seconds=5, position_change=0)
 
 
-def engine_for(*moves, settings=SETTINGS):
+def engine_for(*moves, settings=SETTINGS, jump_after=None):
+    """These tests poll as late as they like to check the timing; a late look as a clock jump is tested apart."""
     clock = FakeClock()
-    return Engine(plan_session(make_routine(*moves), settings), clock), clock
+    return Engine(plan_session(make_routine(*moves), settings), clock, jump_after=jump_after), clock
 
 
 def kinds(events):

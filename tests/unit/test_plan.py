@@ -6,7 +6,7 @@ from backrelief_tui.core.settings import MoveOverride, Settings
 from backrelief_tui.core.wording import format_duration
 from tests.factories import make_move, make_routine
 
-SETTINGS = Settings(lead_in=10, default_rest=15, switch_seconds=5)
+SETTINGS = Settings(lead_in=10, default_rest=15, switch_seconds=5, position_change=0)
 
 
 def shape(plan):

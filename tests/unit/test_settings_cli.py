@@ -21,7 +21,7 @@ def _saved(home):
 def test_set_then_show_reflects_it(home, capsys):
     assert main(["set", "front-plank", "hold=20", "reps=6", "rest=10"]) == 0
     out = capsys.readouterr().out
-    assert "hold 20 s, reps 6" in out and "in activate: 14:06 →" in out
+    assert "hold 20 s, reps 6" in out and "in activate: 14:36 →" in out
     assert _saved(home)["moves"]["front-plank"] == {"hold": 20, "reps": 6, "rest": 10}
     assert main(["show", "activate"]) == 0
     assert "  20s  Front forearm plank rep 1/6" in capsys.readouterr().out

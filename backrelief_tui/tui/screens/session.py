@@ -1,11 +1,16 @@
-"""The follow-along screen: one step at a time, big countdown, cues, sounds.
+"""The follow-along screen: the beat the body is in, a countdown readable from the floor, the figure.
 
 All timing lives in the engine. This screen only calls engine methods and paints
 `session_view(engine)`; it wakes itself with a one-shot timer at
-`engine.next_wakeup()` (when the shown second changes or an event is due), so it
-redraws about once a second, not on a fast fixed interval. Sounds and the record
-are the session flow's: the screen hands it every batch of engine events. Tests
-drive it with a FakeClock: advance the clock, then call `tick()`.
+`engine.next_wakeup()` (when the shown second changes or an event is due), so the
+text redraws about once a second, not on a fast fixed interval. While the body moves
+(a lift, a lower, stepping into a hold) the figure alone is redrawn a few times a
+second; during a hold nothing moves and nothing is drawn. Sounds, speech and the record
+are the session flow's: the screen hands it every batch of engine events.
+
+Any way out asks first: `q` and ctrl+q (the stop question), and the help and stop
+dialogs hold the session (a pause) while they are open. Tests drive it with a FakeClock:
+advance the clock, then call `tick()`.
 """
 
 from __future__ import annotations
@@ -14,18 +19,20 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Label, Static
 
 from backrelief_tui.audio import Backend
-from backrelief_tui.core.engine import ADJUST_STEP, Event, State
+from backrelief_tui.core.engine import ADJUST_STEP, Event, PauseReason, State
+from backrelief_tui.core.wording import RED_FLAG_LINE
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import literal
-from backrelief_tui.tui.screens.session_view import SessionView, session_view
-from backrelief_tui.tui.widgets.countdown import Countdown
+from backrelief_tui.tui.screens.session_view import FigureView, SessionView, session_view
+from backrelief_tui.tui.widgets.big_text import BigText
+from backrelief_tui.tui.widgets.figure import Figure
 from backrelief_tui.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -34,16 +41,18 @@ if TYPE_CHECKING:
 SESSION_KEYS = (
     ("space", "pause / resume (on a self-paced step: done)"),
     ("→  n", "next step (skips it)"),
+    ("N", "next move (skips the rest of this one)"),
     ("←  p", "back to the previous step"),
     ("r", "restart this step"),
     ("+  =", "add 5 seconds to this step"),
     ("-", "take 5 seconds off this step"),
-    ("m", "mute / unmute the sounds"),
+    ("m", "mute / unmute the sounds and the voice"),
     ("q", "stop the session (asks first; what you did is kept)"),
 )
 WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already due
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 FLASH_SECONDS = 0.3
+FRAME_SECONDS = 0.2  # the figure's frame rate while the body moves: 5 a second is smooth enough to follow
 
 
 class SessionScreen(AppScreen[None]):
@@ -61,13 +70,14 @@ class SessionScreen(AppScreen[None]):
         Binding("space", "resume", "Resume", key_display="space"),
         Binding("space", "done", "Done", key_display="space"),
         Binding("right,n", "next", "Next", key_display="→"),
+        Binding("N,shift+n", "next_move", "Next move", key_display="N", show=False),
         Binding("left,p", "back", "Back", key_display="←"),
         Binding("plus,equals_sign", "more", "±5s", key_display="+/-"),
         Binding("minus", "less", "-5s", key_display="-", show=False),
         Binding("m", "mute", "Mute"),
         Binding("m", "unmute", "Unmute"),
         Binding("q", "quit_session", "Quit"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("r", "restart", "Restart"),
     ]
 
@@ -77,6 +87,7 @@ class SessionScreen(AppScreen[None]):
         self.engine = session.engine
         self.routine_title = session.routine.title
         self._timer: Timer | None = None
+        self._frame_timer: Timer | None = None
         self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
         self._shown: dict[str, str] = {}  # selector -> text on screen now
         self._footer_key: tuple[State, bool, bool] | None = None
@@ -84,6 +95,7 @@ class SessionScreen(AppScreen[None]):
         self._flash_timer: Timer | None = None
         self._phase = ""
         self._finished = False
+        self._held_by_dialog = False  # a dialog paused the session and resumes it when it closes
         self.view: SessionView = session_view(self.engine)
 
     def compose(self) -> ComposeResult:
@@ -92,11 +104,15 @@ class SessionScreen(AppScreen[None]):
             yield Label(id="sound")
         yield Static(id="phase")
         with Vertical(id="panel"):
-            yield Label(id="title")
-            yield Label(id="detail")
-            with Center(id="clock-row"):
-                yield Countdown(id="clock")
-            yield Label(id="hint")
+            with Horizontal(id="stage"):
+                yield Figure(id="figure")
+                with Vertical(id="coach"):
+                    yield Label(id="title")
+                    yield Label(id="detail")
+                    yield BigText(id="beat", max_scale=1)
+                    yield BigText(id="clock", max_scale=4)
+                    yield Label(id="move-left")
+                    yield Label(id="hint")
             yield Static(id="cue")
             yield Static(id="caution")
             yield Static(id="variation")
@@ -119,6 +135,7 @@ class SessionScreen(AppScreen[None]):
 
     def on_unmount(self) -> None:
         self._disarm()
+        self._stop_frames()
 
     # -- the one loop: engine call -> events -> sound, record, paint, re-arm --------------
 
@@ -155,6 +172,7 @@ class SessionScreen(AppScreen[None]):
             return
         self._finished = True
         self._disarm()
+        self._stop_frames()
         self.app.flow.ended(self.session)  # the record, then the summary in this screen's place
 
     def _arm(self) -> None:
@@ -187,16 +205,19 @@ class SessionScreen(AppScreen[None]):
                 self.remove_class(f"-{self._phase}")
             self.add_class(f"-{view.phase}")
             self._phase = view.phase
+            self.query_one(Figure).set_phase(view.phase)
         self.set_class(view.self_paced, "-self-paced")
         self._text("#where", f"{self.routine_title} · {view.where}" if view.where else self.routine_title)
         self._text("#sound", self._sound_state())
         self._text("#phase", view.label)
         self._text("#title", view.title)
         self._text("#detail", view.detail)
-        self.query_one("#clock", Countdown).show(view.clock)
+        self.query_one("#beat", BigText).show(view.beat)
+        self.query_one("#clock", BigText).show(view.clock)
+        self._text("#move-left", view.move_left)
         self._text("#hint", view.hint)
         self._text("#cue", view.cue)
-        self._text("#caution", f"Caution: {view.caution}" if view.caution else "")
+        self._text("#caution", self._caution(view))
         self._text("#variation", f"Variation: {view.variation}" if view.variation else "")
         self._text("#next-up", view.next_up)
         self.query_one(SessionProgress).show(view.progress, view.total, view.remaining)
@@ -204,6 +225,35 @@ class SessionScreen(AppScreen[None]):
         if self._shown.get("#pause") != label:
             self._shown["#pause"] = label
             self.query_one("#pause", Button).label = label
+        self._draw_figure(view.figure)
+
+    def _caution(self, view: SessionView) -> str:
+        # The stop rule stands under every get-ready, where the person sets up for a move.
+        if view.phase == "get-ready":
+            return f"Caution: {view.caution} {RED_FLAG_LINE}" if view.caution else RED_FLAG_LINE
+        return f"Caution: {view.caution}" if view.caution else ""
+
+    def _draw_figure(self, figure: FigureView | None) -> None:
+        widget = self.query_one(Figure)
+        if figure is None:
+            widget.clear()
+            self._stop_frames()
+            return
+        widget.show(figure.move, figure.side, figure.from_pose, figure.to_pose, figure.fraction)
+        if figure.moving and self.engine.running and widget.display:
+            if self._frame_timer is None:
+                self._frame_timer = self.set_interval(FRAME_SECONDS, self._frame, name="figure-frames")
+        else:
+            self._stop_frames()
+
+    def _frame(self) -> None:
+        """Between the once-a-second ticks: the figure alone, while the body moves."""
+        self._draw_figure(session_view(self.engine).figure)
+
+    def _stop_frames(self) -> None:
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame_timer = None
 
     def _text(self, selector: str, text: str) -> None:
         if self._shown.get(selector) == text:
@@ -215,12 +265,18 @@ class SessionScreen(AppScreen[None]):
         widget.set_class(not text, "-empty")  # an empty line takes no room
 
     def _sound_state(self) -> str:
-        player = self.app.flow.player
+        flow = self.app.flow
+        player = flow.player
         if player.backend is Backend.NONE:
-            return "sound off"
-        if player.muted:
-            return "muted (m)"
-        return "sound on" if player.backend is Backend.SIMPLEAUDIO else "bell only"
+            text = "sound off"
+        elif player.muted:
+            text = "muted (m)"
+        elif player.backend is Backend.SIMPLEAUDIO:
+            text = "sound on"
+        else:
+            text = "bell only: no audio device"
+        voice = flow.voice_notice
+        return f"{text} · voice off" if voice and player.backend is Backend.SIMPLEAUDIO else text
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -239,7 +295,7 @@ class SessionScreen(AppScreen[None]):
             if player.backend is Backend.NONE:
                 return False
             return player.muted == (action == "unmute")
-        if action in ("next", "back", "restart"):
+        if action in ("next", "next_move", "back", "restart"):
             return live
         if action in ("more", "less"):
             return live and not self_paced
@@ -249,6 +305,7 @@ class SessionScreen(AppScreen[None]):
         self._apply(self.engine.pause())
 
     def action_resume(self) -> None:
+        self._held_by_dialog = False
         self._apply(self.engine.resume())
 
     def action_done(self) -> None:
@@ -256,6 +313,9 @@ class SessionScreen(AppScreen[None]):
 
     def action_next(self) -> None:
         self._apply(self.engine.next())
+
+    def action_next_move(self) -> None:
+        self._apply(self.engine.next_move())
 
     def action_back(self) -> None:
         self._apply(self.engine.previous())
@@ -288,17 +348,38 @@ class SessionScreen(AppScreen[None]):
         self._paint()
         self._refresh_footer()
 
+    def _hold_for_dialog(self) -> None:
+        """A dialog opens over the session: time stops until it closes (reps are not done while reading)."""
+        if self.engine.running:
+            self._held_by_dialog = True
+            self._apply(self.engine.pause())
+
+    def _release_after_dialog(self) -> None:
+        engine = self.engine
+        if self._held_by_dialog and engine.state is State.PAUSED and engine.pause_reason is PauseReason.PERSON:
+            self._held_by_dialog = False
+            self._apply(self.engine.resume())
+
+    def action_help(self) -> None:
+        from backrelief_tui.tui.dialogs.help import HelpDialog
+
+        self._hold_for_dialog()
+        self.app.push_screen(HelpDialog(self.help_sections()), lambda _result: self._release_after_dialog())
+
     def action_quit_session(self) -> None:
         from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
+
+        self._hold_for_dialog()
 
         def answered(stop: bool | None) -> None:
             if stop and not self.engine.over:
                 self.engine.stop()
                 self._apply([])
+            else:
+                self._release_after_dialog()
 
         self.app.push_screen(
-            ConfirmDialog("Stop this session?", "What you have done so far is kept.",
-                          yes="Stop", no="Keep going"),
+            ConfirmDialog("Stop this session?", "What you have done so far is kept.", yes="Stop", no="Keep going"),
             answered,
         )
 
