@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from backrelief_tui.core.figures import MoveFigure  # noqa: E402
-from backrelief_tui.core.library import load_library  # noqa: E402
+from backrelief_tui.core.library import Library, load_library  # noqa: E402
 from backrelief_tui.core.plan import Side  # noqa: E402
 from backrelief_tui.core.poses import PoseBook, builtin_poses  # noqa: E402
 from backrelief_tui.tui.widgets.figure import Figure  # noqa: E402
@@ -101,14 +101,20 @@ def main(argv: list[str] | None = None) -> int:
     book = builtin_poses()
     library = load_library()
     entries: list[tuple[str, str, list[Shot]]] = []  # (file stem, title, frames)
-    for move_id, figure in book.moves.items():
-        move = library.moves.get(move_id)
-        sided = move.per_side if move else True
-        name = move.name if move else move_id
-        entries.append((move_id, f"{name} ({move_id})", shots(figure, sided)))
+    groups: list[tuple[str, list[str]]] = []  # (heading, file stems) for the index
+    for heading, move_ids in move_groups(book, library):
+        groups.append((heading, move_ids))
+        for move_id in move_ids:
+            move = library.moves.get(move_id)
+            sided = move.per_side if move else True
+            name = move.name if move else move_id
+            entries.append((move_id, f"{name} ({move_id})", shots(book.moves[move_id], sided)))
+    neutral = []
     for position, figure in book.neutral.items():
+        neutral.append(f"neutral-{position}")
         entries.append((f"neutral-{position}", f"Neutral figure: {position} (a move without poses)",
                         shots(figure, False)))
+    groups.append(("Neutral figures (a move of your own without poses)", neutral))
     if args.moves:
         entries = [entry for entry in entries if entry[0] in args.moves]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -122,13 +128,38 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["rsvg-convert", "-o", str(args.out / f"{stem}.png"), str(svg)], check=True)
             print(f"wrote {args.out / f'{stem}.png'}")
     if not args.moves:
+        for stale in sorted(set(args.out.glob("*.png")) - {args.out / f"{stem}.png" for stem, _, _ in entries}):
+            stale.unlink()  # a move renamed or dropped: its old picture would mislead
+            print(f"removed {stale}")
+        titles = {stem: title for stem, title, _ in entries}
         index = ["# The figures", "",
-                 "Every move's stick figure at each of its poses (left side), plus one pose on the right side,",
-                 "as the session screen draws them. Made by `python tools/contact_sheet.py`; run it again after",
-                 "changing `routines/poses/poses.toml` and look at every image.", ""]
-        index += [f"## {title}\n\n![{stem}]({stem}.png)\n" for stem, title, _ in entries]
+                 "Every move's stick figure at each of its poses (left side, or facing right for a move done",
+                 "once), plus the first pose after `start` on the right side, as the session screen draws them,",
+                 "by routine in the picker's order (a move shared by routines shows under the first). Made by",
+                 "`python tools/contact_sheet.py`; run it again after changing `routines/poses/*.toml` and look",
+                 "at every image: someone who knows the exercise should name it.", ""]
+        for heading, stems in groups:
+            index += [f"## {heading}", ""]
+            index += [f"### {titles[stem]}\n\n![{stem}]({stem}.png)\n" for stem in stems]
         (args.out / "README.md").write_text("\n".join(index), encoding="utf-8")
     return 0
+
+
+def move_groups(book: PoseBook, library: Library) -> list[tuple[str, list[str]]]:
+    """The posed moves by routine, in the picker's order, each move once; then any posed move no routine uses."""
+    seen: set[str] = set()
+    groups: list[tuple[str, list[str]]] = []
+    for routine in library.routines.values():
+        if not routine.builtin:
+            continue
+        ids = [move.id for move in routine.moves if move.id in book.moves and move.id not in seen]
+        seen.update(ids)
+        if ids:
+            groups.append((f"{routine.title} (`{routine.id}`)", ids))
+    rest = [move_id for move_id in book.moves if move_id not in seen]
+    if rest:
+        groups.append(("In no built-in routine", rest))
+    return groups
 
 
 if __name__ == "__main__":

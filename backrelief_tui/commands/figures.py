@@ -14,7 +14,14 @@ from backrelief_tui.core.braille import Raster, rasterise
 from backrelief_tui.core.figures import Layer, MoveFigure, figure_box, frame_of_pose
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import Side
-from backrelief_tui.core.poses import builtin_poses, load_pose_files, load_poses, pose_files
+from backrelief_tui.core.poses import (
+    builtin_poses,
+    load_pose_files,
+    load_poses,
+    pose_files,
+    poses_dir,
+    unposed_moves,
+)
 from backrelief_tui.core.routine import Move
 from backrelief_tui.core.text import printable
 
@@ -117,13 +124,13 @@ def _moves_named(name: str, library: Library) -> list[Move]:
 
 def _check(args: argparse.Namespace) -> int:
     library, _settings = load_context()
-    move_ids = set(library.moves)
     if isinstance(args.check, str):
         files = [Path(args.check)]
-        _book, problems = load_poses(files[0], move_ids, require_neutral=False)
+        _book, problems = load_poses(files[0], library.moves, require_neutral=False)
     else:
         files = pose_files()
-        _book, problems = load_pose_files(files, move_ids)
+        book, problems = load_pose_files(files, library.moves)
+        problems += unposed_moves(book, _builtin_moves(library), poses_dir())
     if problems:
         for problem in problems:
             print(printable(problem))
@@ -131,3 +138,10 @@ def _check(args: argparse.Namespace) -> int:
     for path in files:
         print(f"{printable(path)}: ok")
     return 0
+
+
+def _builtin_moves(library: Library) -> list[Move]:
+    # Every move of a built-in routine must have its figure; a move of the user's own may use the neutral one.
+    moves = {move.id: library.moves.get(move.id, move) for routine in library.routines.values()
+             if routine.builtin for move in routine.moves}
+    return list(moves.values())

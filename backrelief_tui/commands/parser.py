@@ -67,7 +67,7 @@ def _routine_commands(commands: Subcommands) -> None:
     command.add_argument("--json", action="store_true", help="print JSON")
 
     command = _add(commands, "validate", f"{where}:cmd_validate",
-                   help="check routine files; exit 1 when any has a problem")
+                   help="check routine files and pose files; exit 1 when any has a problem")
     command.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     _add(commands, "paths", f"{where}:cmd_paths", help="where settings, your routines and session records live")

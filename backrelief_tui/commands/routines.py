@@ -6,13 +6,15 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from backrelief_tui.commands import fail
 from backrelief_tui.commands.context import load_context
 from backrelief_tui.core import paths
-from backrelief_tui.core.library import find_routine, load_library, load_routine_file
+from backrelief_tui.core.library import Library, find_routine, load_library, load_routine_file
 from backrelief_tui.core.plan import Plan, plan_session
+from backrelief_tui.core.poses import load_poses, looks_like_pose_file
 from backrelief_tui.core.routine import Beat, Kind, Move, kit_text
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration
@@ -132,6 +134,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     library = load_library()
     failed = False
     for path in args.files:
+        if looks_like_pose_file(path):
+            failed |= not _validate_poses(path, library)
+            continue
         routine, problems = load_routine_file(path, library)
         if routine is None:
             failed = True
@@ -141,6 +146,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
             total = plan_session(routine).total_seconds
             print(f"{path}: ok ({len(routine.moves)} moves, {format_duration(total)})")
     return 1 if failed else 0
+
+
+def _validate_poses(path: Path, library: Library) -> bool:
+    """A pose file (`routines/poses/*.toml`): its figures, against the moves and beats of the library."""
+    book, problems = load_poses(path, library.moves, require_neutral=False)
+    for problem in problems:
+        print(printable(problem))
+    if not problems:
+        poses = sum(len(figure.poses) for figure in [*book.moves.values(), *book.neutral.values()])
+        print(f"{printable(path)}: ok (pose file: {len(book.moves)} moves, {poses} poses)")
+    return not problems
 
 
 def cmd_paths(args: argparse.Namespace) -> int:

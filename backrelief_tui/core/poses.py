@@ -69,6 +69,8 @@ MOVE_KEYS = frozenset(("view", "working", "props", "poses"))
 POSE_KEYS = frozenset(("root", "angles", "out", "twist", "contacts", "long_way"))
 PROP_KEYS = frozenset(("kind", "at", "facing", "size", "to"))
 MAX_COORDINATE = 500.0
+# The moves that exist: their ids, or the moves themselves by id (then the beats' poses are checked too).
+MoveIds = Collection[str] | Mapping[str, Move] | None
 
 
 def poses_dir() -> Path:
@@ -120,12 +122,43 @@ def builtin_poses() -> PoseBook:
     return book
 
 
-def validate_poses(path: Path, move_ids: Collection[str] | None = None) -> list[Problem]:
-    """Every problem in one pose file; with `move_ids`, also poses for moves that do not exist."""
-    return load_poses(path, move_ids)[1]
+def validate_poses(path: Path, move_ids: MoveIds = None) -> list[Problem]:
+    """Every problem in one pose file; with `move_ids`, also poses for moves that do not exist (and,
+    given the moves themselves, the poses their beats end in that are missing)."""
+    return load_poses(path, move_ids, require_neutral=False)[1]
 
 
-def load_pose_files(files: list[Path], move_ids: Collection[str] | None = None, *,
+def needed_poses(move: Move) -> tuple[str, ...]:
+    """The keyframes a move's figure needs: "start", then every pose its beats end in, in order of first use."""
+    names = ["start"]
+    for beat in move.beats:
+        if beat.pose and beat.pose not in names:
+            names.append(beat.pose)
+    return tuple(names)
+
+
+def unposed_moves(book: PoseBook, moves: Collection[Move], source: Path) -> list[Problem]:
+    """A problem for each of these moves that has no figure of its own (the neutral one would stand in)."""
+    return [Problem(str(source), f"moves.{move.id}",
+                    f"is missing: the move has no poses (the neutral {move.position} figure stands in)")
+            for move in moves if move.id not in book.moves]
+
+
+def looks_like_pose_file(path: Path) -> bool:
+    """A file of poses, not a routine: it sits in a `poses` folder, or its `moves` is a table of
+    tables (`[moves.ID.poses.NAME]`) where a routine has an array (`[[moves]]`), or it has `[neutral]`."""
+    if path.absolute().parent.name == "poses":
+        return True
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return False
+        data, _reason = parse_toml(path.read_bytes())
+    except OSError:
+        return False
+    return data is not None and (isinstance(data.get("moves"), dict) or "neutral" in data)
+
+
+def load_pose_files(files: list[Path], move_ids: MoveIds = None, *,
                     geometry: bool = True) -> tuple[PoseBook, list[Problem]]:
     """Several pose files as one book: a move posed twice, or a neutral figure missing, is a problem.
 
@@ -153,7 +186,7 @@ def load_pose_files(files: list[Path], move_ids: Collection[str] | None = None, 
     return PoseBook(moves, neutral), problems
 
 
-def load_poses(path: Path, move_ids: Collection[str] | None = None, *,
+def load_poses(path: Path, move_ids: MoveIds = None, *,
                require_neutral: bool = True, geometry: bool = True) -> tuple[PoseBook, list[Problem]]:
     """Read a pose file: the figures that are sound, and a problem for everything that is not.
 
@@ -174,9 +207,14 @@ def load_poses(path: Path, move_ids: Collection[str] | None = None, *,
     return parse_poses(data, source, move_ids, require_neutral=require_neutral, geometry=geometry)
 
 
-def parse_poses(data: Mapping[str, Any], source: str, move_ids: Collection[str] | None = None, *,
+def parse_poses(data: Mapping[str, Any], source: str, move_ids: MoveIds = None, *,
                 require_neutral: bool = True, geometry: bool = True) -> tuple[PoseBook, list[Problem]]:
-    """Pose data (a parsed TOML table) -> figures and problems."""
+    """Pose data (a parsed TOML table) -> figures and problems.
+
+    `move_ids`: the moves that exist; a figure for any other id is a problem. Given as the moves
+    themselves (id -> Move, e.g. `Library.moves`), a pose that one of a move's beats ends in and
+    its figure lacks is a problem too, so the poses cannot drift from the beats.
+    """
     problems: list[Problem] = []
     for key in data:
         if key not in ("moves", "neutral"):
@@ -203,6 +241,8 @@ def parse_poses(data: Mapping[str, Any], source: str, move_ids: Collection[str] 
             problems += found
             if figure is not None:
                 target[name] = figure
+                if group == "moves" and isinstance(move_ids, Mapping):
+                    problems += _missing_poses(move_ids[name], figure, where, source)
     for position in Position if require_neutral else ():
         if position not in neutral and not any(p.field == f"neutral.{position}" for p in problems):
             problems.append(Problem(source, f"neutral.{position}", "is missing"))
@@ -243,6 +283,14 @@ def _move_figure(name: str, entry: Any, where: str, source: str,
     if problems:
         return None, problems + warnings
     return MoveFigure(name, view, poses, figure.props, figure.working), warnings
+
+
+def _missing_poses(move: Move, figure: MoveFigure, where: str, source: str) -> list[Problem]:
+    # "start" is never missing here: a figure without it is not loaded at all.
+    first_beat = {beat.pose: (index, beat) for index, beat in reversed(list(enumerate(move.beats, 1)))}
+    return [Problem(source, f"{where}.poses.{name}",
+                    f"is missing: beat {first_beat[name][0]} of the move ({first_beat[name][1].label!r}) ends in it")
+            for name in needed_poses(move) if name not in figure.poses and name in first_beat]
 
 
 def _names(value: Any, allowed: tuple[str, ...], where: str, source: str, problems: list[Problem]) -> list[str]:

@@ -32,6 +32,7 @@ from backrelief_tui.core.poses import (
     builtin_poses,
     load_pose_files,
     load_poses,
+    needed_poses,
     parse_poses,
     pose_files,
     poses_file,
@@ -40,29 +41,6 @@ from backrelief_tui.core.routine import Kind, Move, Position
 
 ROUTINES = Path(__file__).parents[2] / "routines"
 
-# The contract's pose names (CONTRACTS.md, "Pose names per built-in move"), in rep order after "start".
-POSE_NAMES = {
-    "bear-squat": ["top"],
-    "worlds-best-stretch": ["lunge", "elbow", "open", "hamstring"],
-    "lunge-reach-hamstring": ["lunge", "reach", "hamstring"],
-    "frog-rotation": ["back", "pivot"],
-    "seated-rotation-plank-reach": ["twist", "plank"],
-    "childs-pose-lat": ["hold"],
-    "wall-lat-stretch": ["hold"],
-    "kneeling-thoracic-extension": ["closed", "open"],
-    "cobra": ["hold"],
-    "kneeling-bridge": ["hold"],
-    "glute-bridge": ["top"],
-    "reverse-hyper": ["top"],
-    "fire-hydrant": ["top"],
-    "bird-dog": ["top", "tuck"],
-    "pelvic-tilt": ["hold"],
-    "front-plank": ["hold"],
-    "side-plank": ["hold"],
-    "band-stability-press": ["top"],
-    **{roll: ["roll"] for roll in ("calf-roll", "hamstring-roll", "hip-glute-roll", "ab-release", "peanut-spine",
-                                   "lat-roll", "thoracic-roll")},
-}
 FRACTIONS = [step / 10 for step in range(11)]
 
 
@@ -90,27 +68,39 @@ def sequences(figure):
 
 
 def test_every_built_in_move_has_its_poses(book, library):
-    assert set(library.moves) <= set(book.moves), "a library move has no figure"
-    for move_id, names in POSE_NAMES.items():
-        assert list(book.moves[move_id].poses) == ["start", *names], move_id
+    """From the library itself: every move's figure has "start" and each pose its beats end in (after the
+    defaults), in the order the beats first reach them, and no pose that no beat reaches."""
+    assert set(library.moves) == set(book.moves), "a library move has no figure, or a figure has no move"
+    for move in library.moves.values():
+        expected = ["start", *dict.fromkeys(beat.pose for beat in move.beats if beat.pose != "start")]
+        assert list(book.moves[move.id].poses) == expected, move.id
 
 
-# Posed ahead of the desk moves (routines/poses/desk.toml); the lead reconciles the ids when they land.
-DESK_MOVES = {"standing-hip-flexor-stretch", "wall-calf-stretch", "hamstring-hinge", "chair-thoracic-extension",
-              "doorway-pec-stretch", "desk-lat-stretch", "standing-glute-squeeze", "seated-pelvic-tilt",
-              "standing-pelvic-tilt", "incline-plank"}
+def test_needed_poses_follow_the_beats(library):
+    assert needed_poses(library.moves["kneeling-bridge"]) == ("start", "hips", "hold")
+    assert needed_poses(library.moves["childs-pose-lat"]) == ("start", "hold")  # three beats, one pose
+    assert needed_poses(library.moves["hip-glute-roll"]) == ("start", "roll")
+    assert needed_poses(library.moves["bird-dog"]) == ("start", "top", "tuck")
 
 
 def test_the_pose_files_have_no_problems(library):
-    _book, problems = load_pose_files(pose_files(), set(library.moves))
-    pending = [p for p in problems if p.message == "no move with this id in the routines"
-               and p.field.removeprefix("moves.") in DESK_MOVES]
-    assert [str(problem) for problem in problems if problem not in pending] == []
+    _book, problems = load_pose_files(pose_files(), library.moves)
+    assert [str(problem) for problem in problems] == []
 
 
-def test_the_desk_moves_are_posed_too(book):
-    for move_id in DESK_MOVES:
-        assert "start" in book.moves[move_id].poses and len(book.moves[move_id].poses) >= 2, move_id
+def test_a_pose_a_beat_ends_in_and_the_figure_lacks_is_a_problem(library):
+    bridge = library.moves["kneeling-bridge"]
+    start = {**GOOD_POSE, "root": [0, 86]}
+    _book, problems = parse_poses({"moves": {"kneeling-bridge": {"poses": {"start": start, "hold": start}}}},
+                                  "poses.toml", {"kneeling-bridge": bridge}, require_neutral=False)
+    assert [str(problem) for problem in problems] == [
+        "poses.toml: moves.kneeling-bridge.poses.hips: is missing: beat 1 of the move ('Hips forward') ends in it"]
+
+
+def test_every_figure_draws_the_kit_its_move_needs(book, library):
+    for move in library.moves.values():
+        drawn = {str(prop.kind) for prop in book.moves[move.id].props}
+        assert any(set(kit) <= drawn for kit in move.kits), (move.id, move.kits, drawn)
 
 
 def test_a_neutral_figure_for_every_position(book):
@@ -170,6 +160,19 @@ def test_every_keyframe_meets_its_contacts(book):
     ("glute-bridge", "top", Surface.FLOOR, ["shoulders", "feet"]),
     ("calf-roll", "roll", Surface.ROLLER, ["near_calf"]),
     ("hamstring-roll", "roll", Surface.CHAIR, ["seat"]),
+    ("kneeling-bridge", "hips", Surface.FLOOR, ["knees", "toes"]),
+    ("kneeling-bridge", "hold", Surface.CHAIR, ["hands"]),
+    ("desk-calf-stretch", "hold", Surface.DESK, ["hands"]),
+    ("desk-calf-stretch", "hold", Surface.FLOOR, ["feet"]),
+    ("desk-lat-stretch", "hold", Surface.DESK, ["hands"]),
+    ("standing-hip-flexor-stretch", "hold", Surface.DESK, ["far_hand"]),
+    ("standing-hip-flexor-stretch", "hold", Surface.FLOOR, ["near_toes"]),
+    ("standing-hip-extension", "top", Surface.CHAIR, ["hands"]),
+    ("seated-hamstring-hinge", "hold", Surface.FLOOR, ["near_heel"]),
+    ("chair-thoracic-extension", "top", Surface.CHAIR, ["seat", "upper_back"]),
+    ("doorway-pec-stretch", "hold", Surface.WALL, ["forearms"]),
+    ("wall-pelvic-tilt", "start", Surface.WALL, ["hips", "shoulders"]),
+    ("wall-pelvic-tilt", "hold", Surface.WALL, ["back"]),
 ])
 def test_named_contacts(book, move_id, pose, surface, parts):
     figure = book.moves[move_id]
@@ -389,11 +392,47 @@ def test_figure_problems_are_one_line(home, capsys):
 def test_figure_check(home, tmp_path, capsys):
     assert main(["figure", "--check", str(poses_file())]) == 0
     assert capsys.readouterr().out.strip().endswith("poses.toml: ok")
-    main(["figure", "--check"])  # every built-in file: only the pending desk moves may be reported
-    for line in capsys.readouterr().out.splitlines():
-        assert line.endswith(": ok") or (line.endswith("no move with this id in the routines")
-                                         and line.split(": ")[1].removeprefix("moves.") in DESK_MOVES), line
+    assert main(["figure", "--check"]) == 0  # every built-in file, against every move's beats
+    assert [line.rsplit(": ", 1)[1] for line in capsys.readouterr().out.splitlines()] == ["ok", "ok"]
     bad = tmp_path / "poses.toml"
     bad.write_text('[moves.cobra.poses.start]\nroot = [0, 0]\nangles = { elbow = 3 }\n', encoding="utf-8")
     assert main(["figure", "--check", str(bad)]) == 1
     assert "moves.cobra.poses.start.angles.elbow: unknown joint" in capsys.readouterr().out
+
+
+# -- validate: pose files go to the pose validator -------------------------------------------------
+
+
+def test_validate_checks_pose_files_and_routine_files_alike(home, capsys):
+    files = [*map(str, pose_files()), str(ROUTINES / "desk.toml")]
+    assert main(["validate", *files]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{pose_files()[0]}: ok (pose file: 8 moves, 16 poses)"
+    assert lines[1].startswith(f"{poses_file()}: ok (pose file: ")
+    assert lines[2].startswith(f"{ROUTINES / 'desk.toml'}: ok (8 moves, ")
+
+
+def test_validate_reports_a_pose_file_problem_in_one_line(home, tmp_path, capsys):
+    folder = tmp_path / "poses"
+    folder.mkdir()
+    bad = folder / "mine.toml"  # in a `poses` folder: a pose file, whatever it holds
+    bad.write_text('[moves.cobra.poses.start]\nroot = [0, 0]\nangles = { elbow = 3 }\n', encoding="utf-8")
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}: moves.cobra.poses.start.angles.elbow: unknown joint" in out.splitlines()
+    assert "moves[" not in out  # not read as a routine
+
+
+def test_validate_knows_a_pose_file_by_its_tables_and_checks_it_against_the_beats(home, tmp_path, capsys):
+    text = poses_file().read_text(encoding="utf-8")
+    start, end = text.index("[moves.kneeling-bridge.poses.hips]"), text.index("[moves.kneeling-bridge.poses.hold]")
+    path = tmp_path / "figures.toml"  # not in a `poses` folder: known by `[moves.ID.poses.NAME]`
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}: moves.kneeling-bridge.poses.hips: is missing: beat 1 of the move ('Hips forward') ends in it"]
+    routine = tmp_path / "morning.toml"  # a routine beside it is still a routine
+    routine.write_text('id = "morning"\ntitle = "Morning"\nsummary = "Up."\n[[moves]]\nref = "cobra"\n',
+                       encoding="utf-8")
+    assert main(["validate", str(routine)]) == 0
+    assert capsys.readouterr().out.startswith(f"{routine}: ok (1 moves, ")
