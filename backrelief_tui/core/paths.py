@@ -1,8 +1,11 @@
 """Where things live.
 
 Settings and the user's own routines go in the config folder, session records in
-the data folder (platformdirs). `BACKRELIEF_HOME` puts both under one folder,
-which is what the tests and a synced-folder set-up use. The built-in routines and
+the data folder (platformdirs): those two are the person's own files, fit to sync.
+What belongs to this machine only goes elsewhere: the history index (a cache that
+can be deleted at any time) in the cache folder, the markers of live sessions in
+the state folder. `BACKRELIEF_HOME` puts all four under one folder, which is what
+the tests and a synced-folder set-up use. The built-in routines and
 sounds ship inside the wheel; in a checkout they are the top-level folders.
 """
 
@@ -33,6 +36,18 @@ def data_dir() -> Path:
     return home / "data" if home else platformdirs.user_data_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """Per-machine files that can be rebuilt from the records (the history index)."""
+    home = _home()
+    return home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
+
+
+def state_dir() -> Path:
+    """Per-machine state that must not be synced (the markers of sessions running now)."""
+    home = _home()
+    return home / "state" if home else platformdirs.user_state_path(APP_NAME)
+
+
 def settings_file() -> Path:
     return config_dir() / "settings.toml"
 
@@ -43,6 +58,14 @@ def user_routines_dir() -> Path:
 
 def sessions_dir() -> Path:
     return data_dir() / "sessions"
+
+
+def index_file() -> Path:
+    return cache_dir() / "index.sqlite3"
+
+
+def live_dir() -> Path:
+    return state_dir() / "live"
 
 
 def ensure_dir(path: Path) -> Path:
