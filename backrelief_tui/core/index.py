@@ -1,0 +1,841 @@
+"""The history index: a per-machine SQLite cache of what every session file says.
+
+The session TOML files are the only truth (a person reads, syncs and edits them).
+This index only makes them quick to look at, and can be deleted at any time: it
+lives in the user cache folder (never in the synced data folder), holds one row per
+file with its summary (or why it is unreadable), and answers the questions the
+history screen and the CLI ask with SQL bounded by what is shown: a page of the
+list, the header's and the charts' aggregates, the records of a date range.
+
+When is a row still right? Each row keeps what the file was when its bytes were
+read: its path relative to the sessions folder, size and mtime (the key a copy or a
+sync that keeps mtimes leaves alone), plus its inode and ctime and a hash of its
+bytes. A refresh stats every file and:
+
+- same size, mtime, inode and ctime, read well after that ctime: unchanged. Any
+  write moves the ctime (the kernel sets it; nobody can set it back), so these bytes
+  are the ones we read. ("Well after": timestamps tick coarsely, so a write in the
+  same tick as our read could keep every stamp; such racy rows are checked again.)
+- anything else (a `cp -a` or a sync tool re-created the file, `touch`, an edit):
+  the file's bytes are read and hashed, and only if the hash differs are they
+  parsed. So re-creating every file costs a read per file, never a full re-parse,
+  and a file rewritten with the same size and mtime (say, edited in place and its
+  mtime put back) is still seen, because its ctime moved. The one thing this index
+  cannot see is nothing: same bytes give the same summary.
+- files that are gone drop out; new files are parsed.
+
+A refresh commits as it goes (every few hundred files), so quitting midway loses
+nothing and the next refresh carries on where it stopped. One refresh at a time
+per machine: an exclusive lock file next to the database; a second refresher waits
+(or gives up, if asked to). Two processes writing rows at once (a refresh here, a
+finished session's `update_one` there) are serialised by SQLite (WAL, busy
+timeout); when two reads of the same file race, the later read wins.
+
+A database that is missing, damaged (truncated, not SQLite), from another version
+(`PRAGMA user_version`), for another sessions folder or for another record schema
+is thrown away and rebuilt. Rows are checked when read back (a row with wrong types
+counts as stale: the file is read again), never trusted into a TypeError.
+Unreadable files stay listed with their reason; the index never writes a record.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from backrelief_tui.core.records import (
+    PAIN_RANGE,
+    SCHEMA,
+    STATUSES,
+    Entry,
+    SessionRecord,
+    SessionSummary,
+    Unreadable,
+    parse_record,
+    started_from_name,
+)
+from backrelief_tui.core.stats import CHART_DAYS, PAIN_POINTS, PainPoint, Stats
+
+INDEX_VERSION = 1  # PRAGMA user_version: bump when the tables or what goes into a row change
+APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLite file is recognised
+RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
+MAX_RECORD_BYTES = 1 << 20  # a session record is a few KB; anything bigger is not one
+BUSY_SECONDS = 10.0  # how long a writer waits for another process's transaction
+COMMIT_EVERY = 256  # files per transaction during a refresh: what a quit can lose, at most
+WAIT_POLL_SECONDS = 0.1
+
+Progress = Callable[[int, int], None]  # (files read so far, files to read)
+Cancelled = Callable[[], bool]
+
+
+class Order(StrEnum):
+    """The history list's orders (the screen's `s` key), in the screen's order."""
+
+    NEWEST = "newest first"
+    OLDEST = "oldest first"
+    LONGEST = "longest first"
+    ROUTINE = "by routine"
+    RELIEF = "most relief first"
+
+
+ORDERS: tuple[Order, ...] = tuple(Order)
+
+# Readable sessions come first in every order but the two by date; ties keep the
+# newest-first order (start, then file name, both descending), as a stable sort would.
+_ORDER_SQL = {
+    Order.NEWEST: "ts DESC, key DESC",
+    Order.OLDEST: "ts ASC, key DESC",
+    Order.LONGEST: "readable DESC, active_seconds DESC, ts DESC, key DESC",
+    Order.ROUTINE: "readable DESC, title_key ASC, ts DESC, key DESC",
+    Order.RELIEF: "readable DESC, relief DESC, ts DESC, key DESC",  # no relief (NULL) sorts last
+}
+
+_SUMMARY_COLUMNS = ("id", "routine", "routine_title", "started", "ended", "status", "planned_seconds",
+                    "active_seconds", "paused_seconds", "pauses", "steps_total", "steps_finished", "moves_total",
+                    "moves_done", "pain_before", "pain_after", "note")
+_ENTRY_SELECT = "SELECT key, readable, reason, " + ", ".join(_SUMMARY_COLUMNS) + " FROM files"
+
+_SCHEMA_SQL = f"""
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE files (
+    key TEXT PRIMARY KEY,          -- path relative to the sessions folder: YYYY/<name>.toml
+    size INTEGER NOT NULL,         -- what the file was when its bytes were read
+    mtime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    digest BLOB NOT NULL,          -- hash of those bytes, empty when they could not be read
+    read_ns INTEGER NOT NULL,      -- when they were read (racy rows, and the later read wins)
+    readable INTEGER NOT NULL,     -- 1: a session summary, 0: unreadable
+    reason TEXT,                   -- why it is unreadable
+    ts REAL NOT NULL,              -- start as a POSIX timestamp, for sorting (0: unknown)
+    day TEXT,                      -- start day where the person was, YYYY-MM-DD (NULL: unknown)
+    routine TEXT,                  -- for an unreadable file: what its name says, if anything
+    title_key TEXT,                -- lower-case title, for sorting by routine
+    counts INTEGER NOT NULL,       -- 1 when it counts toward a streak (stats.counts)
+    relief INTEGER,                -- pain before minus after, when both were given
+    id TEXT, routine_title TEXT, started TEXT, ended TEXT, status TEXT,
+    planned_seconds INTEGER, active_seconds REAL, paused_seconds REAL, pauses INTEGER,
+    steps_total INTEGER, steps_finished INTEGER, moves_total INTEGER, moves_done INTEGER,
+    pain_before INTEGER, pain_after INTEGER, note TEXT
+) STRICT;
+CREATE INDEX files_newest ON files (ts DESC, key DESC);
+CREATE INDEX files_routine ON files (readable, routine, ts DESC, key DESC);
+CREATE INDEX files_longest ON files (readable DESC, active_seconds DESC, ts DESC, key DESC);
+CREATE INDEX files_by_title ON files (readable DESC, title_key, ts DESC, key DESC);
+CREATE INDEX files_relief ON files (readable DESC, relief DESC, ts DESC, key DESC);
+CREATE INDEX files_day ON files (day, counts, active_seconds);
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {INDEX_VERSION};
+"""
+
+_ROW_COLUMNS = ("key", "size", "mtime_ns", "ino", "ctime_ns", "digest", "read_ns", "readable", "reason", "ts",
+                "day", "routine", "title_key", "counts", "relief") + tuple(c for c in _SUMMARY_COLUMNS
+                                                                        if c != "routine")
+_UPSERT = (f"INSERT INTO files ({', '.join(_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_ROW_COLUMNS))}) "
+           "ON CONFLICT (key) DO UPDATE SET "
+           + ", ".join(f"{c} = excluded.{c}" for c in _ROW_COLUMNS if c != "key")
+           + " WHERE excluded.read_ns >= files.read_ns")
+_SAME_BYTES = ("UPDATE files SET size = ?, mtime_ns = ?, ino = ?, ctime_ns = ?, read_ns = ? "
+               "WHERE key = ? AND digest = ? AND read_ns <= ?")
+
+
+class IndexUnavailable(Exception):
+    """The cache database cannot be used at all (say, an unwritable cache folder)."""
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What a refresh did. `complete` is False when it was cancelled (it resumes next time)."""
+
+    files: int = 0  # session files found
+    unchanged: int = 0  # trusted from their stamps alone
+    same_bytes: int = 0  # read and hashed: the bytes had not changed, so not parsed
+    parsed: int = 0
+    removed: int = 0
+    complete: bool = True
+    skipped: bool = False  # another process was refreshing and we were told not to wait
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything above the history table, from aggregates."""
+
+    stats: Stats
+    sessions: int  # readable session files
+    unreadable: int
+    routines: tuple[tuple[str, str], ...]  # (routine id, its newest title), by title
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    size: int
+    mtime_ns: int
+    ino: int
+    ctime_ns: int
+
+
+@dataclass(frozen=True)
+class _Known:
+    stamp: _Stamp
+    digest: bytes
+    read_ns: int
+
+
+@dataclass
+class _Plan:
+    files: int = 0
+    unchanged: int = 0
+    to_read: list[tuple[str, str, _Known | None]] = field(default_factory=list)  # (key, path, its row)
+    gone: list[str] = field(default_factory=list)
+
+
+class _StaleRow(Exception):
+    """A row that is not what this version writes: the file is read again."""
+
+
+def _stamp(st: os.stat_result) -> _Stamp:
+    # SQLite integers are signed 64-bit; inode numbers may use all 64 bits.
+    ino = st.st_ino - (1 << 64) if st.st_ino >= 1 << 63 else st.st_ino
+    return _Stamp(st.st_size, st.st_mtime_ns, ino, st.st_ctime_ns)
+
+
+class SessionIndex:
+    """The index of one sessions folder, in one database file. Safe to use from several threads."""
+
+    def __init__(self, root: Path, db_path: Path, *, now_ns: Callable[[], int] = time.time_ns) -> None:
+        self.root = root
+        self.db_path = db_path
+        self.lock_path = db_path.with_name(db_path.name + ".lock")
+        self._now_ns = now_ns
+        self._root_text = str(root)
+        self._local = threading.local()
+        self._reset_lock = threading.Lock()
+
+    # -- queries --------------------------------------------------------------------------
+
+    def page(self, order: Order = Order.NEWEST, *, routine: str | None = None, unreadable: bool = False,
+             offset: int = 0, limit: int = 60) -> list[Entry]:
+        """One page of the history list: `routine` keeps that routine's sessions, `unreadable` only
+        unreadable files (else everything)."""
+        where, params = _filter(routine, unreadable)
+        sql = f"{_ENTRY_SELECT}{where} ORDER BY {_ORDER_SQL[Order(order)]} LIMIT ? OFFSET ?"
+        return self._entries(sql, (*params, max(0, limit), max(0, offset)))
+
+    def count(self, *, routine: str | None = None, unreadable: bool = False) -> int:
+        """How many rows `page` can give with the same filter."""
+        where, params = _filter(routine, unreadable)
+        row = self._query_one(f"SELECT COUNT(*) FROM files{where}", params)
+        return _int(row[0]) if row is not None else 0
+
+    def entries(self, *, since: date | None = None, routine: str | None = None) -> list[Entry]:
+        """Every file, newest first, as `history` lists them: sessions from `since` on and of `routine`;
+        an unreadable file goes by what its name says, and is kept if its name says nothing."""
+        clauses, params = [], []
+        if since is not None:
+            clauses.append("(day IS NULL AND readable = 0 OR day >= ?)")
+            params.append(since.isoformat())
+        if routine is not None:
+            clauses.append("(routine = ? OR readable = 0 AND routine IS NULL)")
+            params.append(routine)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return self._entries(f"{_ENTRY_SELECT}{where} ORDER BY {_ORDER_SQL[Order.NEWEST]}", tuple(params))
+
+    def between(self, first: date, last: date) -> tuple[list[Path], int]:
+        """What a report reads: the session files started from `first` to `last` (oldest first), and how
+        many unreadable files may belong to the period (their name says it started on or after `first`,
+        or says nothing)."""
+        rows = self._query(
+            "SELECT key, readable FROM files WHERE readable = 1 AND day BETWEEN :first AND :last "
+            "OR readable = 0 AND (day IS NULL OR day >= :first) ORDER BY ts ASC, key ASC",
+            {"first": first.isoformat(), "last": last.isoformat()})
+        paths = [self.root / key for key, readable in rows if readable == 1 and isinstance(key, str)]
+        return paths, sum(readable != 1 for _key, readable in rows)
+
+    def routines(self) -> list[tuple[str, str]]:
+        """(routine id, the title of its newest session) for every routine with a readable session, by title."""
+        rows = self._query("SELECT routine, routine_title, MAX(ts) FROM files WHERE readable = 1 GROUP BY routine")
+        found = [(rid, title) for rid, title, _ts in rows if isinstance(rid, str) and isinstance(title, str)]
+        return sorted(found, key=lambda item: (item[1].lower(), item[0]))
+
+    def overview(self, today: date) -> Overview:
+        """The streaks, totals, charts and filter choices the history screen shows above its table."""
+        row = self._query_one("SELECT SUM(readable = 1), SUM(readable = 0) FROM files")
+        sessions, unreadable = row if row is not None else (0, 0)
+        return Overview(self.stats(today), _int(sessions), _int(unreadable), tuple(self.routines()))
+
+    def stats(self, today: date) -> Stats:
+        """`stats.compute()` over every readable session, in SQL."""
+        week_start = today - timedelta(days=today.weekday())
+        month_start = today.replace(day=1)
+        chart_start = today - timedelta(days=CHART_DAYS - 1)
+        iso = today.isoformat()
+        totals = self._query_one(
+            "SELECT COUNT(*), TOTAL(active_seconds), "
+            "SUM(day BETWEEN :week AND :today), TOTAL(CASE WHEN day BETWEEN :week AND :today "
+            "THEN active_seconds END), "
+            "SUM(day BETWEEN :month AND :today), TOTAL(CASE WHEN day BETWEEN :month AND :today "
+            "THEN active_seconds END) "
+            "FROM files WHERE counts = 1",
+            {"week": week_start.isoformat(), "month": month_start.isoformat(), "today": iso})
+        count, seconds, week_n, week_s, month_n, month_s = (totals if totals is not None else (0,) * 6)
+        daily = [0.0] * CHART_DAYS
+        for day, total in self._query("SELECT day, TOTAL(active_seconds) FROM files "
+                                      "WHERE readable = 1 AND day BETWEEN ? AND ? GROUP BY day",
+                                      (chart_start.isoformat(), iso)):
+            offset = (_date(day) - chart_start).days
+            if 0 <= offset < CHART_DAYS:
+                daily[offset] = _float(total) / 60
+        best, current = self._streaks(today)
+        pain = [PainPoint(_date(day), _pain(before), _pain(after)) for day, before, after in reversed(self._query(
+            "SELECT day, pain_before, pain_after FROM files WHERE readable = 1 AND "
+            "(pain_before IS NOT NULL OR pain_after IS NOT NULL) ORDER BY ts DESC, key ASC LIMIT ?",
+            (PAIN_POINTS,)))]
+        return Stats(
+            today=today, streak=current, best_streak=best,
+            week_sessions=_int(week_n), week_minutes=_float(week_s) / 60,
+            month_sessions=_int(month_n), month_minutes=_float(month_s) / 60,
+            total_sessions=_int(count), total_minutes=_float(seconds) / 60,
+            daily_minutes=tuple(daily), pain=tuple(pain),
+        )
+
+    def _streaks(self, today: date) -> tuple[int, int]:
+        """(best streak, current streak): runs of consecutive days with a counting session ("islands")."""
+        yesterday = today - timedelta(days=1)
+        row = self._query_one(
+            "WITH days AS (SELECT DISTINCT day FROM files WHERE counts = 1 AND day IS NOT NULL), "
+            "runs AS MATERIALIZED (SELECT MIN(day) AS first, MAX(day) AS last, COUNT(*) AS length FROM "
+            "(SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run FROM days) GROUP BY run) "
+            "SELECT (SELECT MAX(length) FROM runs), "
+            "(SELECT first FROM runs WHERE first <= :today AND last >= :today), "
+            "(SELECT first FROM runs WHERE first <= :yesterday AND last >= :yesterday)",
+            {"today": today.isoformat(), "yesterday": yesterday.isoformat()})
+        best, through_today, through_yesterday = row if row is not None else (0, None, None)
+        if through_today is not None:
+            current = (today - _date(through_today)).days + 1
+        elif through_yesterday is not None:
+            current = (yesterday - _date(through_yesterday)).days + 1
+        else:
+            current = 0
+        return _int(best), current
+
+    # -- keeping it up to date ------------------------------------------------------------
+
+    def refresh(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None,
+                wait: bool = True, folders: Iterable[str] | None = None) -> RefreshResult:
+        """Bring the index up to date with the files (see the module docstring for how).
+
+        Runs for as long as it takes (seconds for a first build of thousands of files): call
+        it from a worker thread in the UI. `progress(done, total)` is called as files are
+        read; `cancelled()` is checked between files, and a cancelled refresh keeps what it
+        did. When another process is refreshing, this one waits for it (`wait`, checking
+        `cancelled`) or returns at once with `skipped`. `folders` limits it to those
+        subfolders of the sessions folder (a report only needs its years).
+        """
+        started = time.perf_counter()
+        is_cancelled = cancelled or (lambda: False)
+        chosen = None if folders is None else sorted(set(folders))
+        with self._refresh_lock(wait, is_cancelled) as locked:
+            if not locked:
+                return RefreshResult(skipped=True, complete=False, seconds=time.perf_counter() - started)
+            result: RefreshResult = self._use(lambda connection: self._refresh(connection, progress, is_cancelled,
+                                                                               chosen))
+        return replace(result, seconds=time.perf_counter() - started)
+
+    def update_one(self, path: Path) -> Entry | None:
+        """Read one file again now (a session just ended, a note was written): its row, or None when it is
+        gone or not under the sessions folder."""
+        key = self._key(path)
+        if key is None:
+            return None
+        entry: Entry | None = self._use(lambda connection: self._update_one(connection, key))
+        return entry
+
+    def needs_refresh(self) -> bool:
+        """Whether a refresh has never completed here (a first start, or a rebuild that was cut short)."""
+        value = self._query_one("SELECT value FROM meta WHERE name = 'complete'", ())
+        return value is None or value[0] != "1"
+
+    def close(self) -> None:
+        """Close this thread's connection (others close with their threads)."""
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            connection.close()
+
+    # -- the refresh itself -----------------------------------------------------------------
+
+    def pending(self, folders: Iterable[str] | None = None) -> list[str]:
+        """The files a refresh would read now (stats every file, reads none)."""
+        chosen = None if folders is None else sorted(set(folders))
+        plan: _Plan | None = self._use(lambda connection: self._plan(connection, chosen, lambda: False))
+        return [file for _key, file, _old in plan.to_read] if plan is not None else []
+
+    def _plan(self, connection: sqlite3.Connection, folders: list[str] | None,
+              cancelled: Cancelled) -> _Plan | None:
+        """Stat every file against its row: what to read, and which rows are gone. None when cancelled."""
+        known = self._known(connection, folders)  # before the walk: rows added meanwhile are not "gone"
+        plan = _Plan()
+        for key, file, found in self._walk(folders):
+            plan.files += 1
+            if plan.files % 4096 == 0 and cancelled():
+                return None
+            old = known.pop(key, None)
+            if (old is not None and old.digest and old.stamp == _stamp(found)
+                    and old.read_ns - found.st_ctime_ns > RACY_NS):
+                plan.unchanged += 1
+                continue
+            plan.to_read.append((key, file, old))
+        plan.gone = list(known)
+        return plan
+
+    def _refresh(self, connection: sqlite3.Connection, progress: Progress | None, cancelled: Cancelled,
+                 folders: list[str] | None) -> RefreshResult:
+        snapshot_ns = self._now_ns()
+        plan = self._plan(connection, folders, cancelled)
+        if plan is None:
+            return RefreshResult(complete=False)
+        files, unchanged, to_read = plan.files, plan.unchanged, plan.to_read
+        removed = self._remove_gone(connection, plan.gone, snapshot_ns)
+        total = len(to_read)
+        if progress is not None:
+            progress(0, total)
+        same = parsed = 0
+        for start in range(0, total, COMMIT_EVERY):
+            if cancelled():
+                return RefreshResult(files, unchanged, same, parsed, removed, complete=False)
+            rows: list[tuple[Any, ...]] = []
+            same_rows: list[tuple[Any, ...]] = []
+            for key, file, old in to_read[start:start + COMMIT_EVERY]:
+                read_ns = self._now_ns()
+                raw, st, problem = _read(file)
+                if st is None:
+                    continue  # gone since the walk: the next refresh drops its row
+                digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
+                if old is not None and digest and digest == old.digest:
+                    stamp = _stamp(st)
+                    same_rows.append((stamp.size, stamp.mtime_ns, stamp.ino, stamp.ctime_ns, read_ns, key, digest,
+                                      read_ns))
+                    same += 1
+                    continue
+                rows.append(self._row(key, file, raw, problem, st, digest, read_ns))
+                parsed += 1
+            self._commit(connection, rows, same_rows)
+            if progress is not None:
+                progress(min(start + COMMIT_EVERY, total), total)
+        if folders is None:
+            self._set_meta(connection, "complete", "1")
+        return RefreshResult(files, unchanged, same, parsed, removed)
+
+    def _known(self, connection: sqlite3.Connection, folders: list[str] | None) -> dict[str, _Known]:
+        known: dict[str, _Known] = {}
+        sql = "SELECT key, size, mtime_ns, ino, ctime_ns, digest, read_ns FROM files"
+        queries: list[tuple[str, tuple[Any, ...]]] = [(sql, ())]
+        if folders is not None:
+            queries = [(sql + " WHERE key >= ? AND key < ?", (folder + "/", folder + "0")) for folder in folders]
+        for query, params in queries:
+            for key, size, mtime_ns, ino, ctime_ns, digest, read_ns in connection.execute(query, params):
+                if isinstance(key, str) and all(type(v) is int for v in (size, mtime_ns, ino, ctime_ns, read_ns)) \
+                        and isinstance(digest, bytes):
+                    known[key] = _Known(_Stamp(size, mtime_ns, ino, ctime_ns), digest, read_ns)
+                else:
+                    known[key] = _Known(_Stamp(-1, -1, -1, -1), b"", -1)  # odd row: read the file again
+        return known
+
+    def _walk(self, folders: list[str] | None) -> Iterator[tuple[str, str, os.stat_result]]:
+        """Every `<root>/<folder>/*.toml` (not hidden, a regular file or a link to one) as (key, path, stat).
+
+        Plain strings, no Path objects: this runs for every file on every refresh.
+        """
+        root = self._root_text
+        try:
+            with os.scandir(root) as listing:
+                names = sorted(e.name for e in listing if not e.name.startswith(".") and e.is_dir())
+        except OSError:
+            return
+        if folders is not None:
+            wanted = set(folders)
+            names = [name for name in names if name in wanted]
+        for name in names:
+            prefix = name + "/"
+            try:
+                with os.scandir(os.path.join(root, name)) as listing:
+                    for entry in listing:
+                        entry_name = entry.name
+                        if not entry_name.endswith(".toml") or entry_name.startswith("."):
+                            continue
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue
+                        if not stat.S_ISREG(st.st_mode):
+                            continue
+                        key = prefix + entry_name
+                        try:
+                            key.encode("utf-8")
+                        except UnicodeEncodeError:  # a name that is not UTF-8: not one of ours, and SQLite
+                            continue  # cannot hold it
+                        yield key, entry.path, st
+            except OSError:
+                continue
+
+    def _remove_gone(self, connection: sqlite3.Connection, gone: list[str], snapshot_ns: int) -> int:
+        if not gone:
+            return 0
+        # Only rows read before this refresh began: one written meanwhile by another process stays.
+        with _transaction(connection):
+            connection.executemany("DELETE FROM files WHERE key = ? AND read_ns <= ?",
+                                   [(key, snapshot_ns) for key in gone])
+        return len(gone)
+
+    def _commit(self, connection: sqlite3.Connection, rows: list[tuple[Any, ...]],
+                same_rows: list[tuple[Any, ...]]) -> None:
+        if not rows and not same_rows:
+            return
+        with _transaction(connection):
+            if rows:
+                connection.executemany(_UPSERT, rows)
+            if same_rows:
+                connection.executemany(_SAME_BYTES, same_rows)
+
+    def _update_one(self, connection: sqlite3.Connection, key: str) -> Entry | None:
+        file = os.path.join(self._root_text, key)
+        read_ns = self._now_ns()
+        raw, st, problem = _read(file)
+        if st is None:
+            with _transaction(connection):
+                connection.execute("DELETE FROM files WHERE key = ? AND read_ns <= ?", (key, read_ns))
+            return None
+        digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
+        row = self._row(key, file, raw, problem, st, digest, read_ns)
+        with _transaction(connection):
+            connection.execute(_UPSERT, row)
+        return self._entry_from_row(row)
+
+    def _row(self, key: str, file: str, raw: bytes | None, problem: str, st: os.stat_result, digest: bytes,
+             read_ns: int) -> tuple[Any, ...]:
+        """The row for a file's bytes (or for why they could not be read)."""
+        stamp = _stamp(st)
+        head = (key, stamp.size, stamp.mtime_ns, stamp.ino, stamp.ctime_ns, digest, read_ns)
+        parsed: SessionRecord | Unreadable = (parse_record(raw, Path(file)) if raw is not None
+                                              else Unreadable(Path(file), problem))
+        if isinstance(parsed, Unreadable):
+            started = started_from_name(os.path.basename(key))
+            return (*head, 0, parsed.reason, started.timestamp() if started is not None else 0.0,
+                    started.date().isoformat() if started is not None else None, parsed.routine, None, 0, None,
+                    *(None,) * (len(_SUMMARY_COLUMNS) - 1))
+        summary = parsed.summary(file)
+        counts = summary.status == "completed" or summary.moves_done > 0  # stats.counts
+        relief = (summary.pain_before - summary.pain_after
+                  if summary.pain_before is not None and summary.pain_after is not None else None)
+        return (*head, 1, None, summary.started.timestamp(), summary.day.isoformat(), summary.routine,
+                summary.routine_title.lower(), int(counts), relief, summary.id, summary.routine_title,
+                summary.started.isoformat(), summary.ended.isoformat(), summary.status, summary.planned_seconds,
+                summary.active_seconds, summary.paused_seconds, summary.pauses, summary.steps_total,
+                summary.steps_finished, summary.moves_total, summary.moves_done, summary.pain_before,
+                summary.pain_after, summary.note)
+
+    def _entry_from_row(self, row: tuple[Any, ...]) -> Entry:
+        index = {name: position for position, name in enumerate(_ROW_COLUMNS)}
+        values = (row[index["key"]], row[index["readable"]], row[index["reason"]],
+                  *(row[index[name]] for name in _SUMMARY_COLUMNS))
+        return self._entry(values)
+
+    # -- reading rows back ----------------------------------------------------------------
+
+    def _entries(self, sql: str, params: tuple[Any, ...]) -> list[Entry]:
+        rows = self._query(sql, params)
+        entries: list[Entry] = []
+        for row in rows:
+            try:
+                entries.append(self._entry(row))
+            except _StaleRow:
+                # Not what this version writes: read the file again now (bounded by what is shown).
+                key = row[0] if row and type(row[0]) is str else None
+                entry = self._reindex(key) if key is not None else None
+                if entry is not None:
+                    entries.append(entry)
+        return entries
+
+    def _entry(self, row: tuple[Any, ...]) -> Entry:
+        """A checked row -> the entry it stands for; `_StaleRow` when any value is not what we write."""
+        if len(row) != 3 + len(_SUMMARY_COLUMNS):
+            raise _StaleRow
+        key, readable, reason = row[0], row[1], row[2]
+        if type(key) is not str:
+            raise _StaleRow
+        file = os.path.join(self._root_text, key)
+        if readable == 0:
+            if type(reason) is not str:
+                raise _StaleRow
+            return Unreadable(Path(file), reason)
+        (id_, routine, title, started, ended, status, planned, active, paused, pauses, steps_total,
+         steps_finished, moves_total, moves_done, pain_before, pain_after, note) = row[3:]
+        if (readable != 1 or type(id_) is not str or type(routine) is not str or type(title) is not str
+                or type(note) is not str or status not in STATUSES
+                or not all(type(v) is int for v in (planned, pauses, steps_total, steps_finished, moves_total,
+                                                     moves_done))
+                or not all(type(v) in (int, float) for v in (active, paused))
+                or not all(v is None or type(v) is int and PAIN_RANGE[0] <= v <= PAIN_RANGE[1]
+                           for v in (pain_before, pain_after))):
+            raise _StaleRow
+        try:
+            started_at, ended_at = datetime.fromisoformat(started), datetime.fromisoformat(ended)
+        except (TypeError, ValueError) as error:
+            raise _StaleRow from error
+        if started_at.tzinfo is None or ended_at.tzinfo is None:
+            raise _StaleRow
+        return SessionSummary(file, id_, routine, title, started_at, ended_at, status, planned, float(active),
+                              float(paused), pauses, steps_total, steps_finished, moves_total, moves_done,
+                              pain_before, pain_after, note)
+
+    def _reindex(self, key: str) -> Entry | None:
+        """A stale row's file, read and indexed again now."""
+        entry: Entry | None = self._use(lambda connection: self._update_one(connection, key))
+        return entry
+
+    def _key(self, path: Path) -> str | None:
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
+        except ValueError:
+            return None
+        parts = relative.parts
+        if len(parts) != 2 or not parts[1].endswith(".toml"):
+            return None
+        return "/".join(parts)
+
+    # -- the database -----------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self._use(lambda connection: connection.execute(sql, params).fetchall())
+        return rows
+
+    def _query_one(self, sql: str, params: Any = ()) -> tuple[Any, ...] | None:
+        rows = self._query(sql, params)
+        return rows[0] if rows else None
+
+    def _use(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run `work` on this thread's connection; a damaged database is rebuilt (empty) and `work` run again."""
+        try:
+            return work(self._connection())
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise IndexUnavailable(f"the history index is busy ({error})") from error
+            self._reset(f"damaged: {error}")
+        try:
+            return work(self._connection())
+        except sqlite3.DatabaseError as error:
+            raise IndexUnavailable(f"the history index cannot be used ({error})") from error
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened (and the database checked or made) on first use.
+
+        A connection whose file was replaced since (another process rebuilt a damaged
+        index) is opened again.
+        """
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is not None:
+            try:
+                if os.stat(self.db_path).st_ino == self._local.inode:
+                    return connection
+            except OSError:
+                pass
+            connection.close()
+            self._local.connection = None
+        try:
+            connection = self._open()
+        except sqlite3.DatabaseError:
+            self._reset("not a usable database")
+            try:
+                connection = self._open()
+            except sqlite3.DatabaseError as error:
+                raise IndexUnavailable(f"the history index cannot be used ({error})") from error
+        self._local.connection = connection
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise IndexUnavailable(f"no folder for the history index ({error.strerror or error})") from error
+        try:
+            connection = sqlite3.connect(self.db_path, timeout=BUSY_SECONDS, isolation_level=None)
+        except sqlite3.OperationalError as error:
+            raise IndexUnavailable(f"the history index cannot be opened ({error})") from error
+        try:
+            self._local.inode = os.stat(self.db_path).st_ino
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")  # a cache: a power cut may lose a commit, not the file
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version != INDEX_VERSION or not self._ours(connection):
+                connection = self._initialise(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _ours(self, connection: sqlite3.Connection) -> bool:
+        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            return False
+        meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+        return meta.get("root") == self._root_text and meta.get("record_schema") == str(SCHEMA)
+
+    def _initialise(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        """Make a fresh, empty index in this file (one process at a time), whatever it held."""
+        with _transaction(connection):
+            # Another process may have just done it: look again inside the write lock.
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version == INDEX_VERSION and self._ours(connection):
+                return connection
+            tables = [name for (name,) in connection.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            for name in tables:
+                connection.execute(f'DROP TABLE IF EXISTS "{name.replace(chr(34), chr(34) * 2)}"')
+            for statement in _SCHEMA_SQL.split(";"):  # (no semicolon inside a statement or comment)
+                if statement.strip():
+                    connection.execute(statement)
+            connection.executemany("INSERT INTO meta (name, value) VALUES (?, ?)",
+                                   [("root", self._root_text), ("record_schema", str(SCHEMA)), ("complete", "0")])
+        return connection
+
+    def _reset(self, why: str) -> None:
+        """Throw away a damaged database file (and its journal) so the next use makes a new one."""
+        del why  # the files are the truth: there is nothing to tell the person
+        with self._reset_lock:
+            self.close()
+            try:
+                connection = sqlite3.connect(self.db_path, timeout=BUSY_SECONDS, isolation_level=None)
+                try:
+                    connection.execute("PRAGMA quick_check").fetchall()
+                    connection.execute("SELECT COUNT(*) FROM sqlite_schema").fetchall()
+                    connection.close()
+                    return  # usable after all (another process rebuilt it meanwhile)
+                except sqlite3.DatabaseError:
+                    connection.close()
+            except sqlite3.DatabaseError:
+                pass
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with suppress(OSError):
+                    os.unlink(str(self.db_path) + suffix)
+
+    def _set_meta(self, connection: sqlite3.Connection, name: str, value: str) -> None:
+        with _transaction(connection):
+            connection.execute("INSERT INTO meta (name, value) VALUES (?, ?) "
+                               "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
+
+    @contextmanager
+    def _refresh_lock(self, wait: bool, cancelled: Cancelled) -> Iterator[bool]:
+        """One refresh at a time on this machine: an exclusive flock on a file next to the database."""
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise IndexUnavailable(f"no lock for the history index ({error.strerror or error})") from error
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not wait or cancelled():
+                        yield False
+                        return
+                    time.sleep(WAIT_POLL_SECONDS)
+            # Threads of this process are kept apart too: each refresh opens the lock file anew.
+            yield True
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _filter(routine: str | None, unreadable: bool) -> tuple[str, tuple[Any, ...]]:
+    if unreadable:
+        return " WHERE readable = 0", ()
+    if routine is not None:
+        return " WHERE readable = 1 AND routine = ?", (routine,)
+    return "", ()
+
+
+def _read(file: str) -> tuple[bytes | None, os.stat_result | None, str]:
+    """A file's bytes and the stat of what was read; or None and why; (None, None, "") when it is gone.
+
+    Only regular files of sane size are read, and never a FIFO that would block.
+    """
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None, None, ""
+    except OSError as error:
+        try:
+            st = os.stat(file)
+        except OSError:
+            return None, None, ""
+        return None, st, f"cannot be read ({error.strerror or error})"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, st, "not a regular file"
+        if st.st_size > MAX_RECORD_BYTES:
+            return None, st, f"too large to be a session record ({st.st_size} bytes)"
+        chunks = []
+        left = MAX_RECORD_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
+        if len(raw) > MAX_RECORD_BYTES:
+            return None, st, f"too large to be a session record (over {MAX_RECORD_BYTES} bytes)"
+        return raw, st, ""
+    except OSError as error:
+        return None, os.fstat(fd), f"cannot be read ({error.strerror or error})"
+    finally:
+        os.close(fd)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int else 0
+
+
+def _float(value: Any) -> float:
+    return float(value) if type(value) in (int, float) else 0.0
+
+
+def _date(value: Any) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return date.min
+
+
+def _pain(value: Any) -> int | None:
+    return value if type(value) is int else None
