@@ -2,7 +2,9 @@
 
 History prints the same rows as the history screen (newest first), as text, JSON
 or CSV; unreadable files are listed with their reason, never hidden. Report
-writes the Markdown summary for a physiotherapist.
+writes the Markdown summary for a physiotherapist. Both read through the history
+index (core/index.py): `history` after bringing it up to date, `report` after
+looking at its weeks' year folders only, then reading just its weeks' files.
 """
 
 from __future__ import annotations
@@ -12,30 +14,15 @@ import csv
 import json
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 from backrelief_tui.commands import fail
 from backrelief_tui.core.plan import format_duration
-from backrelief_tui.core.records import Entry, SessionRecord, SessionSummary, Unreadable, pain_change, summary_to_json
+from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, pain_change, summary_to_json
 from backrelief_tui.core.report import build_report, period_start
 from backrelief_tui.core.store import RecordStore
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
-
-
-def select(entries: list[Entry], since: date | None, routine: str | None) -> list[Entry]:
-    """Filter by day and routine; an unreadable file goes by what its name says, and is kept if it says nothing."""
-    chosen = []
-    for entry in entries:
-        if isinstance(entry, SessionSummary):
-            if since and entry.day < since or routine and entry.routine != routine:
-                continue
-        elif (since and entry.started is not None and entry.started.date() < since
-              or routine and entry.routine is not None and entry.routine != routine):
-            continue
-        chosen.append(entry)
-    return chosen
 
 
 def _row(entry: Entry) -> dict[str, object]:
@@ -60,7 +47,7 @@ def _pain(entry: SessionSummary) -> str:
 
 def cmd_history(args: argparse.Namespace, store: RecordStore | None = None) -> int:
     store = store or RecordStore()
-    entries = select(store.entries(), args.since, args.routine)
+    entries = store.entries(since=args.since, routine=args.routine or None)
     out = sys.stdout
     if args.json:
         items = []
@@ -94,19 +81,7 @@ def cmd_history(args: argparse.Namespace, store: RecordStore | None = None) -> i
 def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today: date | None = None) -> int:
     store = store or RecordStore()
     today = today or datetime.now().astimezone().date()
-    start = period_start(today, args.weeks)
-    records, unreadable = [], 0
-    for entry in store.entries():
-        if isinstance(entry, Unreadable):
-            unreadable += entry.started is None or entry.started.date() >= start
-            continue
-        if entry.day < start:
-            continue
-        record = store.load(entry.path)
-        if isinstance(record, SessionRecord):
-            records.append(record)
-        else:
-            unreadable += 1
+    records, unreadable = store.records_between(period_start(today, args.weeks), today)
     text = build_report(records, today, args.weeks, unreadable=unreadable)
     if args.output is None:
         sys.stdout.write(text)
