@@ -75,6 +75,7 @@ MAX_RECORD_BYTES = 1 << 20  # a session record is a few KB; anything bigger is n
 BUSY_SECONDS = 10.0  # how long a writer waits for another process's transaction
 COMMIT_EVERY = 256  # files per transaction during a refresh: what a quit can lose, at most
 WAIT_POLL_SECONDS = 0.1
+LITTER_AGE_NS = 3600 * 10**9
 
 Progress = Callable[[int, int], None]  # (files read so far, files to read)
 Cancelled = Callable[[], bool]
@@ -474,7 +475,11 @@ class SessionIndex:
                 with os.scandir(os.path.join(root, name)) as listing:
                     for entry in listing:
                         entry_name = entry.name
-                        if not entry_name.endswith(".toml") or entry_name.startswith("."):
+                        if entry_name.startswith("."):
+                            if entry_name.endswith(".tmp") and ".toml." in entry_name:
+                                self._remove_litter(entry)
+                            continue
+                        if not entry_name.endswith(".toml"):
                             continue
                         try:
                             st = entry.stat()
@@ -490,6 +495,15 @@ class SessionIndex:
                         yield key, entry.path, st
             except OSError:
                 continue
+
+    def _remove_litter(self, entry: os.DirEntry[str]) -> None:
+        """A temporary file of `atomic_write` (`.<name>.toml.*.tmp`) over an hour old: a killed write's litter.
+
+        (A live writer's is seconds old.) Removed as the walk passes by; never a record.
+        """
+        with suppress(OSError):
+            if entry.stat(follow_symlinks=False).st_mtime_ns < self._now_ns() - LITTER_AGE_NS:
+                os.unlink(entry.path)
 
     def _remove_gone(self, connection: sqlite3.Connection, gone: list[str], snapshot_ns: int) -> int:
         if not gone:
@@ -689,7 +703,10 @@ class SessionIndex:
     def _ours(self, connection: sqlite3.Connection) -> bool:
         if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             return False
-        meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+        try:
+            meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+        except sqlite3.OperationalError:  # no such table, or not the columns we make
+            return False
         return meta.get("root") == self._root_text and meta.get("record_schema") == str(SCHEMA)
 
     def _initialise(self, connection: sqlite3.Connection) -> sqlite3.Connection:

@@ -287,7 +287,6 @@ def find_interrupted(store: RecordStore, now: datetime, within: timedelta = RESU
     survey = store.live.survey()
     candidates = []
     for marker in survey.dead:
-        store.remove_temp_files_of(marker.record)  # its writer is dead: a half-written temp file is litter
         record = store.load(marker.record)
         if isinstance(record, Unreadable) or record.status != "in-progress":
             marker.release()

@@ -157,8 +157,7 @@ class RecordStore:
         """Delete temporary files left by a write that was killed midway (`.<name>.toml.*.tmp`).
 
         Only `atomic_write`'s own temporary files, and only old ones: a live writer's is seconds old.
-        This lists every year folder: not for start-up (`recorder.find_interrupted` cleans only
-        next to the records of dead sessions).
+        This lists every year folder, so it is not for start-up; `refresh()` does the same as it goes.
         """
         removed = 0
         cutoff = self._now_ns() - older_than * 1e9
@@ -170,14 +169,6 @@ class RecordStore:
             except OSError:
                 continue
         return removed
-
-    def remove_temp_files_of(self, record: Path) -> None:
-        """Delete the temporary files of `record` left by its writer, which is known to be dead."""
-        for path in record.parent.glob(f".{glob_escape(record.name)}.*.tmp"):
-            try:
-                path.unlink()
-            except OSError:
-                continue
 
     # -- the index --------------------------------------------------------------------
 
@@ -300,10 +291,6 @@ def _with_status(raw: bytes, status: str) -> bytes | None:
         if after == {**before, "status": status}:
             return changed
     return None
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _folder_names(root: Path) -> list[str]:

@@ -244,7 +244,8 @@ def test_a_note_is_written_into_the_record_and_nothing_else_changes(tmp_path):
     again = read_record(path)
     assert again == replace(record, note="Hips tight after the drive.")
     assert 'mood = "good"' in path.read_text()
-    assert path.read_text().rstrip().endswith("]") and path.read_text().rindex("[progress]") > path.read_text().rindex("[[moves]]")
+    text = path.read_text()
+    assert text.rstrip().endswith("]") and text.rindex("[progress]") > text.rindex("[[moves]]")
     assert store.set_note(path, "") is None and read_record(path).note == ""
 
 
