@@ -12,6 +12,8 @@ sounds ship inside the wheel; in a checkout they are the top-level folders.
 from __future__ import annotations
 
 import os
+import re
+import socket
 from pathlib import Path
 
 import platformdirs
@@ -65,7 +67,9 @@ def index_file() -> Path:
 
 
 def live_dir() -> Path:
-    return state_dir() / "live"
+    """The markers of sessions running now, per machine: a synced BACKRELIEF_HOME must not share them."""
+    host = re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname())[:64] or "host"
+    return state_dir() / "live" / host
 
 
 def ensure_dir(path: Path) -> Path:
