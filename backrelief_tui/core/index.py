@@ -73,7 +73,8 @@ APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLit
 RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
 MAX_RECORD_BYTES = 1 << 20  # a session record is a few KB; anything bigger is not one
 BUSY_SECONDS = 10.0  # how long a writer waits for another process's transaction
-COMMIT_EVERY = 256  # files per transaction during a refresh: what a quit can lose, at most
+COMMIT_EVERY = 256  # files per transaction during a refresh (progress is reported after each)
+COMMIT_SECONDS = 0.5  # ... or after this long, whichever comes first
 WAIT_POLL_SECONDS = 0.1
 LITTER_AGE_NS = 3600 * 10**9
 
@@ -391,7 +392,7 @@ class SessionIndex:
         plan = _Plan()
         for key, file, found in self._walk(folders):
             plan.files += 1
-            if plan.files % 4096 == 0 and cancelled():
+            if plan.files % 256 == 0 and cancelled():
                 return None
             old = known.pop(key, None)
             if (old is not None and old.digest and old.stamp == _stamp(found)
@@ -414,28 +415,33 @@ class SessionIndex:
         if progress is not None:
             progress(0, total)
         same = parsed = 0
-        for start in range(0, total, COMMIT_EVERY):
-            if cancelled():
+        rows: list[tuple[Any, ...]] = []
+        same_rows: list[tuple[Any, ...]] = []
+        last_commit = time.monotonic()
+        for done, (key, file, old) in enumerate(to_read, 1):
+            if cancelled():  # checked before every file: a quit waits for one file at most
+                self._commit(connection, rows, same_rows)  # and keeps what was read
                 return RefreshResult(files, unchanged, same, parsed, removed, complete=False)
-            rows: list[tuple[Any, ...]] = []
-            same_rows: list[tuple[Any, ...]] = []
-            for key, file, old in to_read[start:start + COMMIT_EVERY]:
-                read_ns = self._now_ns()
-                raw, st, problem = _read(file)
-                if st is None:
-                    continue  # gone since the walk: the next refresh drops its row
+            read_ns = self._now_ns()
+            raw, st, problem = _read(file)
+            if st is not None:  # (else gone since the walk: the next refresh drops its row)
                 digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
                 if old is not None and digest and digest == old.digest:
                     stamp = _stamp(st)
                     same_rows.append((stamp.size, stamp.mtime_ns, stamp.ino, stamp.ctime_ns, read_ns, key, digest,
                                       read_ns))
                     same += 1
-                    continue
-                rows.append(self._row(key, file, raw, problem, st, digest, read_ns))
-                parsed += 1
-            self._commit(connection, rows, same_rows)
-            if progress is not None:
-                progress(min(start + COMMIT_EVERY, total), total)
+                else:
+                    rows.append(self._row(key, file, raw, problem, st, digest, read_ns))
+                    parsed += 1
+            if len(rows) + len(same_rows) >= COMMIT_EVERY or time.monotonic() - last_commit > COMMIT_SECONDS:
+                self._commit(connection, rows, same_rows)
+                rows, same_rows, last_commit = [], [], time.monotonic()
+                if progress is not None:
+                    progress(done, total)
+        self._commit(connection, rows, same_rows)
+        if progress is not None and total:
+            progress(total, total)
         if folders is None:
             self._set_meta(connection, "complete", "1")
         return RefreshResult(files, unchanged, same, parsed, removed)
