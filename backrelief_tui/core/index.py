@@ -68,7 +68,7 @@ from backrelief_tui.core.records import (
 )
 from backrelief_tui.core.stats import CHART_DAYS, PAIN_POINTS, PainPoint, Stats
 
-INDEX_VERSION = 1  # PRAGMA user_version: bump when the tables or what goes into a row change
+INDEX_VERSION = 2  # PRAGMA user_version: bump when the tables or what goes into a row change
 APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLite file is recognised
 RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
 MAX_RECORD_BYTES = 1 << 20  # a session record is a few KB; anything bigger is not one
@@ -107,18 +107,72 @@ _ORDER_SQL = {
 _SUMMARY_COLUMNS = ("id", "routine", "routine_title", "started", "ended", "status", "planned_seconds",
                     "active_seconds", "paused_seconds", "pauses", "steps_total", "steps_finished", "moves_total",
                     "moves_done", "pain_before", "pain_after", "note")
-_ENTRY_SELECT = "SELECT key, readable, reason, " + ", ".join(_SUMMARY_COLUMNS) + " FROM files"
+_ENTRY_COLUMNS = "SELECT key, readable, reason, " + ", ".join(_SUMMARY_COLUMNS)
+_ORDER_INDEX = {Order.NEWEST: "files_newest", Order.OLDEST: "files_newest", Order.LONGEST: "files_longest",
+                Order.ROUTINE: "files_by_title", Order.RELIEF: "files_relief"}
 
-_SCHEMA_SQL = f"""
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-CREATE TABLE files (
+_ADD = """
+    UPDATE totals SET files = files + 1, unreadable = unreadable + (NEW.readable = 0),
+        counting = counting + NEW.counts,
+        counting_tenths = counting_tenths + NEW.counts * CAST(round(COALESCE(NEW.active_seconds, 0) * 10) AS INTEGER);
+    INSERT INTO routines (routine, sessions) SELECT NEW.routine, 1 WHERE NEW.readable = 1
+        ON CONFLICT (routine) DO UPDATE SET sessions = sessions + 1;
+    INSERT INTO days (day, sessions, counting, tenths, counting_tenths)
+        SELECT NEW.day, 1, NEW.counts, CAST(round(COALESCE(NEW.active_seconds, 0) * 10) AS INTEGER),
+               NEW.counts * CAST(round(COALESCE(NEW.active_seconds, 0) * 10) AS INTEGER)
+        WHERE NEW.readable = 1 AND NEW.day IS NOT NULL
+        ON CONFLICT (day) DO UPDATE SET sessions = sessions + 1, counting = counting + excluded.counting,
+            tenths = tenths + excluded.tenths, counting_tenths = counting_tenths + excluded.counting_tenths;
+"""
+_REMOVE = """
+    UPDATE totals SET files = files - 1, unreadable = unreadable - (OLD.readable = 0),
+        counting = counting - OLD.counts,
+        counting_tenths = counting_tenths - OLD.counts * CAST(round(COALESCE(OLD.active_seconds, 0) * 10) AS INTEGER);
+    UPDATE routines SET sessions = sessions - 1 WHERE OLD.readable = 1 AND routine = OLD.routine;
+    DELETE FROM routines WHERE OLD.readable = 1 AND routine = OLD.routine AND sessions <= 0;
+    UPDATE days SET sessions = sessions - 1, counting = counting - OLD.counts,
+        tenths = tenths - CAST(round(COALESCE(OLD.active_seconds, 0) * 10) AS INTEGER),
+        counting_tenths = counting_tenths - OLD.counts * CAST(round(COALESCE(OLD.active_seconds, 0) * 10) AS INTEGER)
+        WHERE OLD.readable = 1 AND day = OLD.day;
+    DELETE FROM days WHERE OLD.readable = 1 AND day = OLD.day AND sessions <= 0;
+"""
+# A day that starts counting joins the run that ends the day before (extended over it and over the
+# run that starts the day after), or starts a run of its own (taking in the run after it).
+_JOIN = """
+    UPDATE runs SET
+        last = COALESCE((SELECT r.last FROM runs AS r WHERE r.first = date({day}, '+1 day')), {day}),
+        length = CAST(julianday(COALESCE((SELECT r.last FROM runs AS r WHERE r.first = date({day}, '+1 day')),
+                                         {day})) - julianday(first) AS INTEGER) + 1
+        WHERE last = date({day}, '-1 day');
+    INSERT INTO runs (first, last, length)
+        SELECT {day}, last, CAST(julianday(last) - julianday({day}) AS INTEGER) + 1 FROM (SELECT
+            COALESCE((SELECT last FROM runs WHERE first = date({day}, '+1 day')), {day}) AS last)
+        WHERE NOT EXISTS (SELECT 1 FROM runs WHERE first <= {day} AND last >= {day});
+    DELETE FROM runs WHERE first = date({day}, '+1 day');
+"""
+# A day that stops counting splits its run in two (either part may be empty). (Plain statements,
+# no INSERT OR REPLACE: an outer statement's conflict handling would override a trigger's.)
+_SPLIT = """
+    INSERT INTO runs (first, last, length)
+        SELECT date({day}, '+1 day'), last, CAST(julianday(last) - julianday({day}) AS INTEGER)
+        FROM runs WHERE first <= {day} AND last > {day};
+    UPDATE runs SET last = date({day}, '-1 day'), length = CAST(julianday({day}) - julianday(first) AS INTEGER)
+        WHERE first < {day} AND last >= {day};
+    DELETE FROM runs WHERE first = {day};
+"""
+
+# The rows, plus what the header and the charts need kept up to date by triggers, so that
+# no question `h` asks costs more than a few index look-ups, however long the history.
+_SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+    """CREATE TABLE files (
     key TEXT PRIMARY KEY,          -- path relative to the sessions folder: YYYY/<name>.toml
     size INTEGER NOT NULL,         -- what the file was when its bytes were read
     mtime_ns INTEGER NOT NULL,
     ino INTEGER NOT NULL,
     ctime_ns INTEGER NOT NULL,
-    digest BLOB NOT NULL,          -- hash of those bytes, empty when they could not be read
-    read_ns INTEGER NOT NULL,      -- when they were read (racy rows, and the later read wins)
+    digest BLOB NOT NULL,          -- hash of those bytes; empty when they could not be read
+    read_ns INTEGER NOT NULL,      -- when they were read (racy rows; the later read wins)
     readable INTEGER NOT NULL,     -- 1: a session summary, 0: unreadable
     reason TEXT,                   -- why it is unreadable
     ts REAL NOT NULL,              -- start as a POSIX timestamp, for sorting (0: unknown)
@@ -131,16 +185,40 @@ CREATE TABLE files (
     planned_seconds INTEGER, active_seconds REAL, paused_seconds REAL, pauses INTEGER,
     steps_total INTEGER, steps_finished INTEGER, moves_total INTEGER, moves_done INTEGER,
     pain_before INTEGER, pain_after INTEGER, note TEXT
-) STRICT;
-CREATE INDEX files_newest ON files (ts DESC, key DESC);
-CREATE INDEX files_routine ON files (readable, routine, ts DESC, key DESC);
-CREATE INDEX files_longest ON files (readable DESC, active_seconds DESC, ts DESC, key DESC);
-CREATE INDEX files_by_title ON files (readable DESC, title_key, ts DESC, key DESC);
-CREATE INDEX files_relief ON files (readable DESC, relief DESC, ts DESC, key DESC);
-CREATE INDEX files_day ON files (day, counts, active_seconds);
-PRAGMA application_id = {APPLICATION_ID};
-PRAGMA user_version = {INDEX_VERSION};
-"""
+) STRICT""",
+    # One index per order of the list (and the routine filter), so a page is read in order, never sorted.
+    "CREATE INDEX files_newest ON files (ts DESC, key DESC)",
+    "CREATE INDEX files_routine ON files (readable, routine, ts DESC, key DESC)",
+    "CREATE INDEX files_longest ON files (readable DESC, active_seconds DESC, ts DESC, key DESC)",
+    "CREATE INDEX files_by_title ON files (readable DESC, title_key, ts DESC, key DESC)",
+    "CREATE INDEX files_relief ON files (readable DESC, relief DESC, ts DESC, key DESC)",
+    "CREATE INDEX files_day ON files (day, ts, key)",
+    "CREATE INDEX files_pain ON files (ts DESC, key) WHERE pain_before IS NOT NULL OR pain_after IS NOT NULL",
+    # Counts kept as rows change. Times in tenths of a second: whole numbers add up exactly.
+    """CREATE TABLE totals (one INTEGER PRIMARY KEY CHECK (one = 1), files INTEGER NOT NULL,
+        unreadable INTEGER NOT NULL, counting INTEGER NOT NULL, counting_tenths INTEGER NOT NULL) STRICT""",
+    "INSERT INTO totals VALUES (1, 0, 0, 0, 0)",
+    "CREATE TABLE routines (routine TEXT PRIMARY KEY, sessions INTEGER NOT NULL) STRICT, WITHOUT ROWID",
+    """CREATE TABLE days (day TEXT PRIMARY KEY, sessions INTEGER NOT NULL, counting INTEGER NOT NULL,
+        tenths INTEGER NOT NULL, counting_tenths INTEGER NOT NULL) STRICT, WITHOUT ROWID""",
+    # Runs of consecutive days with a counting session (the streaks), first and last day each.
+    """CREATE TABLE runs (first TEXT PRIMARY KEY, last TEXT NOT NULL, length INTEGER NOT NULL)
+        STRICT, WITHOUT ROWID""",
+    "CREATE INDEX runs_last ON runs (last)",
+    "CREATE INDEX runs_length ON runs (length)",
+    f"CREATE TRIGGER files_added AFTER INSERT ON files BEGIN {_ADD} END",
+    f"CREATE TRIGGER files_removed AFTER DELETE ON files BEGIN {_REMOVE} END",
+    "CREATE TRIGGER files_changed AFTER UPDATE OF readable, day, routine, counts, active_seconds ON files "
+    f"BEGIN {_REMOVE} {_ADD} END",
+    f"CREATE TRIGGER day_added AFTER INSERT ON days WHEN NEW.counting > 0 BEGIN {_JOIN.format(day='NEW.day')} END",
+    "CREATE TRIGGER day_counts AFTER UPDATE OF counting ON days WHEN OLD.counting = 0 AND NEW.counting > 0 "
+    f"BEGIN {_JOIN.format(day='NEW.day')} END",
+    "CREATE TRIGGER day_stops AFTER UPDATE OF counting ON days WHEN OLD.counting > 0 AND NEW.counting = 0 "
+    f"BEGIN {_SPLIT.format(day='OLD.day')} END",
+    f"CREATE TRIGGER day_removed AFTER DELETE ON days WHEN OLD.counting > 0 BEGIN {_SPLIT.format(day='OLD.day')} END",
+    f"PRAGMA application_id = {APPLICATION_ID}",
+    f"PRAGMA user_version = {INDEX_VERSION}",
+)
 
 _ROW_COLUMNS = ("key", "size", "mtime_ns", "ino", "ctime_ns", "digest", "read_ns", "readable", "reason", "ts",
                 "day", "routine", "title_key", "counts", "relief") + tuple(c for c in _SUMMARY_COLUMNS
@@ -231,15 +309,27 @@ class SessionIndex:
     def page(self, order: Order = Order.NEWEST, *, routine: str | None = None, unreadable: bool = False,
              offset: int = 0, limit: int = 60) -> list[Entry]:
         """One page of the history list: `routine` keeps that routine's sessions, `unreadable` only
-        unreadable files (else everything)."""
-        where, params = _filter(routine, unreadable)
-        sql = f"{_ENTRY_SELECT}{where} ORDER BY {_ORDER_SQL[Order(order)]} LIMIT ? OFFSET ?"
+        unreadable files (else everything). Read in order from an index: never a sort of the history."""
+        order = Order(order)
+        params: tuple[str, ...] = ()
+        if unreadable:
+            where, hint = " WHERE readable = 0", "files_routine"  # a few rows: any order is quick
+        elif routine is not None:
+            where, params = " WHERE readable = 1 AND routine = ?", (routine,)
+            hint = "files_routine" if order in (Order.NEWEST, Order.OLDEST) else _ORDER_INDEX[order]
+        else:
+            where, hint = "", _ORDER_INDEX[order]
+        sql = f"{_ENTRY_COLUMNS} FROM files INDEXED BY {hint}{where} ORDER BY {_ORDER_SQL[order]} LIMIT ? OFFSET ?"
         return self._entries(sql, (*params, max(0, limit), max(0, offset)))
 
     def count(self, *, routine: str | None = None, unreadable: bool = False) -> int:
-        """How many rows `page` can give with the same filter."""
-        where, params = _filter(routine, unreadable)
-        row = self._query_one(f"SELECT COUNT(*) FROM files{where}", params)
+        """How many rows `page` can give with the same filter (from counts kept up to date: no scan)."""
+        if unreadable:
+            row = self._query_one("SELECT unreadable FROM totals")
+        elif routine is not None:
+            row = self._query_one("SELECT sessions FROM routines WHERE routine = ?", (routine,))
+        else:
+            row = self._query_one("SELECT files FROM totals")
         return _int(row[0]) if row is not None else 0
 
     def entries(self, *, since: date | None = None, routine: str | None = None) -> list[Entry]:
@@ -253,85 +343,79 @@ class SessionIndex:
             clauses.append("(routine = ? OR readable = 0 AND routine IS NULL)")
             params.append(routine)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        return self._entries(f"{_ENTRY_SELECT}{where} ORDER BY {_ORDER_SQL[Order.NEWEST]}", tuple(params))
+        return self._entries(f"{_ENTRY_COLUMNS} FROM files INDEXED BY files_newest{where} "
+                             f"ORDER BY {_ORDER_SQL[Order.NEWEST]}", tuple(params))
 
     def between(self, first: date, last: date) -> tuple[list[Path], int]:
         """What a report reads: the session files started from `first` to `last` (oldest first), and how
         many unreadable files may belong to the period (their name says it started on or after `first`,
         or says nothing)."""
-        rows = self._query(
-            "SELECT key, readable FROM files WHERE readable = 1 AND day BETWEEN :first AND :last "
-            "OR readable = 0 AND (day IS NULL OR day >= :first) ORDER BY ts ASC, key ASC",
-            {"first": first.isoformat(), "last": last.isoformat()})
-        paths = [self.root / key for key, readable in rows if readable == 1 and isinstance(key, str)]
-        return paths, sum(readable != 1 for _key, readable in rows)
+        keys = self._query("SELECT key FROM files INDEXED BY files_day WHERE day BETWEEN ? AND ? AND readable = 1 "
+                           "ORDER BY ts ASC, key ASC", (first.isoformat(), last.isoformat()))
+        row = self._query_one("SELECT COUNT(*) FROM files INDEXED BY files_routine "
+                              "WHERE readable = 0 AND (day IS NULL OR day >= ?)", (first.isoformat(),))
+        return [self.root / key for (key,) in keys if type(key) is str], _int(row[0]) if row is not None else 0
 
     def routines(self) -> list[tuple[str, str]]:
         """(routine id, the title of its newest session) for every routine with a readable session, by title."""
-        rows = self._query("SELECT routine, routine_title, MAX(ts) FROM files WHERE readable = 1 GROUP BY routine")
-        found = [(rid, title) for rid, title, _ts in rows if isinstance(rid, str) and isinstance(title, str)]
+        rows = self._query(
+            "SELECT routine, (SELECT routine_title FROM files INDEXED BY files_routine WHERE readable = 1 "
+            "AND files.routine = routines.routine ORDER BY ts DESC, key DESC LIMIT 1) FROM routines")
+        found = [(rid, title) for rid, title in rows if type(rid) is str and type(title) is str]
         return sorted(found, key=lambda item: (item[1].lower(), item[0]))
 
     def overview(self, today: date) -> Overview:
         """The streaks, totals, charts and filter choices the history screen shows above its table."""
-        row = self._query_one("SELECT SUM(readable = 1), SUM(readable = 0) FROM files")
-        sessions, unreadable = row if row is not None else (0, 0)
-        return Overview(self.stats(today), _int(sessions), _int(unreadable), tuple(self.routines()))
+        row = self._query_one("SELECT files, unreadable FROM totals")
+        files, unreadable = (_int(row[0]), _int(row[1])) if row is not None else (0, 0)
+        return Overview(self.stats(today), files - unreadable, unreadable, tuple(self.routines()))
 
     def stats(self, today: date) -> Stats:
-        """`stats.compute()` over every readable session, in SQL."""
+        """`stats.compute()` over every readable session, from the counts kept per day (a month at most is read)."""
         week_start = today - timedelta(days=today.weekday())
-        month_start = today.replace(day=1)
         chart_start = today - timedelta(days=CHART_DAYS - 1)
-        iso = today.isoformat()
-        totals = self._query_one(
-            "SELECT COUNT(*), TOTAL(active_seconds), "
-            "SUM(day BETWEEN :week AND :today), TOTAL(CASE WHEN day BETWEEN :week AND :today "
-            "THEN active_seconds END), "
-            "SUM(day BETWEEN :month AND :today), TOTAL(CASE WHEN day BETWEEN :month AND :today "
-            "THEN active_seconds END) "
-            "FROM files WHERE counts = 1",
-            {"week": week_start.isoformat(), "month": month_start.isoformat(), "today": iso})
-        count, seconds, week_n, week_s, month_n, month_s = (totals if totals is not None else (0,) * 6)
+        first = min(week_start, today.replace(day=1), chart_start)
+        total = self._query_one("SELECT counting, counting_tenths FROM totals")
+        count, tenths = (_int(total[0]), _int(total[1])) if total is not None else (0, 0)
         daily = [0.0] * CHART_DAYS
-        for day, total in self._query("SELECT day, TOTAL(active_seconds) FROM files "
-                                      "WHERE readable = 1 AND day BETWEEN ? AND ? GROUP BY day",
-                                      (chart_start.isoformat(), iso)):
-            offset = (_date(day) - chart_start).days
-            if 0 <= offset < CHART_DAYS:
-                daily[offset] = _float(total) / 60
+        week, month = [0, 0], [0, 0]  # sessions, tenths of a second
+        for day_text, counting, day_tenths, counting_tenths in self._query(
+                "SELECT day, counting, tenths, counting_tenths FROM days WHERE day BETWEEN ? AND ?",
+                (first.isoformat(), today.isoformat())):
+            day = _date(day_text)
+            if 0 <= (day - chart_start).days < CHART_DAYS:
+                daily[(day - chart_start).days] = _int(day_tenths) / 600
+            if day >= week_start:
+                week[0] += _int(counting)
+                week[1] += _int(counting_tenths)
+            if (day.year, day.month) == (today.year, today.month):
+                month[0] += _int(counting)
+                month[1] += _int(counting_tenths)
         best, current = self._streaks(today)
         pain = [PainPoint(_date(day), _pain(before), _pain(after)) for day, before, after in reversed(self._query(
-            "SELECT day, pain_before, pain_after FROM files WHERE readable = 1 AND "
-            "(pain_before IS NOT NULL OR pain_after IS NOT NULL) ORDER BY ts DESC, key ASC LIMIT ?",
+            "SELECT day, pain_before, pain_after FROM files INDEXED BY files_pain "
+            "WHERE pain_before IS NOT NULL OR pain_after IS NOT NULL ORDER BY ts DESC, key ASC LIMIT ?",
             (PAIN_POINTS,)))]
         return Stats(
             today=today, streak=current, best_streak=best,
-            week_sessions=_int(week_n), week_minutes=_float(week_s) / 60,
-            month_sessions=_int(month_n), month_minutes=_float(month_s) / 60,
-            total_sessions=_int(count), total_minutes=_float(seconds) / 60,
+            week_sessions=week[0], week_minutes=week[1] / 600,
+            month_sessions=month[0], month_minutes=month[1] / 600,
+            total_sessions=count, total_minutes=tenths / 600,
             daily_minutes=tuple(daily), pain=tuple(pain),
         )
 
     def _streaks(self, today: date) -> tuple[int, int]:
-        """(best streak, current streak): runs of consecutive days with a counting session ("islands")."""
+        """(best streak, current streak), from the runs of days kept up to date."""
+        best = self._query_one("SELECT MAX(length) FROM runs")
         yesterday = today - timedelta(days=1)
-        row = self._query_one(
-            "WITH days AS (SELECT DISTINCT day FROM files WHERE counts = 1 AND day IS NOT NULL), "
-            "runs AS MATERIALIZED (SELECT MIN(day) AS first, MAX(day) AS last, COUNT(*) AS length FROM "
-            "(SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run FROM days) GROUP BY run) "
-            "SELECT (SELECT MAX(length) FROM runs), "
-            "(SELECT first FROM runs WHERE first <= :today AND last >= :today), "
-            "(SELECT first FROM runs WHERE first <= :yesterday AND last >= :yesterday)",
-            {"today": today.isoformat(), "yesterday": yesterday.isoformat()})
-        best, through_today, through_yesterday = row if row is not None else (0, None, None)
-        if through_today is not None:
-            current = (today - _date(through_today)).days + 1
-        elif through_yesterday is not None:
-            current = (yesterday - _date(through_yesterday)).days + 1
-        else:
-            current = 0
-        return _int(best), current
+        current = 0
+        for day in (today, yesterday):  # a streak still stands if only today is missing
+            row = self._query_one("SELECT first FROM runs WHERE last >= ? ORDER BY last LIMIT 1", (day.isoformat(),))
+            first = _date(row[0]) if row is not None else None
+            if first is not None and first <= day:
+                current = (day - first).days + 1
+                break
+        return _int(best[0]) if best is not None else 0, current
 
     # -- keeping it up to date ------------------------------------------------------------
 
@@ -726,9 +810,8 @@ class SessionIndex:
                 "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
             for name in tables:
                 connection.execute(f'DROP TABLE IF EXISTS "{name.replace(chr(34), chr(34) * 2)}"')
-            for statement in _SCHEMA_SQL.split(";"):  # (no semicolon inside a statement or comment)
-                if statement.strip():
-                    connection.execute(statement)
+            for statement in _SCHEMA:
+                connection.execute(statement)
             connection.executemany("INSERT INTO meta (name, value) VALUES (?, ?)",
                                    [("root", self._root_text), ("record_schema", str(SCHEMA)), ("complete", "0")])
         return connection
@@ -793,14 +876,6 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
     connection.execute("COMMIT")
 
 
-def _filter(routine: str | None, unreadable: bool) -> tuple[str, tuple[Any, ...]]:
-    if unreadable:
-        return " WHERE readable = 0", ()
-    if routine is not None:
-        return " WHERE readable = 1 AND routine = ?", (routine,)
-    return "", ()
-
-
 def _read(file: str) -> tuple[bytes | None, os.stat_result | None, str]:
     """A file's bytes and the stat of what was read; or None and why; (None, None, "") when it is gone.
 
@@ -847,10 +922,6 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 def _int(value: Any) -> int:
     return value if type(value) is int else 0
-
-
-def _float(value: Any) -> float:
-    return float(value) if type(value) in (int, float) else 0.0
 
 
 def _date(value: Any) -> date:

@@ -401,73 +401,102 @@ sessions = st.lists(st.tuples(
     st.integers(0, 60 * 24 * 50),  # minutes after the first day
     st.sampled_from(OFFSETS),
     st.sampled_from(ROUTINES),
-    st.sampled_from(["completed", "completed", "stopped", "in-progress"]),
+    st.sampled_from(["completed", "completed", "stopped", "in-progress", "nothing-done"]),
     st.floats(0, 40, allow_nan=False).map(lambda m: round(m, 1)),
     st.none() | st.integers(0, 10), st.none() | st.integers(0, 10),
     st.integers(1, 4),
 ), max_size=40)
 damaged = st.lists(st.tuples(st.none() | st.integers(0, 50), st.sampled_from(["desk-break", "zeta"])), max_size=4)
+changes = st.lists(st.sampled_from(["keep", "keep", "delete", "move", "nothing-done", "completed", "corrupt"]),
+                   max_size=40)
+
+
+def write_session(store, n, session, *, duplicate=False):
+    minute, offset, (routine, title), status, minutes, before, after, moves = session
+    started = (datetime(2025, 2, 1, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=minute)).astimezone(offset)
+    # "nothing-done": stopped before the first move was done (it does not count toward a streak)
+    record = make_record(started, routine=routine, status="stopped" if status == "nothing-done" else status,
+                         minutes=minutes, pain_before=before, pain_after=after, record_id=f"s{n}", moves=moves,
+                         skipped=(0,) if status == "nothing-done" else (1,) if n % 5 == 0 else ())
+    record = replace(record, routine_title=title)
+    path = store.path_for(record)
+    write_record(path, record)
+    if duplicate:  # the same start, another id: ties in every order
+        write_record(store.path_for(replace(record, id=f"t{n}")), replace(record, id=f"t{n}"))
+    return path
+
+
+def check_against_the_files(store):
+    index = store.index
+    truth = store._parse_all(None, None)
+    summaries = [e for e in truth if isinstance(e, SessionSummary)]
+
+    assert index.entries() == truth
+    for order in ORDERS:
+        for routine, unreadable in [(None, False), ("release", False), ("zeta", False), (None, True)]:
+            expected = _reference_order(truth, order, routine, unreadable)
+            assert index.page(order, routine=routine, unreadable=unreadable, limit=1000) == expected
+            assert index.page(order, routine=routine, unreadable=unreadable, offset=3, limit=5) == expected[3:8]
+            assert index.count(routine=routine, unreadable=unreadable) == len(expected)
+
+    for today in (TODAY, date(2025, 2, 3), date(2025, 3, 1), date(2025, 4, 30)):
+        expected_stats = compute(summaries, today)
+        got = index.stats(today)
+        assert replace(got, week_minutes=0, month_minutes=0, total_minutes=0, daily_minutes=()) == replace(
+            expected_stats, week_minutes=0, month_minutes=0, total_minutes=0, daily_minutes=())
+        for name in ("week_minutes", "month_minutes", "total_minutes"):
+            assert getattr(got, name) == pytest.approx(getattr(expected_stats, name))
+        assert got.daily_minutes == pytest.approx(expected_stats.daily_minutes)
+
+    titles = {}
+    for entry in sorted(summaries, key=lambda e: (e.started, e.file)):
+        titles[entry.routine] = entry.routine_title
+    assert sorted(index.routines()) == sorted(titles.items())
+    overview = index.overview(TODAY)
+    assert (overview.sessions, overview.unreadable) == (len(summaries), len(truth) - len(summaries))
+
+    for since, routine in [(date(2025, 3, 1), None), (None, "release"), (date(2025, 2, 20), "zeta")]:
+        assert index.entries(since=since, routine=routine) == [e for e in truth if _selected(e, since, routine)]
+
+    first_day, last_day = date(2025, 2, 24), date(2025, 3, 9)
+    paths, unreadable = index.between(first_day, last_day)
+    assert paths == [e.path for e in sorted(summaries, key=lambda e: (e.started.timestamp(), e.file))
+                     if first_day <= e.day <= last_day]
+    assert unreadable == sum(isinstance(e, Unreadable) and (e.started is None or e.started.date() >= first_day)
+                             for e in truth)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sessions=sessions, damaged=damaged, duplicate=st.booleans())
-def test_the_index_answers_as_parsing_every_file_does(sessions, damaged, duplicate):
+@given(sessions=sessions, damaged=damaged, duplicate=st.booleans(), changes=changes)
+def test_the_index_answers_as_parsing_every_file_does(sessions, damaged, duplicate, changes):
+    """Built from nothing, and again after files were removed, moved to other days, made to count or
+    not, and damaged: the counts kept by the index's triggers must still equal a fresh parse."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "sessions"
         store = RecordStore(root, Path(tmp) / "cache" / "index.sqlite3", live_dir=Path(tmp) / "live")
-        first = datetime(2025, 2, 1, 0, 0, tzinfo=timezone.utc)
-        for n, (minute, offset, (routine, title), status, minutes, before, after, moves) in enumerate(sessions):
-            started = (first + timedelta(minutes=minute)).astimezone(offset)
-            record = make_record(started, routine=routine, status=status, minutes=minutes, pain_before=before,
-                                 pain_after=after, record_id=f"s{n}", moves=moves, skipped=(1,) if n % 5 == 0 else ())
-            record = replace(record, routine_title=title)
-            write_record(store.path_for(record), record)
-            if duplicate and n % 7 == 0:  # the same start, another id: ties in every order
-                write_record(store.path_for(replace(record, id=f"t{n}")), replace(record, id=f"t{n}"))
+        paths = [write_session(store, n, session, duplicate=duplicate and n % 7 == 0)
+                 for n, session in enumerate(sessions)]
         for n, (day, routine) in enumerate(damaged):
             name = (f"2025-03-{day % 28 + 1:02d}-120000-{routine}-bad{n}.toml" if day is not None
                     else f"whatever-{n}.toml")
             (root / "2025").mkdir(parents=True, exist_ok=True)
             (root / "2025" / name).write_bytes(b"schema = ")
         store.refresh()
-        index = store.index
-        truth = store._parse_all(None, None)
-        summaries = [e for e in truth if isinstance(e, SessionSummary)]
+        check_against_the_files(store)
 
-        assert index.entries() == truth
-        for order in ORDERS:
-            for routine, unreadable in [(None, False), ("release", False), ("zeta", False), (None, True)]:
-                expected = _reference_order(truth, order, routine, unreadable)
-                assert index.page(order, routine=routine, unreadable=unreadable, limit=1000) == expected
-                assert index.page(order, routine=routine, unreadable=unreadable, offset=3, limit=5) == expected[3:8]
-                assert index.count(routine=routine, unreadable=unreadable) == len(expected)
-
-        for today in (TODAY, date(2025, 2, 3), date(2025, 4, 30)):
-            expected_stats = compute(summaries, today)
-            got = index.stats(today)
-            assert replace(got, week_minutes=0, month_minutes=0, total_minutes=0, daily_minutes=()) == replace(
-                expected_stats, week_minutes=0, month_minutes=0, total_minutes=0, daily_minutes=())
-            for name in ("week_minutes", "month_minutes", "total_minutes"):
-                assert getattr(got, name) == pytest.approx(getattr(expected_stats, name))
-            assert got.daily_minutes == pytest.approx(expected_stats.daily_minutes)
-
-        titles = {}
-        for entry in sorted(summaries, key=lambda e: e.started):
-            titles[entry.routine] = entry.routine_title
-        assert sorted(index.routines()) == sorted(titles.items())
-        overview = index.overview(TODAY)
-        assert (overview.sessions, overview.unreadable) == (len(summaries), len(truth) - len(summaries))
-
-        for since, routine in [(date(2025, 3, 1), None), (None, "release"), (date(2025, 2, 20), "zeta")]:
-            assert index.entries(since=since, routine=routine) == [e for e in truth if _selected(e, since, routine)]
-
-        first_day, last_day = date(2025, 2, 24), date(2025, 3, 9)
-        paths, unreadable = index.between(first_day, last_day)
-        assert paths == [e.path for e in sorted(summaries, key=lambda e: (e.started, e.file))
-                         if first_day <= e.day <= last_day]
-        assert unreadable == sum(isinstance(e, Unreadable) and (e.started is None or e.started.date() >= first_day)
-                                 for e in truth)
-        index.close()
+        for n, (change, path, session) in enumerate(zip(changes, paths, sessions, strict=False)):
+            if change == "keep":
+                continue
+            path.unlink()
+            if change == "move":
+                write_session(store, n, (session[0] + 60 * 24 * (n % 3 + 1), *session[1:]))
+            elif change in ("nothing-done", "completed"):
+                write_session(store, n, (*session[:3], change, *session[4:]))
+            elif change == "corrupt":
+                path.write_bytes(b"schema = 1\n")
+        store.refresh()
+        check_against_the_files(store)
+        store.index.close()
 
 
 def test_records_between_reads_only_the_period(tmp_path, monkeypatch):
@@ -487,3 +516,30 @@ def test_records_between_reads_only_the_period(tmp_path, monkeypatch):
     assert [r.started.day for r in records] == list(range(17, 24)) and unreadable == 0
     assert len(read) == 7 and all(isinstance(r, SessionRecord) for r in records)
     assert store.last_refresh.files == 28  # the 2023 folder was not even listed
+
+
+def test_what_h_asks_never_scans_or_sorts_the_history(tmp_path):
+    """Every query of the history screen reads an index in order or a kept count (the plan, not a timing)."""
+    index = new_index(tmp_path)
+    fill(index, 30)
+    index.refresh()
+    connection = index._connection()
+    plans: list[tuple[str, str]] = []
+    query = index._query
+
+    def explained(sql, params=()):
+        plans.extend((sql, row[3]) for row in connection.execute("EXPLAIN QUERY PLAN " + sql, params))
+        return query(sql, params)
+
+    index._query = explained
+    for order in ORDERS:
+        index.page(order)
+        index.page(order, routine="desk-break")
+    index.count()
+    index.count(routine="desk-break")
+    index.count(unreadable=True)
+    index.overview(date(2025, 3, 20))
+    for sql, step in plans:
+        if step.startswith("SCAN files"):
+            assert "USING INDEX" in step and "LIMIT" in sql, (sql, step)  # in index order, up to a page
+        assert "TEMP B-TREE FOR ORDER BY" not in step, (sql, step)  # ties only ("RIGHT PART"), never all
