@@ -66,6 +66,7 @@ class Recorder:
         self._dirty = False
         self._marker: LiveMarker | None = None
         self._no_marker = False  # the marker could not be made (read-only state folder): go on without
+        self._elsewhere = False  # another process holds the marker: this recorder never writes
         if resume is not None:
             self.path, self._resumed = resume
             self._id = self._resumed.id
@@ -173,7 +174,8 @@ class Recorder:
             return
         if self.path is None:
             self.path = self.store.path_for(record)
-        if record.status == "in-progress" and not self._hold_marker(self.path):
+        if self._elsewhere or record.status == "in-progress" and not self._hold_marker(self.path):
+            self._elsewhere = True
             self._dirty = True
             self.error = ("This session is being recorded by another backrelief window, "
                           "so this one does not save it.")
