@@ -49,7 +49,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -68,7 +68,7 @@ from backrelief_tui.core.records import (
 )
 from backrelief_tui.core.stats import CHART_DAYS, PAIN_POINTS, PainPoint, Stats
 
-INDEX_VERSION = 2  # PRAGMA user_version: bump when the tables or what goes into a row change
+INDEX_VERSION = 3  # PRAGMA user_version: bump when the tables or what goes into a row change
 APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLite file is recognised
 RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
 MAX_RECORD_BYTES = 1 << 20  # a session record is a few KB; anything bigger is not one
@@ -193,6 +193,8 @@ _SCHEMA: tuple[str, ...] = (
     "CREATE INDEX files_by_title ON files (readable DESC, title_key, ts DESC, key DESC)",
     "CREATE INDEX files_relief ON files (readable DESC, relief DESC, ts DESC, key DESC)",
     "CREATE INDEX files_day ON files (day, ts, key)",
+    # What a refresh compares every file with, read without touching the wide rows.
+    "CREATE INDEX files_stamps ON files (key, size, mtime_ns, ino, ctime_ns, digest, read_ns)",
     "CREATE INDEX files_pain ON files (ts DESC, key) WHERE pain_before IS NOT NULL OR pain_after IS NOT NULL",
     # Counts kept as rows change. Times in tenths of a second: whole numbers add up exactly.
     """CREATE TABLE totals (one INTEGER PRIMARY KEY CHECK (one = 1), files INTEGER NOT NULL,
@@ -259,27 +261,18 @@ class Overview:
     routines: tuple[tuple[str, str], ...]  # (routine id, its newest title), by title
 
 
-@dataclass(frozen=True)
-class _Stamp:
-    size: int
-    mtime_ns: int
-    ino: int
-    ctime_ns: int
+# Plain tuples, not dataclasses: a refresh makes one of each per file.
+_Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+_Known = tuple[_Stamp, bytes, int]  # a row's stamp, digest and read_ns
+_ODD_ROW: _Known = ((-1, -1, -1, -1), b"", -1)  # a row with wrong types: read the file again
 
 
-@dataclass(frozen=True)
-class _Known:
-    stamp: _Stamp
-    digest: bytes
-    read_ns: int
-
-
-@dataclass
 class _Plan:
-    files: int = 0
-    unchanged: int = 0
-    to_read: list[tuple[str, str, _Known | None]] = field(default_factory=list)  # (key, path, its row)
-    gone: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.files = 0
+        self.unchanged = 0
+        self.to_read: list[tuple[str, str, _Known | None]] = []  # (key, path, its row)
+        self.gone: list[str] = []
 
 
 class _StaleRow(Exception):
@@ -289,7 +282,7 @@ class _StaleRow(Exception):
 def _stamp(st: os.stat_result) -> _Stamp:
     # SQLite integers are signed 64-bit; inode numbers may use all 64 bits.
     ino = st.st_ino - (1 << 64) if st.st_ino >= 1 << 63 else st.st_ino
-    return _Stamp(st.st_size, st.st_mtime_ns, ino, st.st_ctime_ns)
+    return st.st_size, st.st_mtime_ns, ino, st.st_ctime_ns
 
 
 class SessionIndex:
@@ -479,8 +472,8 @@ class SessionIndex:
             if plan.files % 256 == 0 and cancelled():
                 return None
             old = known.pop(key, None)
-            if (old is not None and old.digest and old.stamp == _stamp(found)
-                    and old.read_ns - found.st_ctime_ns > RACY_NS):
+            if (old is not None and old[1] and old[0] == _stamp(found)
+                    and old[2] - found.st_ctime_ns > RACY_NS):
                 plan.unchanged += 1
                 continue
             plan.to_read.append((key, file, old))
@@ -510,10 +503,8 @@ class SessionIndex:
             raw, st, problem = _read(file)
             if st is not None:  # (else gone since the walk: the next refresh drops its row)
                 digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
-                if old is not None and digest and digest == old.digest:
-                    stamp = _stamp(st)
-                    same_rows.append((stamp.size, stamp.mtime_ns, stamp.ino, stamp.ctime_ns, read_ns, key, digest,
-                                      read_ns))
+                if old is not None and digest and digest == old[1]:
+                    same_rows.append((*_stamp(st), read_ns, key, digest, read_ns))
                     same += 1
                 else:
                     rows.append(self._row(key, file, raw, problem, st, digest, read_ns))
@@ -532,17 +523,17 @@ class SessionIndex:
 
     def _known(self, connection: sqlite3.Connection, folders: list[str] | None) -> dict[str, _Known]:
         known: dict[str, _Known] = {}
-        sql = "SELECT key, size, mtime_ns, ino, ctime_ns, digest, read_ns FROM files"
+        sql = "SELECT key, size, mtime_ns, ino, ctime_ns, digest, read_ns FROM files INDEXED BY files_stamps"
         queries: list[tuple[str, tuple[Any, ...]]] = [(sql, ())]
         if folders is not None:
             queries = [(sql + " WHERE key >= ? AND key < ?", (folder + "/", folder + "0")) for folder in folders]
         for query, params in queries:
             for key, size, mtime_ns, ino, ctime_ns, digest, read_ns in connection.execute(query, params):
-                if isinstance(key, str) and all(type(v) is int for v in (size, mtime_ns, ino, ctime_ns, read_ns)) \
-                        and isinstance(digest, bytes):
-                    known[key] = _Known(_Stamp(size, mtime_ns, ino, ctime_ns), digest, read_ns)
+                if (type(size) is type(mtime_ns) is type(ino) is type(ctime_ns) is type(read_ns) is int
+                        and type(digest) is bytes):
+                    known[key] = ((size, mtime_ns, ino, ctime_ns), digest, read_ns)
                 else:
-                    known[key] = _Known(_Stamp(-1, -1, -1, -1), b"", -1)  # odd row: read the file again
+                    known[key] = _ODD_ROW
         return known
 
     def _walk(self, folders: list[str] | None) -> Iterator[tuple[str, str, os.stat_result]]:
@@ -631,8 +622,7 @@ class SessionIndex:
     def _row(self, key: str, file: str, raw: bytes | None, problem: str, st: os.stat_result, digest: bytes,
              read_ns: int) -> tuple[Any, ...]:
         """The row for a file's bytes (or for why they could not be read)."""
-        stamp = _stamp(st)
-        head = (key, stamp.size, stamp.mtime_ns, stamp.ino, stamp.ctime_ns, digest, read_ns)
+        head = (key, *_stamp(st), digest, read_ns)
         parsed: SessionRecord | Unreadable = (parse_record(raw, Path(file)) if raw is not None
                                               else Unreadable(Path(file), problem))
         if isinstance(parsed, Unreadable):
