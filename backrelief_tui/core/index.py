@@ -78,6 +78,7 @@ COMMIT_SECONDS = 0.5  # ... or after this long, whichever comes first
 WAIT_POLL_SECONDS = 0.1
 LITTER_AGE_NS = 3600 * 10**9
 
+_PAIN_LOW, _PAIN_HIGH = PAIN_RANGE
 Progress = Callable[[int, int], None]  # (files read so far, files to read)
 Cancelled = Callable[[], bool]
 
@@ -677,13 +678,14 @@ class SessionIndex:
             return Unreadable(Path(file), reason)
         (id_, routine, title, started, ended, status, planned, active, paused, pauses, steps_total,
          steps_finished, moves_total, moves_done, pain_before, pain_after, note) = row[3:]
-        if (readable != 1 or type(id_) is not str or type(routine) is not str or type(title) is not str
-                or type(note) is not str or status not in STATUSES
-                or not all(type(v) is int for v in (planned, pauses, steps_total, steps_finished, moves_total,
-                                                     moves_done))
-                or not all(type(v) in (int, float) for v in (active, paused))
-                or not all(v is None or type(v) is int and PAIN_RANGE[0] <= v <= PAIN_RANGE[1]
-                           for v in (pain_before, pain_after))):
+        # Chained `is` tests, no generators: this runs for every row `history` lists.
+        if (readable != 1 or not type(id_) is type(routine) is type(title) is type(note) is str
+                or status not in STATUSES
+                or not type(planned) is type(pauses) is type(steps_total) is type(steps_finished)
+                is type(moves_total) is type(moves_done) is int
+                or type(active) not in (int, float) or type(paused) not in (int, float)
+                or pain_before is not None and (type(pain_before) is not int or not _PAIN_LOW <= pain_before <= _PAIN_HIGH)
+                or pain_after is not None and (type(pain_after) is not int or not _PAIN_LOW <= pain_after <= _PAIN_HIGH)):
             raise _StaleRow
         try:
             started_at, ended_at = datetime.fromisoformat(started), datetime.fromisoformat(ended)
