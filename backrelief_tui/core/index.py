@@ -684,8 +684,10 @@ class SessionIndex:
                 or not type(planned) is type(pauses) is type(steps_total) is type(steps_finished)
                 is type(moves_total) is type(moves_done) is int
                 or type(active) not in (int, float) or type(paused) not in (int, float)
-                or pain_before is not None and (type(pain_before) is not int or not _PAIN_LOW <= pain_before <= _PAIN_HIGH)
-                or pain_after is not None and (type(pain_after) is not int or not _PAIN_LOW <= pain_after <= _PAIN_HIGH)):
+                or pain_before is not None and (type(pain_before) is not int
+                                                or not _PAIN_LOW <= pain_before <= _PAIN_HIGH)
+                or pain_after is not None and (type(pain_after) is not int
+                                               or not _PAIN_LOW <= pain_after <= _PAIN_HIGH)):
             raise _StaleRow
         try:
             started_at, ended_at = datetime.fromisoformat(started), datetime.fromisoformat(ended)
