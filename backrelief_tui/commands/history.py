@@ -93,7 +93,7 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
     entries = store.entries(since=args.since, routine=args.routine or None)
     out = sys.stdout
     if args.json:
-        items = []
+        items: list[dict[str, object]] = []
         for entry in entries:
             if isinstance(entry, Unreadable):
                 items.append({"file": str(entry.path), "unreadable": entry.reason})

@@ -19,7 +19,7 @@ import textwrap
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -365,7 +365,7 @@ def test_two_refreshes_at_once_parse_each_file_once(tmp_path):
 
 # -- the index answers as parsing every file does -------------------------------------------
 
-OFFSETS = [CET, timezone.utc, timezone(timedelta(hours=-5)), timezone(timedelta(hours=13))]
+OFFSETS = [CET, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=13))]
 ROUTINES = [("desk-break", "Desk break"), ("release", "Release"), ("release", "release (old title)"),
             ("hips", "Élan hips"), ("zeta", "alpha")]
 TODAY = date(2025, 3, 20)
@@ -413,7 +413,7 @@ changes = st.lists(st.sampled_from(["keep", "keep", "delete", "move", "nothing-d
 
 def write_session(store, n, session, *, duplicate=False):
     minute, offset, (routine, title), status, minutes, before, after, moves = session
-    started = (datetime(2025, 2, 1, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=minute)).astimezone(offset)
+    started = (datetime(2025, 2, 1, 0, 0, tzinfo=UTC) + timedelta(minutes=minute)).astimezone(offset)
     # "nothing-done": stopped before the first move was done (it does not count toward a streak)
     record = make_record(started, routine=routine, status="stopped" if status == "nothing-done" else status,
                          minutes=minutes, pain_before=before, pain_after=after, record_id=f"s{n}", moves=moves,
