@@ -98,7 +98,9 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
             if isinstance(entry, Unreadable):
                 items.append({"file": str(entry.path), "unreadable": entry.reason})
             else:
-                items.append({**summary_to_json(entry), "how_far": entry.how_far, "file": entry.file})
+                item = summary_to_json(entry)
+                item.update(how_far=entry.how_far, file=entry.file)
+                items.append(item)
         write_json(items, out)
         out.write("\n")
         return 0

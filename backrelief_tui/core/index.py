@@ -295,6 +295,7 @@ class SessionIndex:
         self.lock_path = db_path.with_name(db_path.name + ".lock")
         self._now_ns = now_ns
         self._root_text = str(root)
+        self._root_prefix = os.path.join(self._root_text, "")  # + key = the file's path (a row's key has no "..")
         self._local = threading.local()
         self._reset_lock = threading.Lock()
 
@@ -671,7 +672,7 @@ class SessionIndex:
         key, readable, reason = row[0], row[1], row[2]
         if type(key) is not str:
             raise _StaleRow
-        file = os.path.join(self._root_text, key)
+        file = self._root_prefix + key
         if readable == 0:
             if type(reason) is not str:
                 raise _StaleRow
