@@ -1,102 +1,95 @@
-"""History at scale: 10,000 session files (ten years of daily breaks), listed and shown.
+"""History at any size (issue 16): the index's answers and the start-up, with 100,000 and 10,000 records.
 
-Measures, on the same folder:
-- list + read: walking the year folders and reading every file's bytes (the floor);
-- list + parse: the same plus parsing every file (what listing costs without the index);
-- index build: `RecordStore.entries()` with no index yet (parse all, write index.json);
-- from index.json: `entries()` in a new store (stat every file, read one JSON file);
-- remembered: `entries()` again in the same store (stat every file, nothing else);
-- screen open: `h` in the headless app until the stats, charts and the first page of
-  the table are shown (budget 300 ms); the app has listed the records at start-up, as
-  it always does. Also: the screen in a process that has not listed yet, with and
-  without index.json.
+Figures and budgets (the issue's table, the rows about history):
+- h_warm_ms: what `h` asks the index, warm, 100,000 records: the first page of the list
+  (newest first), the header's and the charts' aggregates, the filter choices, from a
+  fresh `SessionIndex` (its connection opened too). Budget 100 ms. `h_slowest_order_ms`:
+  the same with the slowest of the screen's sort orders (figure only).
+- h_after_session_ms: a session just ended: its one file indexed (`update_one`), then the
+  same queries. Budget 150 ms.
+- copy_refresh_10k_ms: every file of 10,000 re-created by `cp -a` (mtimes kept), then a
+  refresh: no file may be parsed again. Budget 1 s.
+- history_json_10k_ms: `backrelief history --json` with 10,000 records, warm (a process of
+  its own, as a person runs it; median of 3). Budget 300 ms.
+- report_100k_ms: `backrelief report --weeks 4` with 100,000 records. Budget 200 ms.
+  `report_empty_ms` is the same command with no records (imports and start-up alone).
+- startup_cpu_ratio / startup_rss_ratio: the app started in a 100×30 pty (picker, its
+  real start-up including the interrupted-session check) with 100,000 records against
+  none: CPU time in its first 2 s and peak RSS with the picker idle. Budget 1.5× each.
+- rebuild_quit_ms: a first build of 10,000 (every file parsed, as after deleting the
+  index) asked to stop after a second, as quitting does: how long until it returns.
+  Budget 250 ms; and the build that carries on must not parse again what the first half
+  did (rebuild_quit_reparsed = 0).
+Figures only: refresh_unchanged_100k_ms (the background refresh when nothing changed:
+every file stat-ed), index_build_10k_s (the whole first build of 10,000).
 
-    python benchmarks/bench_history.py [COUNT]      # or through `make bench`
+Record sets come from benchmarks/history_data.py (about three sessions a day), made once
+and kept in the temporary folder with their index; the first run builds both (minutes).
+BENCH_CODE=/path/to/another/checkout runs the subprocess figures (CLI and start-up) on
+that code instead, for a before/after table; the in-process figures need this code.
+
+    python -m benchmarks history          # or through `make bench`
 """
 
 from __future__ import annotations
 
-import asyncio
+import compileall
 import os
-import random
-import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from backrelief_tui.core.engine import Engine  # noqa: E402
-from backrelief_tui.core.recorder import Recorder  # noqa: E402
-from backrelief_tui.core.records import dumps, parse_record, record_filename  # noqa: E402
-from backrelief_tui.core.store import RACY_SECONDS, RecordStore  # noqa: E402
-from tests.fakes import FakeClock  # noqa: E402
-from tests.record_factory import WallClock, desk_break_plan, run_for  # noqa: E402
+from backrelief_tui.core.index import ORDERS, Order, RefreshResult, SessionIndex  # noqa: E402
+from backrelief_tui.core.recorder import new_record_id  # noqa: E402
+from backrelief_tui.core.records import read_record, write_record  # noqa: E402
+from backrelief_tui.core.store import RecordStore  # noqa: E402
+from benchmarks.history_data import empty_home, history_home  # noqa: E402
+from benchmarks.ptyrun import spawn  # noqa: E402
 
-COUNT = 10_000
-BUDGET_MS = 300.0
-
-
-def _templates(store: RecordStore) -> list[bytes]:
-    """Real desk-break records from the engine and recorder: completed, stopped midway, with pain or not."""
-    templates = []
-    scratch = Path(tempfile.mkdtemp(prefix="bench-templates-"))  # the recorder's own saves land here
-    for seconds, pain in ((400, (5, 3)), (400, (None, None)), (150, (6, None)), (400, (4, 4))):
-        clock = FakeClock()
-        recorder = Recorder(store, wall_clock=WallClock(clock), pain_before=pain[0])
-        engine = Engine(desk_break_plan(), clock)
-        recorder.path = scratch / "template.toml"  # build the record only; the bench writes the files itself
-        run_for(engine, clock, recorder, seconds)
-        engine.stop()
-        recorder.record = recorder.snapshot(engine)
-        if pain[1] is not None:
-            recorder.record = replace(recorder.record, pain_after=pain[1])
-        templates.append(dumps(recorder.record))
-    shutil.rmtree(scratch, ignore_errors=True)
-    return templates
+BIG = 100_000
+SMALL = 10_000
+BUDGETS = {
+    "h_warm_ms": 100.0,
+    "h_after_session_ms": 150.0,
+    "copy_refresh_10k_ms": 1000.0,
+    "history_json_10k_ms": 300.0,
+    "report_100k_ms": 200.0,
+    "startup_cpu_ratio": 1.5,
+    "startup_rss_ratio": 1.5,
+    "rebuild_quit_ms": 250.0,
+}
+PAGE = 60
+STARTUP_WINDOW = 2.0  # seconds of CPU counted after the start
+STARTUP_MARKER = b"Desk break"  # the picker is up
 
 
-def make_history(root: Path, count: int = COUNT, seed: int = 7) -> None:
-    """`count` daily sessions ending today, from real record templates with new ids and times."""
-    rng = random.Random(seed)
-    store = RecordStore(root)
-    templates = _templates(store)
-    today = datetime.now().astimezone().replace(hour=9, minute=0, second=0, microsecond=0)
-    for n in range(count):
-        started = today - timedelta(days=n, minutes=rng.randint(0, 600))
-        raw = templates[n % len(templates)].decode()
-        ended = started + timedelta(minutes=5, seconds=25)
-        raw = re.sub(r'^id = ".*"$', f'id = "{n:06x}"', raw, count=1, flags=re.M)
-        raw = re.sub(r"^started = .*$", f"started = {started.isoformat(sep=' ', timespec='seconds')}", raw,
-                     count=1, flags=re.M)
-        raw = re.sub(r"^ended = .*$", f"ended = {ended.isoformat(sep=' ', timespec='seconds')}", raw,
-                     count=1, flags=re.M)
-        name = f"{started:%Y-%m-%d-%H%M%S}-desk-break-{n:06x}.toml"
-        folder = root / f"{started:%Y}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(raw)
-    assert record_filename  # the names above follow records.record_filename's pattern
+def _code_root() -> Path:
+    return Path(os.environ.get("BENCH_CODE", ROOT)).resolve()
 
 
-def _list_and_read(root: Path, parse: bool) -> int:
-    count = 0
-    for folder in os.scandir(root):
-        for entry in os.scandir(folder.path):
-            raw = Path(entry.path).read_bytes()
-            if parse:
-                parse_record(raw, Path(entry.path))
-            count += 1
-    return count
+def _env(home: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=str(home),
+               LANG=env.get("LANG", "C.UTF-8"), PYTHONPATH=str(_code_root()))
+    return env
 
 
-def _ms(function, repeat: int = 1) -> float:
+def _store(home: Path) -> RecordStore:
+    return RecordStore(home / "data" / "sessions", home / "cache" / "index.sqlite3", live_dir=home / "state" / "live")
+
+
+def _median_ms(function, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -105,97 +98,200 @@ def _ms(function, repeat: int = 1) -> float:
     return statistics.median(times)
 
 
-async def _open_screen(root: Path, *, in_app: bool) -> tuple[float, float]:
-    """Milliseconds from pressing `h` until the history screen shows its data: wall time, and
-    this process's CPU time (which other programs on a busy machine do not inflate).
-
-    `in_app`: the real app with its record store, whose start-up check for interrupted
-    sessions has already listed the records (as always happens before anyone presses h).
-    Otherwise a store new to this process, so the listing comes from index.json (or,
-    without one, from parsing every file).
-    """
-    from textual import events
-
-    from backrelief_tui.tui.app import build_app
-    from backrelief_tui.tui.screens.history import HistoryScreen
-
-    store = RecordStore(root)
-    app = build_app(record_store=store if in_app else None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        started, cpu = time.perf_counter(), time.process_time()
-        if in_app:
-            # What a terminal does: deliver the key. (`pilot.press` also waits for the app to go idle.)
-            app.post_message(events.Key("h", "h"))
-        else:
-            app.push_screen(HistoryScreen(store))
-        screen = app.screen
-        while not (isinstance(screen, HistoryScreen) and screen.loaded):
-            await asyncio.sleep(0.005)  # coarse: a tighter loop would steal time from the app
-            screen = app.screen
-        elapsed, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
-        assert screen.query_one("#sessions").row_count == min(screen.page, len(screen.rows))
-    return elapsed, cpu
+def _ready(home: Path) -> tuple[RecordStore, float | None]:
+    """The home's store with a complete index: built now if needed (seconds it took, else None)."""
+    store = _store(home)
+    if not store.index.needs_refresh():
+        store.refresh()  # cheap: catches up with anything a broken earlier run left
+        return store, None
+    started = time.perf_counter()
+    store.refresh()
+    return store, time.perf_counter() - started
 
 
-def run(count: int = COUNT) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
-        root = Path(tmp) / "data" / "sessions"
+def _what_h_asks(home: Path, order: Order = Order.NEWEST) -> None:
+    index = SessionIndex(home / "data" / "sessions", home / "cache" / "index.sqlite3")
+    today = datetime.now().astimezone().date()
+    rows = index.page(order, limit=PAGE)
+    index.overview(today)
+    index.count()
+    assert len(rows) == PAGE
+    index.close()
+
+
+def _after_a_session(store: RecordStore, home: Path) -> float:
+    """Milliseconds from a session's last save to `h`'s answers: its file indexed, then the queries."""
+    newest = store.index.page(limit=1)[0]
+    record = read_record(newest.path)
+    now = datetime.now().astimezone().replace(microsecond=0)
+    record = replace(record, id=new_record_id(), started=now, ended=now)
+    path = store.path_for(record)
+    write_record(path, record)  # what the recorder's final save leaves
+    try:
         started = time.perf_counter()
-        make_history(root, count)
-        generate_s = time.perf_counter() - started
-        time.sleep(RACY_SECONDS + 0.1)  # files this fresh are not trusted from the index (see store.py)
-        list_read = _ms(lambda: _list_and_read(root, parse=False), 3)
-        list_parse = _ms(lambda: _list_and_read(root, parse=True))
-        store = RecordStore(root)
-        index_build = _ms(store.entries)
-        assert store.last_scan["parsed"] == count, store.last_scan
-        index_warm = _ms(lambda: RecordStore(root).entries(), 5)
-        remembered = _ms(store.entries, 5)
-        assert store.last_scan["cached"] == count, store.last_scan
-        index_kb = store.index_path.stat().st_size / 1024
-        opens = [asyncio.run(_open_screen(root, in_app=True)) for _ in range(7)]
-        screen = statistics.median(wall for wall, _cpu in opens)
-        screen_best = min(wall for wall, _cpu in opens)
-        screen_cpu = statistics.median(cpu for _wall, cpu in opens)
-        screen_index = statistics.median(asyncio.run(_open_screen(root, in_app=False))[0] for _ in range(3))
-        store.index_path.unlink()
-        screen_cold = asyncio.run(_open_screen(root, in_app=False))[0]
-        load = os.getloadavg()[0]
-    return {
-        "name": f"history with {count} session files",
-        "sessions": count,
-        "generate_s": round(generate_s, 1),
-        "list_read_ms": round(list_read, 1),
-        "list_parse_ms": round(list_parse, 1),
-        "index_build_ms": round(index_build, 1),
-        "index_warm_ms": round(index_warm, 1),
-        "remembered_ms": round(remembered, 1),
-        "index_kb": round(index_kb),
-        "screen_open_ms": round(screen, 1),
-        "screen_open_best_ms": round(screen_best, 1),
-        "screen_open_cpu_ms": round(screen_cpu, 1),
-        "load_average": round(load, 2),
-        "screen_open_index_only_ms": round(screen_index, 1),
-        "screen_open_no_index_ms": round(screen_cold, 1),
-        "budget_ms": BUDGET_MS,
-        "ok": screen < BUDGET_MS,
+        store.update_one(path)
+        _what_h_asks(home)
+        return (time.perf_counter() - started) * 1000
+    finally:
+        path.unlink()
+        store.update_one(path)
+
+
+def _copy_refresh(home: Path) -> tuple[float, int]:
+    """Re-create every file with `cp -a` (mtimes kept), then refresh: (milliseconds, files parsed)."""
+    sessions = home / "data" / "sessions"
+    copy = home / "data" / "sessions.copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    subprocess.run(["cp", "-a", str(sessions), str(copy)], check=True)
+    shutil.rmtree(sessions)
+    copy.rename(sessions)
+    store = _store(home)
+    started = time.perf_counter()
+    result = store.refresh()
+    elapsed = (time.perf_counter() - started) * 1000
+    assert result is not None and result.complete, result
+    return elapsed, result.parsed
+
+
+def _cold_build(home: Path) -> tuple[float, float, int]:
+    """A first build (every file parsed) in a database of its own: quit after a second, then carry on.
+
+    Returns the seconds of the whole build, the milliseconds from asking a running build
+    to stop until it returned (a quit waits that long), and the files the second half parsed
+    again (0: nothing done before the quit was lost).
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+        index = SessionIndex(home / "data" / "sessions", Path(tmp) / "index.sqlite3")
+        stop = threading.Event()
+        asked: list[float] = []
+        results: list[RefreshResult] = []
+        worker = threading.Thread(target=lambda: results.append(index.refresh(cancelled=stop.is_set)))
+        started = time.perf_counter()
+        worker.start()
+        time.sleep(1.0)
+        asked.append(time.perf_counter())
+        stop.set()
+        worker.join()
+        returned = (time.perf_counter() - asked[0]) * 1000
+        first_half = results[0]
+        rest = index.refresh()
+        elapsed = time.perf_counter() - started - returned / 1000
+        index.close()
+        assert not first_half.complete and rest.complete
+        lost = rest.parsed + first_half.parsed - rest.files  # files parsed twice
+        return elapsed, returned, max(0, lost)
+
+
+def _command_ms(home: Path, *arguments: str, repeat: int = 3) -> float:
+    """Wall time of `backrelief ARGUMENTS` in a process of its own (after one warm-up run), median."""
+    argv = [sys.executable, "-m", "backrelief_tui", *arguments]
+    env = _env(home)
+
+    def once() -> None:
+        subprocess.run(argv, env=env, cwd=str(_code_root()), check=True, stdout=subprocess.DEVNULL)
+
+    once()
+    return _median_ms(once, repeat)
+
+
+def _startup(home: Path) -> tuple[float, float]:
+    """CPU seconds in the first STARTUP_WINDOW seconds, and peak RSS (MB) with the picker idle."""
+    process = spawn([sys.executable, "-m", "backrelief_tui"], env=_env(home), size=(100, 30), cwd=str(_code_root()))
+    try:
+        process.pump(STARTUP_WINDOW, markers=(STARTUP_MARKER,))
+        cpu = process.cpu_seconds()
+        if STARTUP_MARKER not in process.marks:
+            process.pump(20.0, markers=(STARTUP_MARKER,))
+        if STARTUP_MARKER not in process.marks:
+            raise RuntimeError(f"the picker never showed: {bytes(process.output[-300:])!r}")
+        process.pump(1.0)  # idle a moment: anything start-up does in the background shows in the RSS
+        return cpu, process.peak_rss_mb()
+    finally:
+        process.stop()
+
+
+def run(big: int = BIG, small: int = SMALL) -> dict:
+    compileall.compile_dir(_code_root() / "backrelief_tui", quiet=1)  # as pip does; see bench_startup
+    started = time.perf_counter()
+    big_home, small_home = history_home(big), history_home(small)
+    generated_s = time.perf_counter() - started
+    big_store, big_build = _ready(big_home)
+    _small_store, _small_build = _ready(small_home)
+
+    h_warm = _median_ms(lambda: _what_h_asks(big_home), 7)
+    slowest = max(_median_ms(lambda order=order: _what_h_asks(big_home, order), 3) for order in ORDERS)
+    after_session = statistics.median(_after_a_session(big_store, big_home) for _ in range(5))
+    unchanged = _median_ms(big_store.refresh, 3)
+    copy_ms, copy_parsed = _copy_refresh(small_home)
+    cold_build, quit_ms, reparsed = _cold_build(small_home)
+
+    history_json = _command_ms(small_home, "history", "--json")
+    report = _command_ms(big_home, "report", "--weeks", "4")
+    with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
+        nothing = empty_home(Path(tmp))
+        report_empty = _command_ms(nothing, "report", "--weeks", "4")
+        _startup(big_home), _startup(nothing)  # warm-up: disk cache, byte code
+        runs = [(_startup(big_home), _startup(nothing)) for _ in range(3)]
+    cpu_big = statistics.median(a[0] for a, _b in runs)
+    cpu_none = statistics.median(b[0] for _a, b in runs)
+    rss_big = statistics.median(a[1] for a, _b in runs)
+    rss_none = statistics.median(b[1] for _a, b in runs)
+
+    figures = {
+        "h_warm_ms": round(h_warm, 1),
+        "h_slowest_order_ms": round(slowest, 1),
+        "h_after_session_ms": round(after_session, 1),
+        "copy_refresh_10k_ms": round(copy_ms, 1),
+        "copy_refresh_10k_parsed": copy_parsed,
+        "history_json_10k_ms": round(history_json, 1),
+        "report_100k_ms": round(report, 1),
+        "report_empty_ms": round(report_empty, 1),
+        "startup_cpu_100k_s": round(cpu_big, 3),
+        "startup_cpu_empty_s": round(cpu_none, 3),
+        "startup_cpu_ratio": round(cpu_big / cpu_none, 2),
+        "startup_rss_100k_mb": round(rss_big, 1),
+        "startup_rss_empty_mb": round(rss_none, 1),
+        "startup_rss_ratio": round(rss_big / rss_none, 2),
+        "refresh_unchanged_100k_ms": round(unchanged, 1),
+        "rebuild_quit_ms": round(quit_ms, 1),
+        "rebuild_quit_reparsed": reparsed,
+        "index_build_10k_s": round(cold_build, 1),
     }
+    ok = all(figures[name] <= budget for name, budget in BUDGETS.items()) and copy_parsed == reparsed == 0
+    result: dict = {"name": f"history with {big:,} and {small:,} session files", **figures}
+    if big_build is not None:
+        result["index_first_build_100k_s"] = round(big_build, 1)
+    result.update(records_generated_s=round(generated_s, 1), load_average=round(os.getloadavg()[0], 2),
+                  code=str(_code_root()), budgets=", ".join(f"{k} ≤ {v:g}" for k, v in BUDGETS.items()), ok=ok)
+    return result
+
+
+def run_code_only(big: int = BIG, small: int = SMALL) -> dict:
+    """The subprocess figures alone, for BENCH_CODE pointing at code without the index (before)."""
+    big_home, small_home = history_home(big), history_home(small)
+    with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
+        nothing = empty_home(Path(tmp))
+        figures = {
+            "history_json_10k_ms": round(_command_ms(small_home, "history", "--json"), 1),
+            "report_100k_ms": round(_command_ms(big_home, "report", "--weeks", "4"), 1),
+            "report_empty_ms": round(_command_ms(nothing, "report", "--weeks", "4"), 1),
+        }
+        _startup(big_home), _startup(nothing)
+        runs = [(_startup(big_home), _startup(nothing)) for _ in range(3)]
+    figures.update(
+        startup_cpu_100k_s=round(statistics.median(a[0] for a, _b in runs), 3),
+        startup_cpu_empty_s=round(statistics.median(b[0] for _a, b in runs), 3),
+        startup_rss_100k_mb=round(statistics.median(a[1] for a, _b in runs), 1),
+        startup_rss_empty_mb=round(statistics.median(b[1] for _a, b in runs), 1),
+    )
+    return {"name": f"history (CLI and start-up only) on {_code_root()}", **figures, "ok": True}
 
 
 def main(argv: list[str]) -> int:
-    result = run(int(argv[1]) if len(argv) > 1 else COUNT)
-    print(f"{result['name']}: history screen opens in {result['screen_open_ms']:.0f} ms after `h` in the app "
-          f"(budget {result['budget_ms']:.0f} ms) {'OK' if result['ok'] else 'OVER BUDGET'}\n"
-          f"  median of 7; best {result['screen_open_best_ms']:.0f} ms; this process's CPU "
-          f"{result['screen_open_cpu_ms']:.0f} ms; load average {result['load_average']}\n"
-          f"  just list + read every file: {result['list_read_ms']:.0f} ms; list + parse every file: "
-          f"{result['list_parse_ms']:.0f} ms\n"
-          f"  listing: index build {result['index_build_ms']:.0f} ms, from index.json "
-          f"{result['index_warm_ms']:.0f} ms ({result['index_kb']} KB), remembered {result['remembered_ms']:.0f} ms\n"
-          f"  screen in a process that has not listed yet: {result['screen_open_index_only_ms']:.0f} ms with "
-          f"the index, {result['screen_open_no_index_ms']:.0f} ms without one")
+    result = run_code_only() if "--code-only" in argv else run()
+    width = max(len(key) for key in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
     return 0 if result["ok"] else 1
 
 

@@ -26,6 +26,7 @@ class PtyProcess:
     fd: int
     started: float  # perf_counter() just before the fork
     output: bytearray = field(default_factory=bytearray)
+    chunks: list[tuple[float, int]] = field(default_factory=list)  # (seconds after start, bytes) per read
     marks: dict[bytes, float] = field(default_factory=dict)  # marker -> seconds after start it appeared
     status: int | None = None
     rusage: object | None = None
@@ -48,6 +49,7 @@ class PtyProcess:
                 if chunk:
                     self.output += chunk
                     now = time.perf_counter() - self.started
+                    self.chunks.append((now, len(chunk)))
                     for marker in markers:
                         if marker not in self.marks and marker in self.output:
                             self.marks[marker] = now
@@ -124,3 +126,51 @@ def spawn(argv: list[str], *, env: dict[str, str], size: tuple[int, int] = (100,
         finally:
             os._exit(127)
     return PtyProcess(pid=pid, fd=fd, started=started)
+
+
+BURST_GAP = 0.05  # output this close together is one repaint (Textual writes a frame in one go)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a program cost over a window: CPU, terminal output, and repaints (bursts of output)."""
+
+    cpu_percent: float
+    bytes_per_s: float
+    repaints_per_s: float
+
+
+def bursts(chunks: list[tuple[float, int]], since: float, until: float, gap: float = BURST_GAP) -> int:
+    """How many bursts of output (reads less than `gap` apart) fell between `since` and `until`."""
+    count, last = 0, None
+    for when, _size in chunks:
+        if since <= when < until:
+            if last is None or when - last >= gap:
+                count += 1
+            last = when
+    return count
+
+
+def measure(processes: dict[str, PtyProcess], seconds: float) -> dict[str, Usage]:
+    """CPU, bytes written to the terminal and repaints of each process over the same `seconds`.
+
+    Keeps reading every pty meanwhile (a full pty buffer would stall its program). The
+    bytes are what the program wrote to its terminal: for a countdown, a proxy for how
+    much of the screen each tick repaints.
+    """
+    start_cpu = {name: process.cpu_seconds() for name, process in processes.items()}
+    start_bytes = {name: len(process.output) for name, process in processes.items()}
+    since = {name: time.perf_counter() - process.started for name, process in processes.items()}
+    began = time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        for process in processes.values():
+            process.pump(0.02)
+    elapsed = time.perf_counter() - began
+    return {
+        name: Usage(
+            cpu_percent=(process.cpu_seconds() - start_cpu[name]) / elapsed * 100,
+            bytes_per_s=(len(process.output) - start_bytes[name]) / elapsed,
+            repaints_per_s=bursts(process.chunks, since[name], since[name] + elapsed) / elapsed,
+        )
+        for name, process in processes.items()
+    }

@@ -65,6 +65,17 @@ class WallClock:
         return self.at + timedelta(seconds=self.clock.time - self.origin)
 
 
+def crash(recorder) -> None:
+    """What a crash does to a session: its process lets go of the live marker, which stays behind."""
+    if recorder.marker is not None:
+        recorder.marker.abandon()
+
+
+def dead_writer(store, path: Path) -> None:
+    """A live marker for `path` whose process is gone, as a crash leaves it."""
+    store.live.claim(path).abandon()
+
+
 def run_for(engine: Engine, clock: FakeClock, recorder, seconds: float, step: float = 1.0) -> None:
     """Let the session run for `seconds` of fake time, telling the recorder about every event batch."""
     if engine.started_at is None:

@@ -164,6 +164,8 @@ def cmd_paths(args: argparse.Namespace) -> int:
     print(f"your routines:   {paths.user_routines_dir()}")
     print(f"session records: {paths.sessions_dir()}")
     print(f"nudge state:     {paths.state_dir()}")
+    print(f"history index:   {paths.index_file()} (a cache, safe to delete)")
+    print(f"live sessions:   {paths.live_dir()}")
     print(f"built-in:        {paths.builtin_routines_dir()}")
     if paths.HOME_VARIABLE in os.environ:
         print(f"({paths.HOME_VARIABLE} is set: everything lives under it)")

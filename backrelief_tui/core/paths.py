@@ -1,15 +1,19 @@
 """Where things live.
 
 Settings and the user's own routines go in the config folder, session records in
-the data folder, small state kept between runs (the break nudges') in the state
-folder (platformdirs). `BACKRELIEF_HOME` puts them all under one folder,
-which is what the tests and a synced-folder set-up use. The built-in routines and
+the data folder (platformdirs): those two are the person's own files, fit to sync.
+What belongs to this machine only goes elsewhere: the history index and rendered
+speech (caches that can be deleted at any time) in the cache folder, the markers of
+live sessions and the break nudges' state in the state folder. `BACKRELIEF_HOME`
+puts all four under one folder, which is what the tests and a synced-folder set-up use. The built-in routines and
 sounds ship inside the wheel; in a checkout they are the top-level folders.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import socket
 from pathlib import Path
 
 import platformdirs
@@ -34,15 +38,16 @@ def data_dir() -> Path:
     return home / "data" if home else platformdirs.user_data_path(APP_NAME)
 
 
-def state_dir() -> Path:
-    home = _home()
-    return home / "state" if home else platformdirs.user_state_path(APP_NAME)
-
-
 def cache_dir() -> Path:
     """What can be thrown away at any time (rendered speech, the history index): per machine, never synced."""
     home = _home()
     return home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
+
+
+def state_dir() -> Path:
+    """Per-machine state that must not be synced (the markers of sessions running now, the nudges' state)."""
+    home = _home()
+    return home / "state" if home else platformdirs.user_state_path(APP_NAME)
 
 
 def settings_file() -> Path:
@@ -55,6 +60,16 @@ def user_routines_dir() -> Path:
 
 def sessions_dir() -> Path:
     return data_dir() / "sessions"
+
+
+def index_file() -> Path:
+    return cache_dir() / "index.sqlite3"
+
+
+def live_dir() -> Path:
+    """The markers of sessions running now, per machine: a synced BACKRELIEF_HOME must not share them."""
+    host = re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname())[:64] or "host"
+    return state_dir() / "live" / host
 
 
 def shipped_dir(name: str) -> Path:

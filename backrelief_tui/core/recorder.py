@@ -7,19 +7,26 @@ skip, back, quit), so a crash or `kill -9` at any moment leaves a valid file wit
 every step finished before it. A failed write (read-only or full disk) never stops
 the session: the latest record stays in memory, `error` says what went wrong, and
 the next update tries again.
+
+While its record says "in-progress", the recorder holds the record's live marker
+(core/live.py): a lock that dies with the process. That is how the next start finds
+an interrupted session without reading the history, and how a second window knows
+the session is running and leaves it alone. A recorder that finds the marker held by
+another process does not write at all.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.engine import Engine, State, StepLog, StepStatus
+from backrelief_tui.core.live import LiveMarker
 from backrelief_tui.core.plan import Phase, Plan
 from backrelief_tui.core.records import (
     STEP_CODES,
@@ -77,6 +84,9 @@ class Recorder:
         self._id = new_record_id()
         self._signature: tuple[int, int, int, State] | None = None
         self._dirty = False
+        self._marker: LiveMarker | None = None
+        self._no_marker = False  # the marker could not be made (read-only state folder): go on without
+        self._elsewhere = False  # another process holds the marker: this recorder never writes
         if resume is not None:
             self.path, self._resumed = resume
             self._id = self._resumed.id
@@ -117,6 +127,11 @@ class Recorder:
     def set_note(self, text: str) -> None:
         self._note = text.strip()
         self._amend(note=self._note)
+
+    @property
+    def marker(self) -> LiveMarker | None:
+        """The live marker held while the record is in progress (None before the first save and after the end)."""
+        return self._marker
 
     # -- building the record ------------------------------------------------------------
 
@@ -168,6 +183,12 @@ class Recorder:
             return
         if self.path is None:
             self.path = self.store.path_for(record)
+        if self._elsewhere or record.status is SessionStatus.IN_PROGRESS and not self._hold_marker(self.path):
+            self._elsewhere = True
+            self._dirty = True
+            self.error = ("This session is being recorded by another backrelief window, "
+                          "so this one does not save it.")
+            return
         try:
             self.store.save(self.path, record)
         except OSError as error:
@@ -179,6 +200,20 @@ class Recorder:
         self._dirty = False
         self.error = None
         self.saves += 1
+        if record.status is not SessionStatus.IN_PROGRESS and self._marker is not None:
+            self._marker.release()  # over, and saved as over: nothing left to resume
+            self._marker = None
+
+    def _hold_marker(self, path: Path) -> bool:
+        """Hold the record's live marker while it is in progress; False when another process holds it."""
+        if self._marker is not None and self._marker.held or self._no_marker:
+            return True
+        try:
+            self._marker = self.store.live.claim(path)
+        except OSError:
+            self._no_marker = True  # no marker, no resume offer after a crash; the session still goes on
+            return True
+        return self._marker is not None
 
 
 def move_records(engine: Engine) -> list[MoveRecord]:
@@ -228,35 +263,60 @@ def move_records(engine: Engine) -> list[MoveRecord]:
 
 @dataclass(frozen=True)
 class Interrupted:
-    """An in-progress record left behind by a session that did not end."""
+    """An in-progress record left behind by a session that did not end.
+
+    While this is kept, this process holds the record's live marker, so no other
+    window offers it too; a `Recorder` resuming it takes the marker over, and
+    `RecordStore.mark_stopped` releases it.
+    """
 
     path: Path
     record: SessionRecord
+    marker: LiveMarker | None = field(default=None, compare=False, repr=False)
 
     def age(self, now: datetime) -> timedelta:
         return max(timedelta(0), now - self.record.ended)
 
 
-def interrupted_sessions(store: RecordStore, now: datetime,
-                         within: timedelta = RESUME_WITHIN) -> tuple[Interrupted | None, list[Path]]:
-    """The newest session interrupted less than `within` ago (to offer), and the older ones, marked stopped.
+@dataclass(frozen=True)
+class Interruptions:
+    """What start-up found in the live folder (never in the history)."""
 
-    Unreadable files are never touched. Only one session is offered; any other
-    in-progress record is over for good and gets `stopped`.
+    offer: Interrupted | None  # the newest session interrupted less than an hour ago, if it can be resumed
+    stopped: list[Path]  # older interrupted sessions, now marked stopped
+    elsewhere: list[Path]  # records another running backrelief on this machine is writing: not ours to touch
+
+
+def find_interrupted(store: RecordStore, now: datetime, within: timedelta = RESUME_WITHIN) -> Interruptions:
+    """Sessions whose process died, from their live markers: O(1) in the size of the history.
+
+    Only one session is offered; any other interrupted record is over for good and gets
+    `stopped` (its status line, nothing else). A marker whose record is not in progress
+    any more, is missing or unreadable is removed, and the file is never touched.
+    In-progress records without a marker (left by a version before markers, or synced
+    from another machine) are not looked for.
     """
-    store.remove_stale_temp_files()
+    survey = store.live.survey()
     candidates = []
-    for summary in store.in_progress():
-        record = store.load(summary.path)
+    for marker in survey.dead:
+        record = store.load(marker.record)
         if isinstance(record, Unreadable) or record.status is not SessionStatus.IN_PROGRESS:
+            marker.release()
             continue
-        candidates.append(Interrupted(summary.path, record))
+        candidates.append(Interrupted(marker.record, record, marker))
     candidates.sort(key=lambda item: item.record.ended, reverse=True)
     offer = None
     if candidates and candidates[0].age(now) < within and _resumable(candidates[0].record):
         offer = candidates.pop(0)
     stopped = [item.path for item in candidates if store.mark_stopped(item.path)]
-    return offer, stopped
+    return Interruptions(offer, stopped, survey.elsewhere)
+
+
+def interrupted_sessions(store: RecordStore, now: datetime,
+                         within: timedelta = RESUME_WITHIN) -> tuple[Interrupted | None, list[Path]]:
+    """`find_interrupted` as (offer, stopped), for callers that do not show sessions running elsewhere."""
+    found = find_interrupted(store, now, within)
+    return found.offer, found.stopped
 
 
 def _resumable(record: SessionRecord) -> bool:

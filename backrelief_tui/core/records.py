@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -509,10 +510,14 @@ def summary_to_json(summary: SessionSummary) -> dict[str, Any]:
     return dict(zip(SUMMARY_FIELDS, summary_to_row(summary), strict=True))
 
 
+_SUMMARY_VALUES = attrgetter(*SUMMARY_FIELDS)  # one call for all the fields: `history --json` lists thousands
+
+
 def summary_to_row(summary: SessionSummary) -> list[Any]:
-    """The summary as a JSON list in SUMMARY_FIELDS order (compact, for the index)."""
-    return [getattr(summary, name).isoformat() if name in ("started", "ended") else getattr(summary, name)
-            for name in SUMMARY_FIELDS]
+    """The summary as a JSON list in SUMMARY_FIELDS order."""
+    values = list(_SUMMARY_VALUES(summary))
+    values[3], values[4] = values[3].isoformat(), values[4].isoformat()  # started, ended
+    return values
 
 
 def summary_from_row(row: list[Any], file: str) -> SessionSummary:

@@ -1,44 +1,41 @@
-"""The record store: where session files go, and listing them fast with a cache index.
+"""The record store: where session files go, the history index over them, and the live-session markers.
 
-Listing 10,000 sessions by parsing every TOML file takes seconds, so `entries()`
-keeps `<data>/index.json`: one summary per file, keyed by the file's relative path
-and its (size, mtime_ns, ctime_ns, inode). Why a cached summary can be trusted:
+The session files under `<data>/sessions/YYYY/` are the only truth. Two per-machine
+helpers sit beside them, outside the (syncable) data folder:
 
-- Every way a file's bytes can change moves its ctime: the kernel sets it on any
-  write, truncate or rename-into-place, and user space cannot set it back (tools
-  that copy mtimes, like rsync -t or Syncthing, still leave a fresh ctime). Our own
-  writer also makes a new inode each time (`os.replace`). Size and mtime are extra.
-- Timestamps have a granularity, so a file changed in the same tick as the scan
-  that indexed it could keep its ctime. Such "racy" entries (ctime within
-  `RACY_SECONDS` of the scan) are left out of the index and parsed again next time.
-- Files that disappeared drop out; new files are parsed; an index that is missing,
-  damaged, from another version or for another folder is ignored and rebuilt.
-  Writing the index is best effort (atomic; a read-only disk just means no cache).
+- `index` (core/index.py): a SQLite cache of every file's summary in the user cache
+  folder, for listing and counting quickly. It is brought up to date by `refresh()`
+  (seconds for thousands of new files: in a worker thread in the UI) and, for the one
+  file a session just wrote, by `update_one()`. Deleting it loses nothing. (Older
+  versions kept `<data>/index.json`; it is simply ignored now.)
+- `live` (core/live.py): the markers of sessions running now, so that start-up finds
+  an interrupted session without looking at the history, and a session another
+  window is running is never taken over.
 
-The same rules let a store keep its last listing in memory: the app lists every
-record at start-up (to find interrupted sessions), so opening the history later
-needs only the stat pass. The session files stay the only truth: deleting
-index.json loses nothing.
+The store writes a record only in three ways: the recorder's saves (while it is the
+record's live writer), `mark_stopped` (its status, nothing else) and `set_note` (its
+note, nothing else). Unreadable files are listed, never written.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import time
 import tomllib
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import tomli_w
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.index import Cancelled, IndexUnavailable, Progress, RefreshResult, SessionIndex
+from backrelief_tui.core.live import LiveMarkers
 from backrelief_tui.core.records import (
     MAX_NOTE,
-    SCHEMA,
     Entry,
     SessionRecord,
     SessionStatus,
@@ -47,82 +44,39 @@ from backrelief_tui.core.records import (
     parse_record,
     read_record,
     record_path,
-    summary_from_row,
-    summary_to_row,
     write_record,
 )
 
-INDEX_VERSION = 2
-RACY_SECONDS = 2.0
-INDEX_NAME = "index.json"
-
-
-Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-
-
-def signature(stat: os.stat_result) -> Signature:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
-def _sort_key(entry: Entry) -> tuple[float, str]:
-    started = entry.started
-    return (started.timestamp() if started is not None else 0.0,
-            entry.file if isinstance(entry, SessionSummary) else str(entry.path))
+# A top-level `status = "in-progress"` line as our writer (or a person) writes it.
+_STATUS_LINE = re.compile(rb"""^([ \t]*status[ \t]*=[ \t]*)(?:"in-progress"|'in-progress')""", re.M)
 
 
 class Scan:
-    """A listing in progress: entries already vouched for, and the files still to parse."""
+    """A listing in two halves (`RecordStore.scan()`): what is still to read, then the listing.
 
-    def __init__(self, store: RecordStore, started_ns: int) -> None:
+    Kept for the history screen until it moves to `index.page()` and a threaded `refresh()`.
+    """
+
+    def __init__(self, store: RecordStore, pending: list[str]) -> None:
         self.store = store
-        self.trusted_before = started_ns - RACY_SECONDS * 1e9
-        self.entries: list[Entry] = []
-        self.pending: list[tuple[str, str, os.stat_result]] = []
-        self.vouched: dict[str, tuple[Signature, Entry, Any]] = {}  # key -> (signature, entry, index item)
-        self.remembered = 0  # files whose entry came from the store's memory
-        self.reused = 0  # ... or from the index file
-
-    def keep(self, key: str, stat: os.stat_result, entry: Entry, item: Any) -> None:
-        self.entries.append(entry)
-        if stat.st_ctime_ns < self.trusted_before:  # not racy: safe to vouch for next time
-            self.vouched[key] = (signature(stat), entry, item)
+        self.pending = pending  # files the index has no up-to-date row for
 
     def finish(self) -> list[Entry]:
-        """Parse the pending files, save the index if it changed, and return every entry, newest first."""
-        store = self.store
-        count = len(self.entries) + len(self.pending)
-        store.last_scan = {"files": count, "cached": self.remembered + self.reused, "parsed": len(self.pending)}
-        if (not self.pending and self.remembered == count == len(store._memo)
-                and store._listing is not None):
-            return list(store._listing)  # every file as last time: the same listing, already sorted
-        for key, file, stat in self.pending:
-            entry, cacheable = store._parse(Path(file))
-            if cacheable:
-                self.keep(key, stat, entry, {"sig": list(signature(stat)), **_entry_to_json(entry)})
-            else:
-                self.entries.append(entry)
-        self.entries.sort(key=_sort_key, reverse=True)
-        store._memo = self.vouched
-        store._listing = list(self.entries) if len(self.vouched) == count else None
-        fresh = {key: item for key, (_sig, _entry, item) in self.vouched.items()}
-        if store.use_index and fresh != store._index_items:
-            store._write_index(fresh)
-        return self.entries
+        """Bring the index up to date and return every entry, newest first."""
+        return self.store.entries()
 
 
 class RecordStore:
     """Session records under one folder (`<data>/sessions` by default)."""
 
-    def __init__(self, root: Path | None = None, index_path: Path | None = None, *, use_index: bool = True,
+    def __init__(self, root: Path | None = None, index_path: Path | None = None, *, live_dir: Path | None = None,
                  now_ns: Callable[[], int] = time.time_ns) -> None:
         self.root = root if root is not None else paths.sessions_dir()
-        self.index_path = index_path if index_path is not None else self.root.parent / INDEX_NAME
-        self.use_index = use_index
+        self.index_path = index_path if index_path is not None else paths.index_file()
+        self.index = SessionIndex(self.root, self.index_path, now_ns=now_ns)
+        self.live = LiveMarkers(live_dir if live_dir is not None else paths.live_dir(), self.root)
         self._now_ns = now_ns
-        self.last_scan: dict[str, int] = {}  # counts from the last entries(): cached, parsed, files
-        self._memo: dict[str, tuple[Signature, Entry, Any]] = {}  # what the last listing vouched for
-        self._listing: list[Entry] | None = None  # that listing, when it was all vouched for
-        self._index_items: dict[str, Any] = {}  # the index as last read or written
+        self.last_refresh: RefreshResult | None = None
 
     # -- single records ---------------------------------------------------------------
 
@@ -137,14 +91,39 @@ class RecordStore:
         return read_record(path)
 
     def mark_stopped(self, path: Path) -> bool:
-        """Give up an interrupted session: rewrite its status only. Unreadable files are left alone."""
-        record = read_record(path)
-        if not isinstance(record, SessionRecord) or record.status is not SessionStatus.IN_PROGRESS:
-            return False
+        """Give up an interrupted session: its `status` line becomes "stopped", and nothing else changes.
+
+        Every other byte of the file stays as it was (keys and comments added by hand
+        included). Only a valid in-progress record is touched, and never one that another
+        running process is writing. A live marker this process holds for it is released.
+        Returns whether the record was changed.
+        """
+        marker = self.live.held_marker(path)
+        if marker is None and self.live.running_elsewhere(path):
+            return False  # another process is this session's writer
         try:
-            write_record(path, replace(record, status=SessionStatus.STOPPED))
+            raw = path.read_bytes()
         except OSError:
             return False
+        record = parse_record(raw, path)
+        if not isinstance(record, SessionRecord) or record.status is not SessionStatus.IN_PROGRESS:
+            if marker is not None:
+                marker.release()
+            return False
+        changed = _with_status(raw, SessionStatus.STOPPED)
+        if changed is None:  # no status line we can change alone: leave the file as it is
+            if marker is not None:
+                marker.release()
+            return False
+        try:
+            atomic_write(path, changed)
+        except OSError:
+            if marker is not None:
+                marker.abandon()  # still interrupted: tried again at the next start
+            return False
+        if marker is not None:
+            marker.release()
+        self._reindex(path)
         return True
 
     def set_note(self, path: Path, note: str) -> str | None:
@@ -172,12 +151,14 @@ class RecordStore:
             atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
         except OSError as error:
             return f"the note could not be saved ({error.strerror or error})"
+        self._reindex(path)
         return None
 
     def remove_stale_temp_files(self, older_than: float = 3600.0) -> int:
         """Delete temporary files left by a write that was killed midway (`.<name>.toml.*.tmp`).
 
         Only `atomic_write`'s own temporary files, and only old ones: a live writer's is seconds old.
+        This lists every year folder, so it is not for start-up; `refresh()` does the same as it goes.
         """
         removed = 0
         cutoff = self._now_ns() - older_than * 1e9
@@ -190,113 +171,150 @@ class RecordStore:
                 continue
         return removed
 
-    # -- listing ------------------------------------------------------------------------
+    # -- the index --------------------------------------------------------------------
 
-    def files(self) -> Iterator[tuple[str, str, os.stat_result]]:
-        """Every `<root>/<folder>/*.toml` as (key `folder/name`, full path, stat); temporary files skipped.
+    def refresh(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None,
+                wait: bool = True, since: date | None = None) -> RefreshResult | None:
+        """Bring the index up to date with the files; see `SessionIndex.refresh`.
 
-        Plain strings, no Path objects: this runs for every file on every listing.
+        `since` looks only at the year folders from that year on (what a report or
+        `history --since` shows). Returns None when the index cannot be used at all (the
+        listing then comes from parsing the files).
         """
+        folders = None
+        if since is not None:
+            folders = [name for name in _folder_names(self.root) if not _year_before(name, since.year)]
         try:
-            folders = [entry for entry in os.scandir(self.root) if entry.is_dir() and not entry.name.startswith(".")]
-        except OSError:
-            return
-        for folder in folders:
-            prefix = folder.name + "/"
-            try:
-                with os.scandir(folder.path) as listing:
-                    for entry in listing:
-                        name = entry.name
-                        if name.endswith(".toml") and not name.startswith("."):
-                            try:
-                                if entry.is_file():
-                                    yield prefix + name, entry.path, entry.stat()
-                            except OSError:
-                                continue
-            except OSError:
-                continue
+            self.last_refresh = self.index.refresh(progress=progress, cancelled=cancelled, wait=wait,
+                                                   folders=folders)
+        except IndexUnavailable:
+            self.last_refresh = None
+        return self.last_refresh
 
-    def entries(self) -> list[Entry]:
-        """Every session file as a summary or an `Unreadable`, newest first."""
-        return self.scan().finish()
+    def update_one(self, path: Path) -> Entry | None:
+        """Index one file again now (a session just ended): call it off the UI thread."""
+        try:
+            return self.index.update_one(path)
+        except IndexUnavailable:
+            return None
+
+    def entries(self, *, since: date | None = None, routine: str | None = None) -> list[Entry]:
+        """Every session file as a summary or an `Unreadable`, newest first (after a refresh).
+
+        With `since` and `routine`, what `history --since --routine` lists. Without a
+        usable index (an unwritable cache folder), every file is parsed.
+        """
+        if self.refresh(since=since) is None:
+            return self._parse_all(since, routine)
+        try:
+            return self.index.entries(since=since, routine=routine)
+        except IndexUnavailable:
+            return self._parse_all(since, routine)
+
+    def records_between(self, first: date, last: date) -> tuple[list[SessionRecord], int]:
+        """What a report reads: the records started from `first` to `last`, oldest first, and how many
+        files of the period could not be read (an unreadable file counts when its name says it started on
+        or after `first`, or says nothing).
+
+        Only the year folders from `first` on are looked at, and only the period's files read.
+        """
+        found: tuple[list[Path], int] | None = None
+        if self.refresh(since=first) is not None:
+            with suppress(IndexUnavailable):
+                found = self.index.between(first, last)
+        if found is None:  # no index: the slow way
+            entries = self._parse_all(first, None)
+            files = [e.path for e in reversed(entries) if isinstance(e, SessionSummary) and e.day <= last]
+            found = files, sum(isinstance(e, Unreadable) for e in entries)
+        files, unreadable = found
+        records = []
+        for path in files:
+            record = read_record(path)
+            if isinstance(record, SessionRecord):
+                records.append(record)
+            else:
+                unreadable += 1
+        return records, unreadable
 
     def scan(self) -> Scan:
-        """The fast half of `entries()`: stat every file and take what is already vouched for.
+        """Kept for the current history screen: the files the index must still read, then `finish()`.
 
-        First the entries this store vouched for last time (kept in memory: same
-        signature means the same bytes, and a ctime that was old enough then still is),
-        then the index file (read only if needed). The other files are left in
-        `Scan.pending` for `Scan.finish()` to parse, so a caller can tell a quick listing
-        from a long one before doing it.
+        Prefer `index.page()` for what is shown and `refresh()` in a worker thread.
         """
-        scan = Scan(self, self._now_ns())
-        memo = self._memo
-        index: dict[str, Any] | None = None
-        for key, file, stat in self.files():
-            remembered = memo.get(key)
-            if remembered is not None and remembered[0] == signature(stat):
-                scan.remembered += 1
-                scan.entries.append(remembered[1])
-                scan.vouched[key] = remembered
-                continue
-            if index is None:
-                index = self._read_index() if self.use_index else {}
-            item = index.get(key)
-            entry = self._from_cache(item, list(signature(stat)), file)
-            if entry is None:
-                scan.pending.append((key, file, stat))
-                continue
-            scan.reused += 1
-            scan.keep(key, stat, entry, item)
-        return scan
+        try:
+            pending = self.index.pending()
+        except IndexUnavailable:
+            pending = []
+        return Scan(self, pending)
 
     def summaries(self) -> list[SessionSummary]:
         return [entry for entry in self.entries() if isinstance(entry, SessionSummary)]
 
-    def in_progress(self) -> list[SessionSummary]:
-        return [entry for entry in self.summaries() if entry.status is SessionStatus.IN_PROGRESS]
+    def _reindex(self, path: Path) -> None:
+        with suppress(IndexUnavailable):  # no index, no harm: the file is written
+            self.index.update_one(path)
 
-    # -- the index --------------------------------------------------------------------
+    def _parse_all(self, since: date | None, routine: str | None) -> list[Entry]:
+        """The slow way, without an index: parse every file."""
+        entries: list[Entry] = []
+        for folder in sorted(_folder_names(self.root)):
+            try:
+                names = sorted(os.listdir(self.root / folder))
+            except OSError:
+                continue
+            for name in names:
+                path = self.root / folder / name
+                if not name.endswith(".toml") or name.startswith(".") or not path.is_file():
+                    continue
+                result = read_record(path)
+                entries.append(result.summary(path) if isinstance(result, SessionRecord) else result)
+        entries.sort(key=_newest_first, reverse=True)
+        return [entry for entry in entries if _selected(entry, since, routine)]
 
-    def _parse(self, path: Path) -> tuple[Entry, bool]:
-        result = read_record(path)
-        if isinstance(result, SessionRecord):
-            return result.summary(path), True
-        # "cannot be read" comes from the file system (permissions...), not the bytes: ask again next time.
-        return result, not result.reason.startswith("cannot be read (")
 
-    def _from_cache(self, cached: Any, signature: list[int], file: str) -> Entry | None:
-        if not isinstance(cached, dict) or cached.get("sig") != signature:
-            return None
+def _with_status(raw: bytes, status: str) -> bytes | None:
+    """`raw` with its top-level `status = "in-progress"` line saying `status`; None when no line does.
+
+    Each candidate line is tried and the result parsed again: the right line is the one
+    after which the record reads the same except for its status (a `status = ...`
+    inside a multi-line note or a table is not it).
+    """
+    try:
+        before = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    for match in _STATUS_LINE.finditer(raw):
+        changed = raw[:match.start()] + match.group(1) + f'"{status}"'.encode() + raw[match.end():]
         try:
-            if "unreadable" in cached:
-                return Unreadable(Path(file), str(cached["unreadable"]))
-            return summary_from_row(cached["row"], file)
-        except (KeyError, TypeError, ValueError):
-            return None
-
-    def _read_index(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.index_path.read_bytes())
-        except (OSError, ValueError, RecursionError):
-            return {}
-        if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION or data.get("schema") != SCHEMA
-                or data.get("root") != str(self.root) or not isinstance(data.get("files"), dict)):
-            return {}
-        files: dict[str, Any] = data["files"]
-        self._index_items = files
-        return files
-
-    def _write_index(self, files: dict[str, Any]) -> None:
-        document = {"version": INDEX_VERSION, "schema": SCHEMA, "root": str(self.root), "files": files}
-        try:
-            atomic_write(self.index_path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
-        except OSError:
-            return  # no cache this time; the files themselves are the truth
-        self._index_items = files
+            after = tomllib.loads(changed.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            continue
+        if after == {**before, "status": status}:
+            return changed
+    return None
 
 
-def _entry_to_json(entry: Entry) -> dict[str, Any]:
-    if isinstance(entry, Unreadable):
-        return {"unreadable": entry.reason}
-    return {"row": summary_to_row(entry)}
+def _folder_names(root: Path) -> list[str]:
+    try:
+        return [entry.name for entry in os.scandir(root) if entry.is_dir() and not entry.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _year_before(name: str, year: int) -> bool:
+    return len(name) == 4 and name.isdigit() and int(name) < year
+
+
+def _newest_first(entry: Entry) -> tuple[float, str]:
+    started = entry.started
+    return (started.timestamp() if started is not None else 0.0,
+            entry.file if isinstance(entry, SessionSummary) else str(entry.path))
+
+
+def _selected(entry: Entry, since: date | None, routine: str | None) -> bool:
+    """The `history --since --routine` rule (as `SessionIndex.entries` has it in SQL, for the slow way):
+    an unreadable file goes by what its name says, and is kept if its name says nothing."""
+    if isinstance(entry, SessionSummary):
+        return not (since and entry.day < since or routine and entry.routine != routine)
+    return not (since and entry.started is not None and entry.started.date() < since
+                or routine and entry.routine is not None and entry.routine != routine)

@@ -15,7 +15,7 @@ from backrelief_tui.core.settings import MoveOverride, Settings
 from backrelief_tui.core.store import RecordStore
 from tests.factories import make_move, make_routine
 from tests.fakes import FakeClock
-from tests.record_factory import WallClock, desk_break_plan, make_record, run_for
+from tests.record_factory import WallClock, crash, dead_writer, desk_break_plan, make_record, run_for
 
 
 def setup(tmp_path, plan=None):
@@ -194,6 +194,7 @@ def test_an_interrupted_session_resumes_where_it_stopped_and_keeps_what_was_done
     recorder.update(engine, engine.resume())
     run_for(engine, clock, recorder, 20)
     left = on_disk(recorder)  # ... and then the terminal was closed
+    crash(recorder)
     finished = left.steps_finished
 
     clock.advance(600)  # ten minutes later, a new start of the app
@@ -226,8 +227,10 @@ def test_old_interrupted_sessions_are_marked_stopped_and_unreadable_ones_left_al
     older = make_record(recent.started - timedelta(hours=3), status="in-progress", record_id="older")
     for record in (recent, older):
         write_record(store.path_for(record), record)
+        dead_writer(store, store.path_for(record))
     broken = store.root / "2025" / "2025-03-03-080000-desk-break-broken.toml"
     broken.write_bytes(b'schema = 1\nstatus = "in-progress"\nsteps')
+    dead_writer(store, broken)
     now = recent.ended + timedelta(minutes=30)
     offer, stopped = interrupted_sessions(store, now)
     assert offer.record.id == "recent"
@@ -241,6 +244,7 @@ def test_a_session_interrupted_more_than_an_hour_ago_is_not_offered(tmp_path):
     store = RecordStore(tmp_path / "sessions", tmp_path / "index.json")
     record = make_record(status="in-progress")
     write_record(store.path_for(record), record)
+    dead_writer(store, store.path_for(record))
     offer, stopped = interrupted_sessions(store, record.ended + timedelta(minutes=61))
     assert offer is None and stopped == [store.path_for(record)]
     again, _ = interrupted_sessions(store, record.ended + timedelta(minutes=62))

@@ -1,29 +1,29 @@
-"""The store and its cache index: the index is only ever a faster way to get the same answer.
+"""The store: listing through the history index gives the same answer as parsing every file.
 
-`now` is pushed far ahead of the files' ctimes so the index trusts entries at all
-(in a test everything happens within the racy window); each test then shows that a
-change to a file is still seen.
+`now` is pushed an hour ahead of the files' ctimes so the index trusts rows at all
+(in a test every file is written within the racy window); each test then shows that a
+change to a file is still seen. The index itself has its own tests (test_index.py).
 """
 
-import json
 import os
 import random
 import re
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from backrelief_tui.core.records import SessionSummary, Unreadable, dumps, read_record, write_record
-from backrelief_tui.core.store import INDEX_VERSION, RACY_SECONDS, RecordStore
+from backrelief_tui.core.store import RecordStore
 from tests.record_factory import CET, make_record
 
 LATER = lambda: time.time_ns() + 3600 * 10**9  # noqa: E731 - an hour from now: nothing is racy
 
 
-def store_in(tmp_path, now=LATER, **options):
-    return RecordStore(tmp_path / "sessions", tmp_path / "index.json", now_ns=now, **options)
+def store_in(tmp_path, now=LATER):
+    return RecordStore(tmp_path / "sessions", tmp_path / "cache" / "index.sqlite3", live_dir=tmp_path / "live",
+                       now_ns=now)
 
 
 def add(store, day=1, **options):
@@ -35,13 +35,13 @@ def add(store, day=1, **options):
 
 
 def fresh(store):
-    """What a store without any index says."""
-    return RecordStore(store.root, use_index=False).entries()
+    """What parsing every file says (the store's way without an index)."""
+    return store._parse_all(None, None)
 
 
 def reopened(store):
-    """The same folder and index in a new process: nothing remembered, only the index file."""
-    return RecordStore(store.root, store.index_path, now_ns=store._now_ns)
+    """The same folder and index in a new process: nothing in memory, only the database."""
+    return RecordStore(store.root, store.index_path, live_dir=store.live.folder, now_ns=store._now_ns)
 
 
 def test_entries_are_newest_first_with_unreadable_files_in_place(tmp_path):
@@ -53,6 +53,7 @@ def test_entries_are_newest_first_with_unreadable_files_in_place(tmp_path):
     entries = store.entries()
     assert [e.path.name[:10] for e in entries] == ["2025-03-03", "2025-03-02", "2025-03-01"]
     assert isinstance(entries[1], Unreadable) and not entries[1].readable
+    assert entries == fresh(store)
 
 
 def test_temporary_files_and_stray_files_are_not_sessions(tmp_path):
@@ -73,12 +74,12 @@ def test_the_second_listing_comes_from_the_index(tmp_path):
     for day in range(1, 6):
         add(store, day)
     first = store.entries()
-    assert store.last_scan == {"files": 5, "cached": 0, "parsed": 5}
-    assert store.entries() == first  # remembered in memory
-    assert store.last_scan == {"files": 5, "cached": 5, "parsed": 0}
+    assert (store.last_refresh.files, store.last_refresh.parsed) == (5, 5)
+    assert store.entries() == first
+    assert (store.last_refresh.unchanged, store.last_refresh.parsed) == (5, 0)
     again = reopened(store)
-    assert again.entries() == first  # from the index file
-    assert again.last_scan == {"files": 5, "cached": 5, "parsed": 0}
+    assert again.entries() == first
+    assert (again.last_refresh.unchanged, again.last_refresh.parsed) == (5, 0)
 
 
 def test_a_rewritten_file_is_read_again_even_with_the_same_size_and_mtime(tmp_path):
@@ -90,11 +91,11 @@ def test_a_rewritten_file_is_read_again_even_with_the_same_size_and_mtime(tmp_pa
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a sync tool that keeps mtimes would
     assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
     [entry] = store.entries()
-    assert entry.pain_after == 7 and store.last_scan["parsed"] == 1
+    assert entry.pain_after == 7 and store.last_refresh.parsed == 1
 
 
 def test_an_in_place_edit_that_restores_the_mtime_is_still_seen(tmp_path):
-    """Same inode, same size, same mtime: only the ctime moved, and that is enough."""
+    """Same inode, same size, same mtime: only the ctime moved, and that is enough to read the bytes again."""
     store = store_in(tmp_path)
     path, _ = add(store, 1, pain_after=3)
     store.entries()
@@ -109,19 +110,14 @@ def test_an_in_place_edit_that_restores_the_mtime_is_still_seen(tmp_path):
     assert entry.pain_after == 8
 
 
-def test_racy_entries_are_not_kept_in_the_index(tmp_path):
-    """A file changed within RACY_SECONDS of the scan could keep its ctime; it is parsed again next time."""
-    now = time.time_ns()
-    store = store_in(tmp_path, now=lambda: now)
+def test_racy_rows_are_checked_again_but_not_parsed_again(tmp_path):
+    """A file read within the racy window of its ctime could change unseen: its bytes are hashed next time."""
+    store = store_in(tmp_path, now=time.time_ns)
     add(store, 1)
     store.entries()
-    assert store.last_scan["parsed"] == 1
+    assert store.last_refresh.parsed == 1
     store.entries()
-    assert store.last_scan["parsed"] == 1  # still not trusted
-    later = store_in(tmp_path, now=lambda: now + int(RACY_SECONDS * 1e9) + 10**9)
-    later.entries()
-    later.entries()
-    assert later.last_scan == {"files": 1, "cached": 1, "parsed": 0}
+    assert (store.last_refresh.same_bytes, store.last_refresh.parsed) == (1, 0)
 
 
 def test_deleted_and_new_files_are_seen(tmp_path):
@@ -132,43 +128,25 @@ def test_deleted_and_new_files_are_seen(tmp_path):
     gone.unlink()
     add(store, 3)
     assert [e.path.name[:10] for e in store.entries()] == ["2025-03-03", "2025-03-02"]
-    assert json.loads(store.index_path.read_text())["files"].keys() == {
-        e.path.relative_to(store.root).as_posix() for e in store.entries()}
+    assert store.last_refresh.removed == 1 and store.index.count() == 2
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b"[]", b'{"version": 99, "files": {}}',
-                                     b'{"version": 2, "schema": 1, "root": "/elsewhere", "files": {}}',
-                                     b"[" * 100_000],
-                         ids=["empty", "not-json", "a-list", "other-version", "other-folder", "deep"])
-def test_a_damaged_or_foreign_index_is_ignored_and_rebuilt(tmp_path, content):
+def test_an_index_that_cannot_be_made_costs_nothing(tmp_path):
     store = store_in(tmp_path)
     add(store, 1)
-    store.index_path.parent.mkdir(parents=True, exist_ok=True)
-    store.index_path.write_bytes(content)
-    assert store.entries() == fresh(store)
-    assert json.loads(store.index_path.read_text())["version"] == INDEX_VERSION
+    store.index_path.mkdir(parents=True)  # a folder where the database should go
+    assert store.entries() == fresh(store) and len(fresh(store)) == 1
+    assert store.last_refresh is None
 
 
-def test_a_damaged_index_entry_is_parsed_from_the_file_instead(tmp_path):
+def test_an_old_index_json_is_ignored(tmp_path):
     store = store_in(tmp_path)
     add(store, 1)
-    store.entries()
-    data = json.loads(store.index_path.read_text())
-    for entry in data["files"].values():
-        entry["row"][3] = "garbage"
-    store.index_path.write_text(json.dumps(data))
-    again = reopened(store)
-    assert again.entries() == fresh(store) and again.last_scan["parsed"] == 1
-
-
-def test_an_index_that_cannot_be_written_costs_nothing(tmp_path):
-    store = store_in(tmp_path)
-    add(store, 1)
-    store.index_path.mkdir(parents=True)  # a folder where the index should go: the write fails
+    (tmp_path / "index.json").write_text('{"version": 2, "files": {"2025/x.toml": {"row": []}}}')
     assert store.entries() == fresh(store)
 
 
-def test_a_file_that_cannot_be_opened_is_not_cached_as_unreadable(tmp_path):
+def test_a_file_that_cannot_be_opened_is_listed_and_read_again_later(tmp_path):
     if os.geteuid() == 0:
         pytest.skip("root reads everything")
     store = store_in(tmp_path)
@@ -189,6 +167,25 @@ def test_unreadable_files_are_never_rewritten(tmp_path):
     assert store.mark_stopped(path) is False
     assert path.read_bytes() == b'schema = 1\nstatus = "in-progress"\n'
     assert path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_history_filters_match_the_files(tmp_path):
+    store = store_in(tmp_path)
+    add(store, 1, routine="release")
+    add(store, 5)
+    unnamed = store.root / "2025" / "notes.toml"
+    unnamed.write_text("not a record")
+    old_bad = store.root / "2025" / "2025-02-01-090000-release-bad.toml"
+    old_bad.write_text("schema = ")
+    for since, routine in [(None, None), (date(2025, 3, 2), None), (None, "release"), (date(2025, 3, 2), "x")]:
+        expected = [e for e in fresh(store) if _selected(e, since, routine)]
+        assert store.entries(since=since, routine=routine) == expected, (since, routine)
+
+
+def _selected(entry, since, routine):
+    from backrelief_tui.core.store import _selected as rule
+
+    return rule(entry, since, routine)
 
 
 def test_random_changes_never_make_the_index_disagree_with_the_files(tmp_path):
@@ -220,8 +217,8 @@ def test_random_changes_never_make_the_index_disagree_with_the_files(tmp_path):
             if action in ("rewrite", "edit-in-place", "corrupt", "touch-back"):
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         truth = fresh(store)
-        assert store.entries() == truth, f"remembered, after {action} at step {step}"
-        assert reopened(store).entries() == truth, f"from the index, after {action} at step {step}"
+        assert store.entries() == truth, f"after {action} at step {step}"
+        assert reopened(store).entries() == truth, f"from the database, after {action} at step {step}"
 
 
 def test_only_old_temporary_files_of_killed_writes_are_removed(tmp_path):
@@ -252,6 +249,15 @@ def test_a_note_is_written_into_the_record_and_nothing_else_changes(tmp_path):
     assert store.set_note(path, "") is None and read_record(path).note == ""
 
 
+def test_a_note_is_in_the_index_at_once(tmp_path):
+    store = store_in(tmp_path)
+    path, _ = add(store, 1)
+    store.entries()
+    assert store.set_note(path, "Better today.") is None
+    [entry] = store.index.page()
+    assert entry.note == "Better today."
+
+
 def test_a_note_never_touches_an_unreadable_file(tmp_path):
     store = store_in(tmp_path)
     bad = store.root / "2025" / "2025-03-02-090000-desk-break-bad.toml"
@@ -260,3 +266,32 @@ def test_a_note_never_touches_an_unreadable_file(tmp_path):
     assert "left as it is" in store.set_note(bad, "hello")
     assert bad.read_bytes() == b"schema = 7\n"
     assert "at most" in store.set_note(bad, "x" * 5000)
+
+
+def test_marking_stopped_changes_the_status_line_and_nothing_else(tmp_path):
+    store = store_in(tmp_path)
+    path, _ = add(store, 1, status="in-progress")
+    original = path.read_bytes()
+    hand_edited = (b"# my own comment, keep it\n"
+                   + original.replace(b"pauses = 0\n", b'pauses = 0\nmood = "meh"   # added by hand\n')
+                   .replace(b'status = "in-progress"', b'status   =   "in-progress"  # was running'))
+    path.write_bytes(hand_edited)
+    assert store.mark_stopped(path) is True
+    after = path.read_bytes()
+    assert after == hand_edited.replace(b'status   =   "in-progress"', b'status   =   "stopped"')
+    assert read_record(path).status == "stopped"
+    assert store.mark_stopped(path) is False and path.read_bytes() == after  # once only
+
+
+def test_a_status_inside_a_multi_line_note_is_not_the_status_line(tmp_path):
+    store = store_in(tmp_path)
+    path, _ = add(store, 1, status="in-progress")
+    raw = path.read_bytes()
+    sneaky = raw.replace(b'status = "in-progress"\n',
+                         b'note = """\nstatus = "in-progress"\n"""\nstatus = "in-progress"\n', 1)
+    path.write_bytes(sneaky)
+    assert read_record(path).status == "in-progress"
+    assert store.mark_stopped(path) is True
+    after = path.read_bytes()
+    assert after.count(b'status = "in-progress"') == 1 and read_record(path).status == "stopped"
+    assert read_record(path).note.strip() == 'status = "in-progress"'
