@@ -24,8 +24,7 @@ from textual.theme import Theme
 from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.library import Library, find_routine, load_library
 from backrelief_tui.core.routine import Problem, Routine
-from backrelief_tui.core.settings import Settings, load_settings
-from backrelief_tui.core.settings import save_settings as save_settings_file
+from backrelief_tui.core.settings import Settings, SettingsFile, load_settings
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.session_flow import PlayerFactory, RecorderFactory, SessionFlow, StoreFactory
@@ -44,6 +43,9 @@ BENCH_EXIT_VARIABLE = "BACKRELIEF_BENCH_EXIT_ON_READY"
 """Set by `benchmarks/bench_startup.py` only: exit as soon as the picker has been painted."""
 MAX_STARTUP_NOTES = 5
 
+SettingsSaver = Callable[[Settings], "Settings | None"]
+"""Saves the settings; may return what was written (the file's merge with what others saved meanwhile)."""
+
 
 def _routine_commands() -> type[Provider]:
     from backrelief_tui.tui.palette import RoutineCommands
@@ -60,7 +62,7 @@ class BackReliefApp(App[int]):
     BINDINGS = [Binding("question_mark", "help", "Help", key_display="?", show=False)]
 
     def __init__(self, *, settings: Settings, library: Library, flow: SessionFlow,
-                 save_settings: Callable[[Settings], None], problems: Iterable[Problem | str] = (),
+                 save_settings: SettingsSaver, problems: Iterable[Problem | str] = (),
                  start_routine: str | None = None) -> None:
         super().__init__()
         self.settings = settings
@@ -123,14 +125,22 @@ class BackReliefApp(App[int]):
     # -- settings -----------------------------------------------------------------------------
 
     def update_settings(self, new: Settings) -> None:
-        """Use `new` from now on and save it; a failed save is shown, never raised."""
+        """Use `new` from now on and save it; a failed save is shown, never raised.
+
+        The save merges with the file as it is now (`SettingsFile`): what `backrelief set`
+        changed while the app was open is kept, and from then on used here too.
+        """
         old, self.settings = self.settings, new
         self.flow.follow_sound_settings(old, new)
         try:
-            self._save_settings(new)
+            written = self._save_settings(new)
         except OSError as error:
             self.notify(f"Could not save settings: {error.strerror or error}", severity="error",
                         timeout=10, markup=False)
+            return
+        if written is not None and written != new and self.settings is new:
+            self.settings = written
+            self.flow.follow_sound_settings(new, written)
 
     def _theme_changed(self, theme: Theme) -> None:
         # The theme choice sticks between runs.
@@ -183,7 +193,7 @@ def build_app(
     record_store_factory: StoreFactory | None = None,
     recorder_factory: RecorderFactory | None = None,
     start_routine: str | None = None,
-    save_settings: Callable[[Settings], None] = save_settings_file,
+    save_settings: SettingsSaver | None = None,
 ) -> BackReliefApp:
     """The app with everything it depends on injected; defaults suit tests (silent, no records).
 
@@ -191,14 +201,17 @@ def build_app(
     (or when a session starts), so that opening the audio device never delays the picker;
     with neither, the app is silent. Likewise `record_store_factory` makes the record store
     on first use; `recorder_factory` makes each session's recorder from it (by default a
-    `Recorder` on the store, or none when there is no store).
+    `Recorder` on the store, or none when there is no store). Settings are saved to the
+    settings file, merged with what is there (`SettingsFile`), unless `save_settings` is given.
     """
     if library is None:
         library = load_library()
     flow = SessionFlow(clock=clock, wall_clock=wall_clock, player=player, player_factory=player_factory,
                        record_store=record_store, record_store_factory=record_store_factory,
                        recorder_factory=recorder_factory)
-    return BackReliefApp(settings=settings or Settings(), library=library, flow=flow, save_settings=save_settings,
+    settings = settings or Settings()
+    return BackReliefApp(settings=settings, library=library, flow=flow,
+                         save_settings=save_settings or SettingsFile(settings),
                          problems=[*library.problems, *settings_problems], start_routine=start_routine)
 
 
