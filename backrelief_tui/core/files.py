@@ -12,15 +12,18 @@ is put in its place:
 - at most `limit` bytes are read, whatever the file claims to be (a file still growing,
   /proc): a larger file is refused in one line that gives the limit.
 
-Problems are values: (None, "why") — never an exception, never a traceback.
+Problems are values: (None, "why"), the why in words that follow the file's name —
+never an exception, never a traceback.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
-from pathlib import Path
+
+TYPE_CHECKING = False  # `backrelief due` reads its state through here on every prompt: no pathlib, no typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KB = 1024
 MAX_TEXT_BYTES = 1024 * KB
@@ -57,8 +60,9 @@ def size_text(size: int) -> str:
 def read_regular(path: Path | str, limit: int = MAX_TEXT_BYTES) -> tuple[bytes | None, str]:
     """The bytes of a regular file of at most `limit` bytes, and ""; or None and why not.
 
-    The reason reads after the file's name: "is a named pipe (FIFO), not a file to read",
-    "is larger than 1 MB", "does not exist", "cannot be read (Permission denied)".
+    The reason reads after the file's name: "cannot be read: it is a named pipe (FIFO),
+    not a regular file", "is too large to read (3 MB; the limit is 1 MB)", "cannot be
+    read (No such file or directory)".
     """
     raw, _info, reason = read_regular_stat(path, limit)
     return raw, reason
@@ -66,21 +70,23 @@ def read_regular(path: Path | str, limit: int = MAX_TEXT_BYTES) -> tuple[bytes |
 
 def read_regular_stat(path: Path | str, limit: int = MAX_TEXT_BYTES,
                       ) -> tuple[bytes | None, os.stat_result | None, str]:
-    """`read_regular`, with the `fstat` of what was opened (None when nothing could be opened)."""
+    """`read_regular`, with the `stat` of the file (None when there is no such file)."""
     try:
         fd = os.open(path, _FLAGS)
-    except FileNotFoundError:
-        return None, None, "does not exist"
     except OSError as error:
-        if error.errno == errno.ENXIO:  # a socket, or a FIFO no one writes to on some systems
-            return None, None, "is not a regular file, so it is not read"
-        return None, None, f"cannot be read ({error.strerror or error})"
+        try:
+            info: os.stat_result | None = os.stat(path)
+        except OSError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            return None, info, _not_regular(info.st_mode)
+        return None, info, f"cannot be read ({error.strerror or error})"
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return None, info, f"is {kind_of(info.st_mode)}, not a file to read"
+            return None, info, _not_regular(info.st_mode)
         if info.st_size > limit:
-            return None, info, f"is larger than {size_text(limit)} ({size_text(info.st_size)})"
+            return None, info, _too_large(limit, info.st_size)
         chunks: list[bytes] = []
         left = limit + 1  # one byte more than allowed tells a file that grew past the limit
         while left > 0:
@@ -90,9 +96,18 @@ def read_regular_stat(path: Path | str, limit: int = MAX_TEXT_BYTES,
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0:
-            return None, info, f"is larger than {size_text(limit)}"
+            return None, info, _too_large(limit)
         return b"".join(chunks), info, ""
     except OSError as error:
         return None, None, f"cannot be read ({error.strerror or error})"
     finally:
         os.close(fd)
+
+
+def _not_regular(mode: int) -> str:
+    return f"cannot be read: it is {kind_of(mode)}, not a regular file"
+
+
+def _too_large(limit: int, size: int | None = None) -> str:
+    found = f"{size_text(size)}; " if size is not None else ""
+    return f"is too large to read ({found}the limit is {size_text(limit)})"

@@ -62,7 +62,7 @@ def test_validate_good_and_bad(capsys):
     assert capsys.readouterr().out.count(": ok (") == 6
     assert main(["validate", str(ROUTINES / "cobra.toml"), str(BAD / "zero-hold.toml")]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines == [f"{ROUTINES / 'cobra.toml'}: does not exist",
+    assert lines == [f"{ROUTINES / 'cobra.toml'}: cannot be read (No such file or directory)",
                      f"{BAD / 'zero-hold.toml'}: moves[1].hold: must be between 1 and 600 seconds (got 0)"]
 
 
