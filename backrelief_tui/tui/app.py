@@ -10,8 +10,14 @@ with fakes and nothing is patched.
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import contextlib
 import gc
+import io
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -71,6 +77,7 @@ class BackReliefApp(App[int]):
         flow.bind(self)
         self.start_routine_name = start_routine
         self.exit_when_ready = False
+        self.handle_signals = False  # SIGTERM and SIGHUP end the app as quitting does (`run_app` only)
         self._save_settings = save_settings
         self._notes = [str(problem) for problem in problems]
         if settings.theme in self.available_themes:
@@ -84,6 +91,8 @@ class BackReliefApp(App[int]):
         return PickerScreen()
 
     def on_mount(self) -> None:
+        if self.handle_signals:
+            self._end_on_signals()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         shown = self._notes[:MAX_STARTUP_NOTES]
         for note in shown:
@@ -142,6 +151,24 @@ class BackReliefApp(App[int]):
             self.settings = written
             self.flow.follow_sound_settings(new, written)
 
+    # -- signals ------------------------------------------------------------------------------
+
+    def _end_on_signals(self) -> None:
+        """SIGTERM (kill, a logout) and SIGHUP (the terminal closed) end the app the way quitting does.
+
+        Through the event loop, not a bare signal handler: the exit then runs as any other
+        (the terminal leaves the alternate screen and mouse reporting), and the session in
+        progress is saved first (it is offered again at the next start).
+        """
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._ended_by_signal, number)
+
+    def _ended_by_signal(self, number: int) -> None:
+        self.flow.save_before_exit()
+        self.exit(128 + number)
+
     def _theme_changed(self, theme: Theme) -> None:
         # The theme choice sticks between runs.
         if theme.name != self.settings.theme:
@@ -150,7 +177,8 @@ class BackReliefApp(App[int]):
     # -- actions ------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """ctrl+q (and the summary's q): during a session, the same question as `q`, so no step is lost."""
+        """ctrl+q (and the summary's q): during a session, the same question as `q`, so no step is lost;
+        with a session record not saved yet (a full disk), a question first."""
         from backrelief_tui.tui.screens.session import SessionScreen
 
         session_screen = next((screen for screen in self.screen_stack if isinstance(screen, SessionScreen)), None)
@@ -158,6 +186,19 @@ class BackReliefApp(App[int]):
             if self.screen is session_screen:
                 session_screen.action_quit_session()
             return  # a dialog is over the session: answer it first
+        unsaved = self.flow.unsaved
+        if unsaved is not None and not self.flow.retry_save():
+            from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
+
+            if isinstance(self.screen, ConfirmDialog):
+                return  # already asking
+            self.push_screen(ConfirmDialog(
+                "Quit without saving this session?",
+                f"Its record could not be saved: {self.flow.not_saved(unsaved)} It is tried again every "
+                f"{self.flow.retry_seconds:g} s while the app is open. Quit now and the record keeps only "
+                "the steps saved before.", yes="Quit anyway", no="Stay"),
+                lambda quit_anyway: self.exit() if quit_anyway else None)
+            return
         self.exit()
 
     def action_help(self) -> None:
@@ -228,11 +269,47 @@ def _open_record_store() -> RecordStore:
 
 
 def run_app(routine_name: str | None = None) -> int:
-    """Run the TUI for real: the user's settings and routines, the best sound player there is."""
+    """Run the TUI for real: the user's settings and routines, the best sound player there is.
+
+    Without a terminal to read keys from and draw on, it says so and exits (status 1)
+    instead of waiting for input that never comes.
+    """
+    if (missing := _no_terminal()) is not None:
+        print(f"backrelief: the app needs a terminal, and {missing} is not one. "
+              "The commands work without one: backrelief --help", file=sys.__stderr__ or sys.stdout)
+        return 1
+    _utf8_terminal()
     library = load_library()
     settings, problems = load_settings()
     app = build_app(settings=settings, settings_problems=problems, library=library, start_routine=routine_name,
                     record_store_factory=_open_record_store, player_factory=_make_player)
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
+    app.handle_signals = True
     app.run()
     return app.return_code or 0
+
+
+def _no_terminal() -> str | None:
+    """Which standard stream the app needs is not a terminal: it reads keys from stdin, draws on stderr."""
+    for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__)):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                return name
+        except (OSError, ValueError):
+            return name
+    return None
+
+
+def _utf8_terminal() -> None:
+    """Draw in UTF-8 whatever the locale says (`LC_ALL=C` makes Python's stderr ASCII).
+
+    The screen is made of box-drawing and block characters that have no ASCII form, and
+    in practice terminals are UTF-8: a C locale comes from a script's or an ssh session's
+    environment, rarely from the terminal itself. (The commands, whose output goes to
+    files and pipes, keep to the locale's encoding instead.)
+    """
+    stream = sys.__stderr__
+    if isinstance(stream, io.TextIOWrapper):
+        with contextlib.suppress(LookupError, ValueError, OSError):
+            if codecs.lookup(stream.encoding).name != "utf-8":
+                stream.reconfigure(encoding="utf-8", errors="replace")
