@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from backrelief_tui.core.text import is_invisible, printable
+from backrelief_tui.core.text import has_unsafe, is_invisible, printable
 from backrelief_tui.core.tomlfile import read_toml_file
 
 
@@ -437,6 +437,9 @@ def _control_characters(text: str) -> str | None:
         return "contains control characters (such as terminal escape codes)"
     if BIDI_CONTROLS.search(text):
         return "contains bidirectional override characters (they reorder what is shown)"
+    if has_unsafe(text):
+        hidden = next(printable(character) for character in text if has_unsafe(character))
+        return f"contains an invisible character ({hidden}: zero-width or formatting)"
     return None
 
 

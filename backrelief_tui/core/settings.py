@@ -49,6 +49,7 @@ from backrelief_tui.core.schedule import (
     parse_minutes,
 )
 from backrelief_tui.core.tight_spots import Tightness
+from backrelief_tui.core.text import has_unsafe
 from backrelief_tui.core.tomlfile import parse_toml
 
 
@@ -287,7 +288,9 @@ def check_setting(name: str, value: Any) -> str | None:
             return None
         return "must be a number from 0.0 to 1.0"
     if name == "theme":
-        return None if isinstance(value, str) and value.strip() else "must be the name of a theme"
+        if isinstance(value, str) and value.strip() and not has_unsafe(value) and len(value) <= 60:
+            return None
+        return "must be the name of a theme"
     if name == "voice_coach":
         return None if value in tuple(Verbosity) else f"must be one of: {', '.join(Verbosity)}"
     if name == "voice_name":

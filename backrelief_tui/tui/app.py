@@ -31,12 +31,14 @@ from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.library import Library, find_routine, load_library
 from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, SettingsFile, load_settings
+from backrelief_tui.core.text import printable
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.session_flow import PlayerFactory, RecorderFactory, SessionFlow, StoreFactory
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.notifications import SeverityLevel
 
     from backrelief_tui.audio import Player
     from backrelief_tui.core.store import RecordStore
@@ -84,6 +86,13 @@ class BackReliefApp(App[int]):
             self.theme = settings.theme
         else:
             self._notes.append(f"settings: theme: {settings.theme!r} is not a theme here; using {self.theme}")
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice passes `printable`: many quote a file's name or content (a problem, a
+        record's title, a path), and none may act on the terminal."""
+        super().notify(printable(message, multiline=True), title=printable(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> PickerScreen:
         # The picker is the base screen. (As a MODES entry it would cost a full CSS
