@@ -147,7 +147,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if routine is not None:
             problems = [problem for problem in library.problems if _same_file(problem.source, path)]
             first = ids.setdefault(routine.id, path)
-            if not _same_file(str(first), path):
+            if not _same_file(str(first), path) and not any(problem.field == "id" for problem in problems):
                 problems.append(Problem(str(path), "id", f"{routine.id!r} is also the id of {first}"))
         if problems:
             failed = True
