@@ -166,8 +166,10 @@ def run_command(command: Callable[[], int]) -> int:
     """`command()`, with its output guarded: a failed write is one line on stderr and exit status 1."""
     with guarded_output():
         try:
-            code = command()
-            sys.stdout.flush()
+            try:
+                code = command()
+            finally:  # also after argparse's SystemExit (`--help`, a mistake): its text must get out too
+                sys.stdout.flush()
         except BrokenPipeError:  # `backrelief list | head`
             silence_stdout()
             return 0

@@ -48,8 +48,8 @@ from backrelief_tui.core.schedule import (
     parse_hours,
     parse_minutes,
 )
-from backrelief_tui.core.tight_spots import Tightness
 from backrelief_tui.core.text import has_unsafe
+from backrelief_tui.core.tight_spots import Tightness
 from backrelief_tui.core.tomlfile import parse_toml
 
 
