@@ -579,10 +579,13 @@ def _merge(base: Any, mine: Any, theirs: Any) -> Any:
             before, now = base.get(key, _MISSING), mine.get(key, _MISSING)
             if before == now:
                 continue
-            if now is _MISSING:
+            if now is _MISSING and is_dataclass(before):
+                now = _empty(type(before))  # a cleared override: field by field like any other change
+            value = _MISSING if now is _MISSING else _merge(before, now, theirs.get(key, _MISSING))
+            if value is _MISSING or (is_dataclass(value) and value == _empty(type(value))):
                 merged.pop(key, None)
             else:
-                merged[key] = _merge(before, now, theirs.get(key, _MISSING))
+                merged[key] = value
         return merged
     return mine
 
