@@ -176,7 +176,7 @@ class BackReliefApp(App[int]):
 
     def _ended_by_signal(self, number: int) -> None:
         self.flow.save_before_exit()
-        self.exit(128 + number)
+        self.exit(return_code=128 + number)
 
     def _theme_changed(self, theme: Theme) -> None:
         # The theme choice sticks between runs.

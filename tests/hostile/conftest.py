@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+# The app's Pilot fixtures (a fake clock, the tiny routine, `make_app`), for the tests of the app here.
+from tests.ui.conftest import builtin_library, clock, make_app, saved  # noqa: F401
+
 ROOT = Path(__file__).parents[2]
 TIMEOUT = 60  # seconds: a FIFO that hangs a command fails the test, never the run
 
