@@ -30,7 +30,7 @@ def parse_toml(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, f"not valid TOML (cut short or edited by hand?): {error}"
     except ValueError:
         # Python refuses to read a decimal integer of more than 4,300 digits.
-        return None, "not valid TOML: a number is far too long"
+        return None, "not usable: a number is far too long (thousands of digits)"
     except (RecursionError, MemoryError):
         # tomllib recurses per nesting level: `[[[[...` thousands deep must not crash us.
         return None, "not valid TOML: nested too deeply to read"
