@@ -29,9 +29,16 @@ def main(argv: list[str] | None = None) -> int:
         # On every shell prompt and tmux refresh: answered before the parser (and what
         # every other command imports) is built; `due --help` and mistakes go on below.
         from backrelief_tui.commands.due import fast_main
+        from backrelief_tui.commands.output import run_command
 
-        code = fast_main(argv[1:])
-        if code is not None:
+        answered: list[int | None] = []
+
+        def due() -> int:
+            answered.append(fast_main(argv[1:]))
+            return answered[0] or 0
+
+        code = run_command(due)
+        if answered[0:1] != [None]:
             return code
     from backrelief_tui.commands import main as cli_main
 

@@ -452,12 +452,20 @@ def make_player(*, enabled: bool, volume: float) -> Player:
         return SilentPlayer(volume=volume)
     try:
         import simpleaudio
-    except (ImportError, OSError):
+    except ImportError:
         return BellPlayer(volume=volume, notice=f"simpleaudio is not installed; {FALLBACK}")
+    except Exception as exc:  # a broken install (an ALSA or ABI mismatch) raises anything
+        return BellPlayer(volume=volume, notice=f"simpleaudio cannot be loaded ({_why(exc)}); {FALLBACK}")
     try:
         return SimpleaudioPlayer(volume=volume, simpleaudio=simpleaudio)
     except (OSError, EOFError, wave.Error, ValueError) as exc:
         return BellPlayer(volume=volume, notice=f"The sound files could not be read ({exc}); {FALLBACK}")
+    except Exception as exc:  # sound is never a reason for a session not to run
+        return BellPlayer(volume=volume, notice=f"simpleaudio cannot be used ({_why(exc)}); {FALLBACK}")
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 # -- `backrelief sound-test` -------------------------------------------------------------

@@ -3,7 +3,8 @@
 `parser.py` declares every subcommand and the module:function that handles it; only
 that module is imported, so `backrelief list` never loads the history or the builder.
 Every handler returns an exit code and reports problems through `fail()`: one line
-each, never a traceback.
+each, never a traceback. Output goes through `output.run_command`: a locale without
+room for `—`, a full disk or a closed output is one line too.
 """
 
 from __future__ import annotations
@@ -22,16 +23,24 @@ def fail(*problems: str | Problem) -> int:
     """Print each problem on stderr as one line and return exit status 1.
 
     A `Problem` names its file (`FILE: FIELD: what is wrong`); plain text is the
-    command's own complaint and is prefixed with the program's name.
+    command's own complaint and is prefixed with the program's name. Either may quote a
+    file's name or content, so each line passes `printable`.
     """
     from backrelief_tui.core.routine import Problem
+    from backrelief_tui.core.text import printable
 
     for problem in problems:
-        print(problem if isinstance(problem, Problem) else f"backrelief: {problem}", file=sys.stderr)
+        print(printable(problem if isinstance(problem, Problem) else f"backrelief: {problem}"), file=sys.stderr)
     return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from backrelief_tui.commands.output import run_command
+
+    return run_command(lambda: _run(argv))
+
+
+def _run(argv: Sequence[str] | None) -> int:
     from backrelief_tui.commands.parser import build_parser
 
     args = build_parser().parse_args(argv)
@@ -41,6 +50,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = handler(args)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `backrelief list | head`
-        return 0
     return code

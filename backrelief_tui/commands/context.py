@@ -9,6 +9,7 @@ from backrelief_tui.commands import fail
 from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, load_library
 from backrelief_tui.core.settings import Settings, backup_path, load_settings, save_settings
+from backrelief_tui.core.text import printable
 
 
 def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
@@ -17,18 +18,23 @@ def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
     library = load_library()
     settings, problems = load_settings()
     for problem in [*library.problems, *problems]:
-        print(f"warning: {problem}", file=out)
+        print(f"warning: {problem}", file=out)  # a Problem is made printable as it becomes text
     return library, settings
 
 
-def save_and_report(settings: Settings) -> int:
-    """Save the settings; a failure is one line (exit 1), a backup of a broken file one note."""
+def save_and_report(settings: Settings, base: Settings | None = None) -> int:
+    """Save the settings; a failure is one line (exit 1), a backup of a broken file one note.
+
+    `base`: the settings the command read; only what it changed since is written over the
+    file as it is now, so a change the open app saved meanwhile is not undone.
+    """
     path = paths.settings_file()
     had_backup = backup_path(path).exists()
     try:
-        save_settings(settings, path)
+        save_settings(settings, path, base=base)
     except OSError as error:
         return fail(f"cannot save the settings to {path}: {error.strerror or error}")
     if backup_path(path).exists() and not had_backup:
-        print(f"note: {path.name} had problems; the old file is kept as {backup_path(path)}", file=sys.stderr)
+        print(printable(f"note: {path.name} had problems; the old file is kept as {backup_path(path)}"),
+              file=sys.stderr)
     return 0

@@ -19,6 +19,7 @@ from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Move, Routine, clip_title, routine_to_table
 from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, parse_assignments
+from backrelief_tui.core.text import json_safe, printable
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
 from backrelief_tui.core.wording import format_duration, move_dose
 
@@ -66,7 +67,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         else:
             print("Nothing to change.")
         return 0
-    if (code := save_and_report(settings)) != 0:
+    if (code := save_and_report(settings, base=before)) != 0:
         return code
     if args.move is not None and args.move in library.moves:
         _print_move(library.moves[args.move], settings, library, before)
@@ -98,10 +99,15 @@ def _apply_marks(settings: Settings, args: argparse.Namespace) -> tuple[Settings
     errors: list[str] = []
     if args.bonus:
         settings = replace(settings, include_bonus=args.bonus == "on")
-    for text, state in ((args.tight, "tight"), (args.fine, "fine"), (args.unmark, None)):
+    marked: dict[str, str] = {}  # area -> the option that named it
+    for option, text, state in (("--tight", args.tight, "tight"), ("--fine", args.fine, "fine"),
+                                ("--unmark", args.unmark, None)):
         areas, problems = parse_areas(text or "")
         errors.extend(problems)
         for area in areas:
+            if area in marked and marked[area] != option:
+                errors.append(f"{area} is given to both {marked[area]} and {option}: choose one")
+            marked.setdefault(area, option)
             settings = settings.with_tight_spot(area, state)
     return settings, errors
 
@@ -135,9 +141,9 @@ def _numbers(move: Move) -> str:
 def _print_move(move: Move, settings: Settings, library: Library, before: Settings | None = None) -> None:
     override = settings.override_for(move.id)
     mine = ", ".join(f"{name} {value}" for name, value in override.to_table().items()) or "none"
-    print(f"{move.name} ({move.id}): {_numbers(override.apply(move))}")
-    print(f"  your numbers: {mine}; saved in {paths.settings_file()}" if before is not None
-          else f"  your numbers: {mine}")
+    print(printable(f"{move.name} ({move.id}): {_numbers(override.apply(move))}"))
+    print(printable(f"  your numbers: {mine}; saved in {paths.settings_file()}" if before is not None
+                    else f"  your numbers: {mine}"))
     for routine in library.routines.values():
         if any(candidate.id == move.id for candidate in routine.moves):
             now = plan_session(routine, settings).total_seconds
@@ -155,7 +161,7 @@ def _print_overview(settings: Settings, library: Library) -> None:
     for move_id, override in sorted(settings.moves.items()):
         name = library.moves[move_id].name if move_id in library.moves else "(not in the library)"
         values = ", ".join(f"{key} {value}" for key, value in override.to_table().items())
-        print(f"{move_id}  {name}: {values}")
+        print(printable(f"{move_id}  {name}: {values}"))
     print(_marks_line(settings))
 
 
@@ -183,13 +189,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             document["routine"] = routine_to_table(routine)
         else:
             document |= {"routine": None, "total_seconds": 0}
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(document, indent=2, ensure_ascii=False)))
         return 0 if routine is not None else 1
     if routine is None:
         return fail(f"nothing to build: {result.reason}")
     _print_built(routine, settings, result.reason, result.notes)
     if saved:
-        print(f"\nSaved as {saved}. Start it: backrelief run {routine.id}")
+        print(printable(f"\nSaved as {saved}. Start it: backrelief run {routine.id}", multiline=True))
     else:
         print("\nTo keep it: add --save NAME. To start it now: open the app and press b on the picker.")
     return 0
@@ -209,22 +215,22 @@ def _save_built(routine: Routine, args: argparse.Namespace, library: Library) ->
     if problems:
         return routine, None, fail(*problems)
     if replaced:
-        print(f"note: this replaces {replaced}", file=sys.stderr)
+        print(printable(f"note: this replaces {replaced}"), file=sys.stderr)
     return routine, path, 0
 
 
 def _print_built(routine: Routine, settings: Settings, reason: str, notes: tuple[str, ...]) -> None:
     plan = plan_session(routine, settings)
-    print(f"{routine.title} — {format_duration(plan.total_seconds)} planned")
-    print(f"{reason}.")
+    print(printable(f"{routine.title} — {format_duration(plan.total_seconds)} planned"))
+    print(printable(f"{reason}."))
     for note in notes:
-        print(f"note: {note}")
+        print(printable(f"note: {note}"))
     print()
     width = max(len(move.name) for move in plan.moves)
     for number, move in enumerate(plan.moves, 1):
         equipment = f"  [{', '.join(move.equipment)}]" if move.equipment else ""
-        print(f"{number:>3}. {move.name:<{width}}  {move_dose(move, short=True):<18} "
-              f"{format_duration(move_seconds(move, settings)):>5}  {move.position}{equipment}")
+        print(printable(f"{number:>3}. {move.name:<{width}}  {move_dose(move, short=True):<18} "
+                        f"{format_duration(move_seconds(move, settings)):>5}  {move.position}{equipment}"))
     print(f"\nWith a {settings.lead_in} s lead-in and {settings.default_rest} s between moves: "
           f"{format_duration(plan.total_seconds)} in all.")
 

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from backrelief_tui.commands import fail
 from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, summary_to_json
 from backrelief_tui.core.store import RecordStore
+from backrelief_tui.core.text import json_safe, printable
 from backrelief_tui.core.wording import format_duration, pain_change
 
 # core.plan (for durations) and core.report load only where they are used: they bring in the
@@ -57,6 +58,8 @@ def write_json(items: list[dict[str, object]], out: TextIO) -> None:
 
     About twice as fast: with `indent` the standard library encodes in pure Python, while
     here each value goes straight to its C string encoder or `repr` (10,000 sessions: 6 MB).
+    One difference: characters that could act on a terminal (DEL, C1 controls, bidi and
+    zero-width characters) are written as `\\uXXXX` escapes (`core.text.json_safe`), the same data.
     """
     if not items:
         out.write("[]")
@@ -72,11 +75,11 @@ def write_json(items: list[dict[str, object]], out: TextIO) -> None:
     encode: dict[type, Callable[[Any], str]] = {
         str: quote, int: int.__repr__, float: number, bool: standard, type(None): standard}
     keys: dict[str, str] = {}  # every item has the same keys: each quoted once
-    out.write("[\n" + ",\n".join(
+    out.write(json_safe("[\n" + ",\n".join(
         "  {\n" + ",\n".join([(keys.get(key) or keys.setdefault(key, f"    {quote(key)}: "))
                                + encode.get(type(value), standard)(value) for key, value in entry.items()])
         + "\n  }" if entry else "  {}"
-        for entry in items) + "\n]")
+        for entry in items) + "\n]"))
 
 
 def cmd_history(args: argparse.Namespace, store: RecordStore | None = None) -> int:
@@ -109,7 +112,8 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for entry in entries:
-            writer.writerow({name: "" if value is None else value for name, value in _row(entry).items()})
+            writer.writerow({name: "" if value is None else printable(value) if isinstance(value, str) else value
+                             for name, value in _row(entry).items()})
         return 0
     if not entries:
         print("No sessions recorded yet." if not (args.since or args.routine) else "No sessions match.")
@@ -117,10 +121,10 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
     width = max((len(e.routine) for e in entries if isinstance(e, SessionSummary)), default=8)
     for entry in entries:
         if isinstance(entry, Unreadable):
-            print(f"{'?':<16}  unreadable: {entry.path}: {entry.reason}")
+            print(printable(f"{'?':<16}  unreadable: {entry.path}: {entry.reason}"))
             continue
-        print(f"{entry.started:%Y-%m-%d %H:%M}  {entry.routine:<{width}}  "
-              f"{format_duration(entry.active_seconds):>7}  {entry.how_far:<26}  {_pain(entry)}".rstrip())
+        print(printable(f"{entry.started:%Y-%m-%d %H:%M}  {entry.routine:<{width}}  "
+                        f"{format_duration(entry.active_seconds):>7}  {entry.how_far:<26}  {_pain(entry)}".rstrip()))
     return 0
 
 
@@ -138,5 +142,5 @@ def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today
         args.output.write_text(text, encoding="utf-8")
     except OSError as error:
         return fail(f"cannot write {args.output}: {error.strerror or error}")
-    print(f"Wrote {args.output}", file=sys.stderr)
+    print(printable(f"Wrote {args.output}"), file=sys.stderr)
     return 0

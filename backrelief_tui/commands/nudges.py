@@ -132,7 +132,7 @@ def set_schedule(values: list[str]) -> int:
     if updated == settings:
         print(f"Nothing to change: {schedule_text(settings)}")
         return 0
-    if (code := save_and_report(updated)) != 0:
+    if (code := save_and_report(updated, base=settings)) != 0:
         return code
     _print_schedule(updated, library)
     return 0

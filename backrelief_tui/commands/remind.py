@@ -223,10 +223,12 @@ def status() -> int:
 
 def _program(service_path: Path) -> str:
     """The program the installed service runs (its ExecStart's first word), or "" if unreadable."""
-    try:
-        text = service_path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    from backrelief_tui.core.files import read_regular
+
+    raw, _reason = read_regular(service_path)
+    if raw is None:
         return ""
+    text = raw.decode("utf-8", errors="replace")
     import shlex
 
     for line in text.splitlines():

@@ -15,7 +15,7 @@ from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, find_routine, load_library, load_routine_file
 from backrelief_tui.core.plan import Plan, plan_session
 from backrelief_tui.core.poses import load_poses, looks_like_pose_file
-from backrelief_tui.core.routine import Beat, Kind, Move, kit_text
+from backrelief_tui.core.routine import Beat, Kind, Move, Problem, kit_text
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration
 
@@ -47,8 +47,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         equipment = ", ".join(row["equipment"]) or "no equipment"
         origin = "" if row["builtin"] else "  (yours)"
-        print(f"{row['id']:<{width}}  {format_duration(row['total_seconds']):>6}  "
-              f"{row['moves']:>2} moves  {row['title']} — {equipment}{origin}")
+        print(printable(f"{row['id']:<{width}}  {format_duration(row['total_seconds']):>6}  "
+                        f"{row['moves']:>2} moves  {row['title']} — {equipment}{origin}"))
     return 0
 
 
@@ -131,21 +131,39 @@ def beat_to_json(beat: Beat) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check each file as a routine (or a pose file); every problem is one line, and `ok` says how long it runs.
+
+    A file is also judged as part of the library: an id that another of your files has
+    already, or that another file given here has, is a problem (one of them would be hidden).
+    """
     library = load_library()
     failed = False
+    ids: dict[str, Path] = {}
     for path in args.files:
         if looks_like_pose_file(path):
             failed |= not _validate_poses(path, library)
             continue
         routine, problems = load_routine_file(path, library)
-        if routine is None:
+        if routine is not None:
+            problems = [problem for problem in library.problems if _same_file(problem.source, path)]
+            first = ids.setdefault(routine.id, path)
+            if not _same_file(str(first), path) and not any(problem.field == "id" for problem in problems):
+                problems.append(Problem(str(path), "id", f"{routine.id!r} is also the id of {first}"))
+        if problems:
             failed = True
             for problem in problems:
                 print(problem)
-        else:
+        elif routine is not None:
             total = plan_session(routine).total_seconds
-            print(f"{path}: ok ({len(routine.moves)} moves, {format_duration(total)})")
+            print(printable(f"{path}: ok ({len(routine.moves)} moves, {format_duration(total)})"))
     return 1 if failed else 0
+
+
+def _same_file(name: str, path: Path) -> bool:
+    try:
+        return os.path.samefile(name, path)
+    except OSError:
+        return False
 
 
 def _validate_poses(path: Path, library: Library) -> bool:
@@ -160,13 +178,13 @@ def _validate_poses(path: Path, library: Library) -> bool:
 
 
 def cmd_paths(args: argparse.Namespace) -> int:
-    print(f"settings:        {paths.settings_file()}")
-    print(f"your routines:   {paths.user_routines_dir()}")
-    print(f"session records: {paths.sessions_dir()}")
-    print(f"nudge state:     {paths.state_dir()}")
-    print(f"history index:   {paths.index_file()} (a cache, safe to delete)")
-    print(f"live sessions:   {paths.live_dir()}")
-    print(f"built-in:        {paths.builtin_routines_dir()}")
+    print(printable(f"settings:        {paths.settings_file()}"))
+    print(printable(f"your routines:   {paths.user_routines_dir()}"))
+    print(printable(f"session records: {paths.sessions_dir()}"))
+    print(printable(f"nudge state:     {paths.state_dir()}"))
+    print(printable(f"history index:   {paths.index_file()} (a cache, safe to delete)"))
+    print(printable(f"live sessions:   {paths.live_dir()}"))
+    print(printable(f"built-in:        {paths.builtin_routines_dir()}"))
     if paths.HOME_VARIABLE in os.environ:
         print(f"({paths.HOME_VARIABLE} is set: everything lives under it)")
     return 0

@@ -41,6 +41,7 @@ any routine, so the builder aims them at 1.0 unless they are also focused.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -209,9 +210,9 @@ def build_routine(
     if tight_spots is not None:
         settings = replace(settings, tight_spots=spots)
     kit = {item for item in equipment if item != "none"}
+    if not (math.isfinite(minutes * 60) and MIN_MINUTES * 60 <= round(minutes * 60) <= MAX_MINUTES * 60):
+        return BuildResult(None, 0, f"choose from {MIN_MINUTES} to {MAX_MINUTES} minutes (got {minutes:g})", 0)
     budget = int(round(minutes * 60))
-    if not MIN_MINUTES * 60 <= budget <= MAX_MINUTES * 60:
-        return BuildResult(None, 0, f"choose from {MIN_MINUTES} to {MAX_MINUTES} minutes (got {minutes:g})", budget)
 
     qualified = [move for move in library.moves.values() if qualifies(move, kit, no_floor)]
     if not qualified:

@@ -55,7 +55,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from backrelief_tui.core.files import read_regular_stat
 from backrelief_tui.core.records import (
+    MAX_RECORD_BYTES,
     PAIN_RANGE,
     SCHEMA,
     Entry,
@@ -71,7 +73,6 @@ from backrelief_tui.core.stats import CHART_DAYS, PAIN_POINTS, PainPoint, Stats,
 INDEX_VERSION = 3  # PRAGMA user_version: bump when the tables or what goes into a row change
 APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLite file is recognised
 RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
-MAX_RECORD_BYTES = 1 << 20  # a session record is a few KB; anything bigger is not one
 BUSY_SECONDS = 10.0  # how long a writer waits for another process's transaction
 COMMIT_EVERY = 256  # files per transaction during a refresh (progress is reported after each)
 COMMIT_SECONDS = 0.5  # ... or after this long, whichever comes first
@@ -876,40 +877,10 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
 def _read(file: str) -> tuple[bytes | None, os.stat_result | None, str]:
     """A file's bytes and the stat of what was read; or None and why; (None, None, "") when it is gone.
 
-    Only regular files of sane size are read, and never a FIFO that would block.
+    Only regular files of sane size are read, and never a FIFO that would block (`core.files`).
     """
-    try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return None, None, ""
-    except OSError as error:
-        try:
-            st = os.stat(file)
-        except OSError:
-            return None, None, ""
-        return None, st, f"cannot be read ({error.strerror or error})"
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return None, st, "not a regular file"
-        if st.st_size > MAX_RECORD_BYTES:
-            return None, st, f"too large to be a session record ({st.st_size} bytes)"
-        chunks = []
-        left = MAX_RECORD_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        raw = b"".join(chunks)
-        if len(raw) > MAX_RECORD_BYTES:
-            return None, st, f"too large to be a session record (over {MAX_RECORD_BYTES} bytes)"
-        return raw, st, ""
-    except OSError as error:
-        return None, os.fstat(fd), f"cannot be read ({error.strerror or error})"
-    finally:
-        os.close(fd)
+    raw, st, problem = read_regular_stat(file, MAX_RECORD_BYTES)
+    return (raw, st, problem) if st is not None else (None, None, "")
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

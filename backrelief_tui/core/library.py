@@ -14,6 +14,9 @@ from typing import Any
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.routine import (
+    MAX_INCLUDE_DEPTH,
+    MAX_MOVES,
+    MAX_ROUTINE_SECONDS,
     MOVE_FIELDS,
     ROUTINE_FIELDS,
     Move,
@@ -22,9 +25,11 @@ from backrelief_tui.core.routine import (
     Routine,
     check_move,
     check_table,
+    estimated_seconds,
     item_field,
     move_from_table,
     move_to_table,
+    quoted,
     read_toml,
     with_overrides,
 )
@@ -38,16 +43,24 @@ class Library:
     routines: dict[str, Routine] = field(default_factory=dict)
     moves: dict[str, Move] = field(default_factory=dict)  # every move defined in full, by id
     problems: list[Problem] = field(default_factory=list)
+    raws: dict[str, RawRoutine] = field(default_factory=dict)  # every routine file in use, as read
 
     def get(self, routine_id: str) -> Routine | None:
         return self.routines.get(routine_id)
 
 
 def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) -> Library:
-    """Load and resolve every routine; bad files are reported in `problems` and left out."""
+    """Load and resolve every routine; bad files are reported in `problems` and left out.
+
+    A user routine with a built-in's id replaces that routine, but not the moves defined
+    in it: refs from the other built-ins still find them. Two of the person's files with
+    the same id: the first (by file name) is used and the second is reported.
+    """
     builtin_dir = builtin_dir or paths.builtin_routines_dir()
     user_dir = user_dir if user_dir is not None else paths.user_routines_dir()
     raws: dict[str, RawRoutine] = {}
+    readable: list[RawRoutine] = []  # every file that read, built-ins first: where library moves come from
+    user_files: dict[str, str] = {}
     library = Library()
     for directory, builtin in ((builtin_dir, True), (user_dir, False)):
         for path in sorted(directory.glob("*.toml")) if directory.is_dir() else ():
@@ -55,18 +68,27 @@ def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) 
             if raw.problems:
                 library.problems.extend(raw.problems)
                 continue
+            if not builtin and raw.id in user_files:
+                library.problems.append(Problem(raw.source, "id", f"{quoted(raw.id)} is also the id of "
+                                                                  f"{user_files[raw.id]}, so this file is left out"))
+                continue
+            if not builtin:
+                user_files[raw.id] = raw.source
             raws[raw.id] = raw  # a user routine with a built-in's id replaces it
-    for raw in raws.values():
+            readable.append(raw)
+    for raw in readable:
         for index, entry in enumerate(raw.data.get("moves", [])):
             if "ref" not in entry and not check_move(entry, item_field("moves", index), raw.source):
                 library.moves.setdefault(entry["id"], move_from_table(entry))
     resolved: dict[str, Routine] = {}
     done: dict[str, tuple[Routine | None, list[Problem]]] = {}
+    depths: dict[str, int] = {}
     for routine_id, raw in raws.items():
-        routine, problems = resolve(raw, raws, library.moves, _done=done)
+        routine, problems = resolve(raw, raws, library.moves, _done=done, _depths=depths)
         library.problems.extend(problems)
         if routine is not None:
             resolved[routine_id] = routine
+    library.raws = raws
     order = {routine_id: position for position, routine_id in enumerate(BUILTIN_ORDER)}
     for routine_id in sorted(resolved, key=lambda rid: (order.get(rid, len(order)), rid)):
         library.routines[routine_id] = resolved[routine_id]
@@ -74,7 +96,11 @@ def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) 
 
 
 def read_raw(path: Path, *, builtin: bool = False) -> RawRoutine:
-    """Parse one routine file and check its top-level shape."""
+    """Parse one routine file and check its top-level shape.
+
+    When the top level has problems, the moves are checked too, so that one run of
+    `validate` lists everything wrong rather than one layer at a time.
+    """
     source = str(path)
     data, problems = read_toml(path, source)
     raw = RawRoutine(data or {}, source, builtin, problems)
@@ -82,28 +108,45 @@ def read_raw(path: Path, *, builtin: bool = False) -> RawRoutine:
         return raw
     raw.problems.extend(check_table(data, ROUTINE_FIELDS, "", source))
     moves, includes = data.get("moves"), data.get("includes")
+    if isinstance(moves, list) and len(moves) > MAX_MOVES:
+        raw.problems.append(Problem(source, "moves", f"has {len(moves)} moves; a routine has at most {MAX_MOVES}"))
+    elif isinstance(moves, list):
+        for index, entry in enumerate(moves):
+            if not isinstance(entry, dict):
+                raw.problems.append(Problem(source, item_field("moves", index), "must be a table"))
+            elif raw.problems:
+                raw.problems.extend(_entry_problems(entry, item_field("moves", index), source))
     if not raw.problems:
         if moves and includes:
             raw.problems.append(Problem(source, "includes", "a routine has either moves or includes, not both"))
         elif not moves and not includes:
             raw.problems.append(Problem(source, "moves", "the routine has no moves"))
-        for index, entry in enumerate(moves or []):
-            if not isinstance(entry, dict):
-                raw.problems.append(Problem(source, item_field("moves", index), "must be a table"))
     return raw
+
+
+def _entry_problems(entry: dict[str, Any], where: str, source: str) -> list[Problem]:
+    """A `[[moves]]` entry checked on its own (a ref's fields as changes to a move not looked up yet)."""
+    if "ref" not in entry:
+        return check_move(entry, where, source)
+    changes = {key: value for key, value in entry.items() if key != "ref"}
+    return check_move(changes, where, source, partial=True)
 
 
 def resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[str, Move],
             _seen: tuple[str, ...] = (),
             _done: dict[str, tuple[Routine | None, list[Problem]]] | None = None,
+            _depths: dict[str, int] | None = None,
             ) -> tuple[Routine | None, list[Problem]]:
-    """Turn a raw routine into a Routine: expand includes, apply refs, check the moves.
+    """Turn a raw routine into a Routine: expand includes, apply refs, check the moves and the limits.
 
-    `_done` remembers routines already resolved, so an included routine is checked once.
+    `_done` remembers routines already resolved, so an included routine is checked once;
+    `_depths` how deeply each one's includes nest (so a chain of hundreds is refused
+    before it is followed, and the recursion here stays shallow).
     """
     if _done is not None and raw.id in _done:
         return _done[raw.id]
-    result = _resolve(raw, raws, library_moves, _seen, {} if _done is None else _done)
+    result = _resolve(raw, raws, library_moves, _seen, {} if _done is None else _done,
+                      {} if _depths is None else _depths)
     if _done is not None:
         _done[raw.id] = result
     return result
@@ -111,24 +154,34 @@ def resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[st
 
 def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[str, Move],
              _seen: tuple[str, ...], _done: dict[str, tuple[Routine | None, list[Problem]]],
-             ) -> tuple[Routine | None, list[Problem]]:
+             _depths: dict[str, int]) -> tuple[Routine | None, list[Problem]]:
     data, source = raw.data, raw.source
     problems: list[Problem] = []
     moves: list[Move] = []
     if includes := data.get("includes"):
+        depth = include_depth(raw, raws, _depths)
+        if depth > MAX_INCLUDE_DEPTH:
+            return None, [Problem(source, "includes", f"routines include routines {depth} levels deep; "
+                                                      f"at most {MAX_INCLUDE_DEPTH}")]
         for index, included_id in enumerate(includes):
             where = item_field("includes", index)
             if included_id in _seen or included_id == raw.id:
-                problems.append(Problem(source, where, f"{included_id!r} includes itself (a loop of includes)"))
+                problems.append(Problem(source, where, f"{quoted(included_id)} includes itself (a loop of includes)"))
             elif included_id not in raws:
-                problems.append(Problem(source, where, f"no routine with id {included_id!r}"))
+                problems.append(Problem(source, where, f"no routine with id {quoted(included_id)}"))
             else:
-                inner, inner_problems = resolve(raws[included_id], raws, library_moves, (*_seen, raw.id), _done)
+                inner, inner_problems = resolve(raws[included_id], raws, library_moves, (*_seen, raw.id), _done,
+                                                _depths)
                 if inner is None:
                     reason = inner_problems[0].message if inner_problems else "it has problems"
-                    problems.append(Problem(source, where, f"{included_id!r} cannot be used: {reason}"))
+                    problems.append(Problem(source, where, f"{quoted(included_id)} cannot be used: {reason}"))
                 else:
                     moves.extend(inner.moves)
+            if len(moves) > MAX_MOVES:
+                problems.append(Problem(source, "includes", f"adds up to more than {MAX_MOVES} moves "
+                                                            f"({len(moves)} by {where}); a routine has at most "
+                                                            f"{MAX_MOVES}"))
+                return None, problems
     for index, entry in enumerate(data.get("moves", [])):
         move, move_problems = _resolve_move(entry, item_field("moves", index), source, library_moves)
         problems.extend(move_problems)
@@ -139,14 +192,18 @@ def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[s
         for index, move in enumerate(moves):
             if move.id in seen:
                 problems.append(Problem(source, f"{item_field('moves', index)}.id",
-                                        f"{move.id!r} is already used by {item_field('moves', seen[move.id])}"))
+                                        f"{quoted(move.id)} is already used by {item_field('moves', seen[move.id])}"))
             seen.setdefault(move.id, index)
     if declared := data.get("equipment"):
         for index, move in enumerate(moves):
             missing = [item for item in move.equipment if item not in declared]
             if missing and not move.fits_kit(declared):  # one of its kits is enough
                 problems.append(Problem(source, f"{item_field('moves', index)}.equipment",
-                                        f"{missing[0]!r} is not in the routine's equipment list"))
+                                        f"{quoted(missing[0])} is not in the routine's equipment list"))
+    if not problems and (seconds := estimated_seconds(moves)) > MAX_ROUTINE_SECONDS:
+        problems.append(Problem(source, "includes" if includes else "moves",
+                                f"the routine runs about {_hours(seconds)}; a routine is at most "
+                                f"{_hours(MAX_ROUTINE_SECONDS)} (split it in two)"))
     if problems:
         return None, problems
     routine = Routine(
@@ -161,6 +218,44 @@ def _resolve(raw: RawRoutine, raws: dict[str, RawRoutine], library_moves: dict[s
     return routine, []
 
 
+def _hours(seconds: int) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def include_depth(raw: RawRoutine, raws: dict[str, RawRoutine], memo: dict[str, int]) -> int:
+    """How many levels of includes lie under `raw` (0: it includes nothing), found without recursion.
+
+    An include that leads back to a routine on the way (a loop) counts for nothing here:
+    resolving reports the loop. Depths are kept in `memo` by routine id.
+    """
+    if raw.id in memo:
+        return memo[raw.id]
+
+    def includes(routine_id: str) -> Any:
+        return (raw if routine_id == raw.id else raws[routine_id]).data.get("includes")
+
+    def children(routine_id: str) -> list[str]:
+        listed = includes(routine_id)
+        return list(dict.fromkeys(item for item in listed if isinstance(item, str) and item in raws)) if isinstance(
+            listed, list) else []
+
+    on_path = {raw.id}
+    stack = [(raw.id, iter(children(raw.id)))]
+    while stack:
+        routine_id, pending = stack[-1]
+        child = next(pending, None)
+        if child is None:
+            stack.pop()
+            on_path.discard(routine_id)
+            below = [memo.get(item, 0) for item in children(routine_id) if item not in on_path]
+            memo[routine_id] = 1 + max(below, default=0) if includes(routine_id) else 0
+        elif child not in memo and child not in on_path:
+            on_path.add(child)
+            stack.append((child, iter(children(child))))
+    return memo[raw.id]
+
+
 def _resolve_move(entry: dict[str, Any], where: str, source: str,
                   library_moves: dict[str, Move]) -> tuple[Move | None, list[Problem]]:
     if "ref" not in entry:
@@ -168,7 +263,7 @@ def _resolve_move(entry: dict[str, Any], where: str, source: str,
         return (None, problems) if problems else (move_from_table(entry), [])
     ref = entry["ref"]
     if not isinstance(ref, str) or ref not in library_moves:
-        return None, [Problem(source, f"{where}.ref", f"no move with id {ref!r} in the library")]
+        return None, [Problem(source, f"{where}.ref", f"no move with id {quoted(ref)} in the library")]
     changes = {key: value for key, value in entry.items() if key != "ref"}
     problems = check_move(changes, where, source, partial=True)
     if problems:
@@ -197,9 +292,11 @@ def load_routine_file(path: Path, library: Library | None = None) -> tuple[Routi
     if raw.problems:
         return None, raw.problems
     library = library if library is not None else load_library()
-    raws = {routine_id: _raw_of(routine) for routine_id, routine in library.routines.items()}
+    # The files as the library read them, so that an include is judged as it is there (a chain
+    # too deep for the library is too deep here); a library built in memory has only routines.
+    raws = dict(library.raws) or {routine_id: _raw_of(routine) for routine_id, routine in library.routines.items()}
     raws[raw.id] = raw
-    return resolve(raw, raws, library.moves)
+    return resolve(raw, raws, library.moves, _depths={})
 
 
 def find_routine(name: str, library: Library) -> tuple[Routine | None, list[Problem]]:

@@ -60,6 +60,7 @@ from backrelief_tui.core.figures import (
     lowest_point,
     unproject,
 )
+from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.routine import ID_PATTERN, Move, Position, Problem
 from backrelief_tui.core.tomlfile import parse_toml
 
@@ -149,12 +150,10 @@ def looks_like_pose_file(path: Path) -> bool:
     tables (`[moves.ID.poses.NAME]`) where a routine has an array (`[[moves]]`), or it has `[neutral]`."""
     if path.absolute().parent.name == "poses":
         return True
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return False
-        data, _reason = parse_toml(path.read_bytes())
-    except OSError:
+    raw, _reason = read_regular(path, MAX_FILE_BYTES)
+    if raw is None:
         return False
+    data, _reason = parse_toml(raw)
     return data is not None and (isinstance(data.get("moves"), dict) or "neutral" in data)
 
 
@@ -193,14 +192,9 @@ def load_poses(path: Path, move_ids: MoveIds = None, *,
     `require_neutral`: the file must give the neutral figure of every position (the main file does).
     """
     source = str(path)
-    try:
-        if not path.is_file():
-            return PoseBook(), [Problem(source, "", "is not a file")]
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return PoseBook(), [Problem(source, "", f"is larger than {MAX_FILE_BYTES // 1000} kB")]
-        raw = path.read_bytes()
-    except OSError as error:
-        return PoseBook(), [Problem(source, "", f"cannot be read ({error.strerror or error})")]
+    raw, reason = read_regular(path, MAX_FILE_BYTES)
+    if raw is None:
+        return PoseBook(), [Problem(source, "", reason)]
     data, reason = parse_toml(raw)
     if data is None:
         return PoseBook(), [Problem(source, "", f"is {reason}")]
@@ -324,7 +318,7 @@ def _props(value: Any, where: str, source: str, problems: list[Problem]) -> list
         return []
     props: list[Prop] = []
     for index, item in enumerate(value):
-        here = f"{where}[{index}]"
+        here = f"{where}[{index + 1}]"  # counted from 1, as people count
         if not isinstance(item, dict):
             problems.append(Problem(source, here, "must be a table"))
             continue

@@ -42,6 +42,7 @@ from backrelief_tui.core.schedule import note_session_end
 from backrelief_tui.core.store import RecordStore
 
 RESUME_WITHIN = timedelta(hours=1)
+CLOCK_SLACK = timedelta(minutes=2)  # how far in the future a record's end may be (clocks differ a little)
 _CODE_OF_STATUS = {StepStatus(status): code for code, status in STEP_CODES.items()}
 _SESSION_STATUS = {State.FINISHED: SessionStatus.COMPLETED, State.STOPPED: SessionStatus.STOPPED}
 
@@ -306,8 +307,12 @@ def find_interrupted(store: RecordStore, now: datetime, within: timedelta = RESU
         candidates.append(Interrupted(marker.record, record, marker))
     candidates.sort(key=lambda item: item.record.ended, reverse=True)
     offer = None
-    if candidates and candidates[0].age(now) < within and _resumable(candidates[0].record):
-        offer = candidates.pop(0)
+    # A record that says it ended in the future (a clock that was wrong, a file from elsewhere) is
+    # never "stopped less than a minute ago": it is not offered, and is stopped like an old one.
+    in_time = [item for item in candidates if item.record.ended <= now + CLOCK_SLACK]
+    if in_time and in_time[0].age(now) < within and _resumable(in_time[0].record):
+        offer = in_time[0]
+        candidates.remove(offer)
     stopped = [item.path for item in candidates if store.mark_stopped(item.path)]
     return Interruptions(offer, stopped, survey.elsewhere)
 

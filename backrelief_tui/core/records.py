@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import tomli_w
 
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.tomlfile import parse_toml
 from backrelief_tui.core.wording import how_far
@@ -53,6 +54,7 @@ SIDES = ("left", "right", "none")
 _Choice = TypeVar("_Choice", bound=StrEnum)
 PAIN_RANGE = (0, 10)
 MAX_NOTE = 2000
+MAX_RECORD_BYTES = 1 << 20  # a session record is a few kB; anything bigger is not one
 _NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})-")
 
 
@@ -311,10 +313,9 @@ class _Bad(Exception):
 
 def read_record(path: Path) -> SessionRecord | Unreadable:
     """Read one record file. Never raises: anything wrong gives an `Unreadable`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return Unreadable(path, f"cannot be read ({error.strerror or error})")
+    raw, reason = read_regular(path, MAX_RECORD_BYTES)
+    if raw is None:
+        return Unreadable(path, reason)
     return parse_record(raw, path)
 
 
@@ -400,8 +401,8 @@ def _record(data: dict[str, Any]) -> SessionRecord:
     moves = []
     for index, table in enumerate(moves_data):
         if not isinstance(table, dict):
-            raise _Bad(f"moves[{index}] is not a table")
-        moves.append(_move(table, f"moves[{index}]"))
+            raise _Bad(f"moves[{index + 1}] is not a table")  # counted from 1, as people count
+        moves.append(_move(table, f"moves[{index + 1}]"))
     steps_total = _count(data, "steps_total")
     steps_finished = _count(data, "steps_finished")
     if steps_finished > steps_total:
@@ -442,7 +443,7 @@ def _record(data: dict[str, Any]) -> SessionRecord:
 def _move(table: dict[str, Any], where: str) -> MoveRecord:
     parts = []
     for index, part in enumerate(_get(table, "per_side", list, where, default=[])):
-        at = f"{where}.per_side[{index}]"
+        at = f"{where}.per_side[{index + 1}]"
         if not isinstance(part, dict):
             raise _Bad(f"{at} is not a table")
         parts.append(SideRecord(

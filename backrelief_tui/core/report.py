@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from backrelief_tui.core.records import MoveRecord, MoveStatus, SessionRecord, SessionStatus
 from backrelief_tui.core.stats import best_streak, counts, current_streak, mean
+from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import dose, format_duration, plural
 
 OFTEN_SKIPPED_SHARE = 0.25  # skipped or cut short in at least a quarter of the sessions that reached it
@@ -34,6 +35,11 @@ class _MoveTally:
 def period_start(today: date, weeks: int) -> date:
     """The Monday `weeks - 1` weeks before this week's Monday: whole weeks, this one included."""
     return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+
+
+def _text(text: str) -> str:
+    """Text from a record, for the report: one line, controls spelled out, no table-breaking `|`."""
+    return printable(text).replace("|", "\\|")
 
 
 def _fmt_pain(value: float | None) -> str:
@@ -63,7 +69,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     completed = [r for r in chosen if r.status is SessionStatus.COMPLETED]
     active_days = {r.started.date() for r in chosen if counts(r)}
     total_seconds = sum(r.active_seconds for r in chosen)
-    routines = Counter(f"{r.routine_title} ({r.routine})" for r in chosen)
+    routines = Counter(f"{_text(r.routine_title)} ({_text(r.routine)})" for r in chosen)
     lines += [
         "## Summary",
         "",
@@ -98,7 +104,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     tallies: dict[str, _MoveTally] = {}
     for record in chosen:
         for move in record.moves:
-            tally = tallies.setdefault(move.id, _MoveTally(move.name, move))
+            tally = tallies.setdefault(move.id, _MoveTally(_text(move.name), move))
             tally.seconds += move.done_seconds
             tally.latest = move
             tally.prescriptions[_prescription(move)] += 1
@@ -132,7 +138,7 @@ def build_report(records: Sequence[SessionRecord], today: date, weeks: int = 4, 
     lines += _pain_section(chosen)
     notes = [(r.started, r.note) for r in chosen if r.note]
     if notes:
-        lines += ["## Notes", ""] + [f"- {when:%a %d %b}: {text}" for when, text in notes] + [""]
+        lines += ["## Notes", ""] + [f"- {when:%a %d %b}: {_text(text)}" for when, text in notes] + [""]
     return "\n".join(lines)
 
 
@@ -162,7 +168,7 @@ def _pain_section(records: Sequence[SessionRecord]) -> list[str]:
                      f"({plural(len(pairs), 'session')}).")
     lines += ["", "| Date | Routine | Before | After |", "|---|---|---:|---:|"]
     for record in rated:
-        lines.append(f"| {record.started:%a %d %b} | {record.routine_title} | "
+        lines.append(f"| {record.started:%a %d %b} | {_text(record.routine_title)} | "
                      f"{'–' if record.pain_before is None else record.pain_before} | "
                      f"{'–' if record.pain_after is None else record.pain_after} |")
     return lines + [""]

@@ -14,7 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from backrelief_tui.core.tomlfile import parse_toml
+from backrelief_tui.core.text import has_unsafe, is_invisible, printable
+from backrelief_tui.core.tomlfile import read_toml_file
 
 
 class Kind(StrEnum):
@@ -157,7 +158,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.field}: {self.message}" if self.field else f"{self.source}: {self.message}"
+        # All three parts can hold text from a file or a file name (a key, a value, the path):
+        # this is where a problem becomes text, so this is where it is made safe to show.
+        source, where, message = printable(self.source), printable(self.field), printable(self.message)
+        return f"{source}: {where}: {message}" if where else f"{source}: {message}"
 
 
 @dataclass(frozen=True)
@@ -333,6 +337,25 @@ ROUTINE_FIELDS: dict[str, tuple[Any, bool, Any]] = {
 }
 MAX_CUES = 5
 MAX_PROGRESSIONS = 6
+# Limits on a whole routine, so that no file can freeze the picker or fill a screen with steps:
+# the longest built-in (full) has 24 moves and runs about 46 minutes.
+MAX_MOVES = 60
+MAX_ROUTINE_SECONDS = 3 * 3600
+MAX_INCLUDE_DEPTH = 8
+ESTIMATE_REST = 15  # the default rest between moves, for the length a file is checked against
+
+
+def estimated_seconds(moves: Iterable[Move]) -> int:
+    """About how long the moves run at their own numbers (the default rest where a move sets none).
+
+    For the length limit only: the plan (core/plan.py) also adds lead-ins and position changes.
+    """
+    total = 0
+    for move in moves:
+        sets = 2 if move.per_side else 1
+        total += sets * (move.reps * move.rep_seconds + (move.reps - 1) * move.rep_rest)
+        total += ESTIMATE_REST if move.rest is None else move.rest
+    return total
 
 
 def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | None:
@@ -346,7 +369,7 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
         low, high = limits
         if not low <= value <= high:
             unit = " seconds" if name in ("hold", "tempo", "rep_rest", "rest", "seconds") else ""
-            return f"must be between {low} and {high}{unit} (got {value})"
+            return f"must be between {low} and {high}{unit} (got {number_text(value)})"
         return None
     if kind is _STR:
         if not isinstance(value, str):
@@ -354,30 +377,32 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
         if limits == "id":
             if not ID_PATTERN.match(value):
                 what = "name" if name == "pose" else "id"
-                return f"{value!r} is not a valid {what} (lowercase letters, digits and hyphens, up to 40)"
+                return f"{quoted(value)} is not a valid {what} (lowercase letters, digits and hyphens, up to 40)"
             return None
         if isinstance(limits, tuple) and limits and isinstance(limits[0], str):
             if value not in limits:
-                return f"{value!r} is not one of: {', '.join(limits)}"
+                return f"{quoted(value)} is not one of: {', '.join(limits)}"
             return None
         low, high = limits
         if not value.strip():
             return "must not be empty"
         if len(value) > high:
             return f"is {len(value)} characters long; keep it under {high}"
+        if is_invisible(value):
+            return "must have something to show (it is only invisible characters)"
         return _control_characters(value)
     if kind is _STR_LIST:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             return "must be a list of text"
         if limits == "ids":
             bad = [item for item in value if not ID_PATTERN.match(item)]
-            return f"{bad[0]!r} is not a valid id" if bad else None
+            return f"{quoted(bad[0])} is not a valid id" if bad else None
         if isinstance(limits, tuple) and limits and isinstance(limits[0], str):
             bad = [item for item in value if item not in limits]
-            return f"{bad[0]!r} is not one of: {', '.join(limits)}" if bad else None
+            return f"{quoted(bad[0])} is not one of: {', '.join(limits)}" if bad else None
         low, high = limits
         for index, item in enumerate(value):
-            if not item.strip():
+            if not item.strip() or is_invisible(item):
                 return f"line {index + 1} is empty"
             if len(item) > high:
                 return f"line {index + 1} is {len(item)} characters long; keep cues under {high}"
@@ -389,7 +414,7 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
                 isinstance(kit, list) and all(isinstance(item, str) for item in kit) for kit in value):
             return 'must be a list of equipment lists, such as [["ball", "block"]]'
         bad = [item for kit in value for item in kit if item not in limits]
-        return f"{bad[0]!r} is not one of: {', '.join(limits)}" if bad else None
+        return f"{quoted(bad[0])} is not one of: {', '.join(limits)}" if bad else None
     if kind is _BEATS:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             return 'must be a list of tables such as { label = "Lift", seconds = 2, kind = "move" }'
@@ -401,13 +426,32 @@ def check_value(name: str, value: Any, spec: tuple[Any, bool, Any]) -> str | Non
 
 # C0 controls except tab, DEL and C1 controls: what terminal escape sequences are made of.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates: they make text read as something it is not.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_characters(text: str) -> str | None:
     # Escape sequences in a cue would restyle the terminal; refuse them at the edge.
+    # (Everything shown still passes `printable`: this keeps them out of saved files too.)
     if CONTROL_CHARACTERS.search(text):
         return "contains control characters (such as terminal escape codes)"
+    if BIDI_CONTROLS.search(text):
+        return "contains bidirectional override characters (they reorder what is shown)"
+    if has_unsafe(text):
+        hidden = next(printable(character) for character in text if has_unsafe(character))
+        return f"contains an invisible character ({hidden}: zero-width or formatting)"
     return None
+
+
+def quoted(value: Any, width: int = 60) -> str:
+    """A value from a file, quoted for a message and cut to `width` characters (a problem stays one line)."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def number_text(value: int) -> str:
+    """A number from a file, for a message: a huge one is described, not printed in full."""
+    return str(value) if -10**15 < value < 10**15 else ("a huge number" if value > 0 else "a huge negative number")
 
 
 def _describe(value: Any) -> str:
@@ -437,12 +481,8 @@ class RawRoutine:
 def read_toml(path: Path, source: str | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Read a TOML file; a file that is not UTF-8 or not TOML gives one problem, never an exception."""
     source = source or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(source, "", f"cannot be read ({error.strerror or error})")]
-    data, reason = parse_toml(raw)
-    return (data, []) if data is not None else (None, [Problem(source, "", f"is {reason}")])
+    data, reason = read_toml_file(path)
+    return (data, []) if data is not None else (None, [Problem(source, "", reason)])
 
 
 FieldSpecs = dict[str, tuple[Any, bool, Any]]
@@ -455,7 +495,8 @@ def check_table(data: dict[str, Any], specs: FieldSpecs, where: str, source: str
     for key, value in data.items():
         spec = specs.get(key)
         if spec is None:
-            problems.append(Problem(source, _join(where, key), "unknown field"))
+            shown = key if len(key) <= 40 else key[:39] + "…"  # a problem stays one line
+            problems.append(Problem(source, _join(where, shown), "unknown field"))
         elif (message := check_value(key, value, spec)) is not None:
             problems.append(Problem(source, _join(where, key), message))
     if not partial:

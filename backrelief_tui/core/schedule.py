@@ -30,6 +30,8 @@ import os
 import stat
 from datetime import UTC, date, datetime, time, timedelta
 
+from backrelief_tui.core.files import read_regular_stat
+
 TYPE_CHECKING = False  # not `from typing import TYPE_CHECKING`: importing typing costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -500,21 +502,9 @@ def describe(answer: Answer) -> str:
 
 def read_state(path: str) -> tuple[State | None, str]:
     """The state in the file, or (None, "missing") / (None, "damaged: why"). Never raises."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return None, "missing"
-    except OSError as error:
-        return None, f"damaged: cannot be read ({error.strerror or error})"
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES:
-            return None, "damaged: not a small regular file"
-        raw = os.read(fd, MAX_STATE_BYTES + 1)
-    except OSError as error:
-        return None, f"damaged: cannot be read ({error.strerror or error})"
-    finally:
-        os.close(fd)
+    raw, info, reason = read_regular_stat(path, MAX_STATE_BYTES)
+    if raw is None:
+        return None, "missing" if info is None and not os.path.lexists(path) else f"damaged: {reason}"
     try:
         return state_from_json(loads(raw.decode("utf-8"))), ""
     except (ValueError, KeyError, TypeError, StopIteration, RecursionError, OverflowError) as error:

@@ -7,14 +7,22 @@ each broken one and returns one `Problem` per broken field.
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import os
 import re
-from dataclasses import dataclass, field, fields, replace
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.routine import (
     ID_PATTERN,
     MOVE_FIELDS,
@@ -23,7 +31,7 @@ from backrelief_tui.core.routine import (
     Problem,
     Sides,
     check_value,
-    read_toml,
+    number_text,
     with_overrides,
 )
 from backrelief_tui.core.schedule import (
@@ -40,7 +48,9 @@ from backrelief_tui.core.schedule import (
     parse_hours,
     parse_minutes,
 )
+from backrelief_tui.core.text import has_unsafe
 from backrelief_tui.core.tight_spots import Tightness
+from backrelief_tui.core.tomlfile import parse_toml
 
 
 class Verbosity(StrEnum):
@@ -278,7 +288,9 @@ def check_setting(name: str, value: Any) -> str | None:
             return None
         return "must be a number from 0.0 to 1.0"
     if name == "theme":
-        return None if isinstance(value, str) and value.strip() else "must be the name of a theme"
+        if isinstance(value, str) and value.strip() and not has_unsafe(value) and len(value) <= 60:
+            return None
+        return "must be the name of a theme"
     if name == "voice_coach":
         return None if value in tuple(Verbosity) else f"must be one of: {', '.join(Verbosity)}"
     if name == "voice_name":
@@ -292,7 +304,7 @@ def _check_whole(value: Any, limits: tuple[int, int], unit: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return f"must be a whole number of {unit}"
     low, high = limits
-    return None if low <= value <= high else f"must be between {low} and {high} {unit} (got {value})"
+    return None if low <= value <= high else f"must be between {low} and {high} {unit} (got {number_text(value)})"
 
 
 def _check_days(value: Any) -> str | None:
@@ -392,11 +404,13 @@ def schedule_text(settings: Settings) -> str:
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
-    """Read the settings file; a missing file gives the defaults and no problems."""
+    """Read the settings file; a missing file gives the defaults and no problems.
+
+    Only a regular file of sane size is read (`core.files`): a FIFO, a device or a link
+    to one is one problem, and the defaults are used.
+    """
     path = path or paths.settings_file()
-    if not path.exists():
-        return Settings(), []
-    data, problems = read_toml(path)
+    data, problems = _read_table(path)
     if data is None:
         return Settings(), problems
     source = str(path)
@@ -409,8 +423,17 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
         elif (message := check_setting(key, value)) is None:
             values[key] = _normal(key, value)
         else:
-            problems.append(Problem(source, key, message))
+            problems.append(Problem(source, key[:40], message))
     return Settings(**values), problems
+
+
+def _read_table(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The TOML table in the settings file, or None and its one problem (none when there is no file)."""
+    raw, reason = read_regular(path)
+    if raw is None:
+        return None, [Problem(str(path), "", reason)] if os.path.lexists(path) else []
+    data, reason = parse_toml(raw)
+    return (data, []) if data is not None else (None, [Problem(str(path), "", f"is {reason}")])
 
 
 def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[str, MoveOverride]:
@@ -420,13 +443,17 @@ def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[st
     overrides = {}
     for move_id, table in value.items():
         where = f"moves.{move_id}"
+        if not ID_PATTERN.match(move_id):
+            problems.append(Problem(source, f"moves.{move_id[:40]}", "is not a move id (lowercase letters, digits "
+                                                                    "and hyphens, up to 40)"))
+            continue
         if not isinstance(table, dict):
             problems.append(Problem(source, where, "must be a table such as { hold = 20 }"))
             continue
         good: dict[str, Any] = {}
         for key, item in table.items():
             if (message := check_override(key, item)) is not None:
-                problems.append(Problem(source, f"{where}.{key}", message))
+                problems.append(Problem(source, f"{where}.{key[:40]}", message))
             else:
                 good[key] = Sides(item) if key == "sides" else item  # files hold strings; the planner wants Sides
         if good:
@@ -463,24 +490,156 @@ def settings_to_toml(settings: Settings) -> dict[str, Any]:
     return document
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically. Raises OSError when the folder is not writable.
+LOCK_WAIT_SECONDS = 2.0
 
-    When the file being replaced has problems (a hand edit gone wrong), it is first
-    copied to `settings.toml.bak`: the broken parts are not carried over, but the
-    person's text is not thrown away either.
+
+def save_settings(settings: Settings, path: Path | None = None, *, base: Settings | None = None) -> Settings:
+    """Write the settings atomically and return what was written. Raises OSError (a read-only
+    folder, a full disk, a settings file that is a link to something else).
+
+    - With `base` (the settings this writer started from), only what it changed since is
+      written over the file as it is now (`merge_settings`): a change that another writer
+      (the app, `backrelief set`) saved meanwhile is kept. Writers take turns through a
+      lock file beside the settings, so no save falls between another's read and write.
+    - The file keeps its mode (0600 stays 0600).
+    - A settings file that is a symlink (a dotfiles set-up) is written through, but only
+      when what it leads to reads as settings: a link to any other file is refused and
+      that file is left exactly as it is.
+    - When the file being replaced has problems (a hand edit gone wrong), it is first
+      copied to `settings.toml.bak`, with the same mode: the broken parts are not carried
+      over, but the person's text is not thrown away either.
     """
     path = path or paths.settings_file()
-    if path.exists() and load_settings(path)[1]:
-        atomic_write(backup_path(path), path.read_bytes())
     import tomli_w  # only when saving: start-up only reads
 
-    atomic_write(path, tomli_w.dumps(settings_to_toml(settings)).encode("utf-8"))
+    with _writers_take_turns(path):
+        raw, _reason = read_regular(path)
+        if path.is_symlink():
+            _check_link(path, raw)
+        if raw is not None:
+            current, problems = load_settings(path)
+            if base is not None:
+                settings = merge_settings(base, settings, current)
+            if problems:
+                atomic_write(backup_path(path), raw, mode=stat.S_IMODE(os.stat(path).st_mode),
+                             follow_symlinks=False)
+        atomic_write(path, tomli_w.dumps(settings_to_toml(settings)).encode("utf-8"))
     if path == paths.settings_file():
         # `backrelief due` reads a copy of the schedule from its state file, not this TOML.
         from backrelief_tui.core.schedule import remember_schedule
 
         remember_schedule(settings.schedule, str(path), str(paths.state_dir()))
+    return settings
+
+
+class SettingsFile:
+    """One long-lived writer of the settings file (the app): every save merges with the file as it is now.
+
+    Called with the settings the writer now wants; returns what was written, which also
+    holds what others changed meanwhile (the app takes that as its settings).
+    """
+
+    def __init__(self, base: Settings, path: Path | None = None) -> None:
+        self.base = base  # what this writer last read or wrote
+        self.path = path
+
+    def __call__(self, settings: Settings) -> Settings:
+        written = save_settings(settings, self.path, base=self.base)
+        self.base = written
+        return written
+
+
+_MISSING = object()
+
+
+def merge_settings(base: Settings, mine: Settings, theirs: Settings) -> Settings:
+    """A three-way merge: what `mine` changed from `base`, applied to `theirs` (the file as it is now).
+
+    Field by field; tables (per-move overrides, tight spots...) key by key, and an override
+    field by field: the app setting a move's hold keeps the reps `backrelief set` gave it.
+    When both changed the same value, `mine` (the save being made) wins.
+    """
+    merged = _merge(base, mine, theirs)
+    return merged if isinstance(merged, Settings) else mine
+
+
+def _merge(base: Any, mine: Any, theirs: Any) -> Any:
+    if mine == base:
+        return theirs
+    if base is _MISSING and is_dataclass(mine) and type(mine) is type(theirs):
+        base = _empty(type(mine))  # both added the same key (one move's override): merge field by field
+    if theirs == base or theirs is _MISSING or base is _MISSING:
+        return mine
+    if is_dataclass(theirs) and not isinstance(theirs, type) and type(base) is type(mine) is type(theirs):
+        return replace(theirs, **{item.name: _merge(getattr(base, item.name), getattr(mine, item.name),
+                                                    getattr(theirs, item.name)) for item in fields(theirs)})
+    if isinstance(mine, dict) and isinstance(base, dict) and isinstance(theirs, dict):
+        merged = dict(theirs)
+        for key in {**base, **mine}:
+            before, now = base.get(key, _MISSING), mine.get(key, _MISSING)
+            if before == now:
+                continue
+            if now is _MISSING and is_dataclass(before):
+                now = _empty(type(before))  # a cleared override: field by field like any other change
+            value = _MISSING if now is _MISSING else _merge(before, now, theirs.get(key, _MISSING))
+            if value is _MISSING or (is_dataclass(value) and value == _empty(type(value))):
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        return merged
+    return mine
+
+
+def _empty(kind: type) -> Any:
+    try:
+        return kind()
+    except TypeError:
+        return _MISSING
+
+
+def _check_link(path: Path, raw: bytes | None) -> None:
+    """Refuse to write through a symlink unless it leads to a settings file (or to nothing yet, named *.toml)."""
+    target = path.resolve()
+    if raw is None:
+        if os.path.lexists(target) or target.suffix != ".toml":
+            raise OSError(errno.EPERM, f"{path.name} is a link to {target}, which is not a settings file, "
+                                       "so it is left as it is")
+        return
+    data, _reason = parse_toml(raw)
+    known = {item.name for item in fields(Settings)}
+    if data is None or (data and not known.intersection(data)):
+        raise OSError(errno.EPERM, f"{path.name} is a link to {target}, which does not read as a settings file, "
+                                   "so it is left as it is")
+
+
+@contextmanager
+def _writers_take_turns(path: Path) -> Iterator[None]:
+    """Hold the settings' lock file (`.settings.toml.lock` beside it) while reading, merging and writing.
+
+    Waits up to LOCK_WAIT_SECONDS for another writer; when the lock cannot be had (a
+    read-only folder, a writer stuck), the save goes ahead without it.
+    """
+    lock = path.with_name(f".{path.name}.lock")
+    fd = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(0.01)
+    except OSError:
+        pass
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # and with it the lock
 
 
 def backup_path(path: Path) -> Path:

@@ -32,10 +32,12 @@ import tomli_w
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.index import Cancelled, IndexUnavailable, Progress, RefreshResult, SessionIndex
 from backrelief_tui.core.live import LiveMarkers
 from backrelief_tui.core.records import (
     MAX_NOTE,
+    MAX_RECORD_BYTES,
     Entry,
     SessionRecord,
     SessionStatus,
@@ -101,9 +103,8 @@ class RecordStore:
         marker = self.live.held_marker(path)
         if marker is None and self.live.running_elsewhere(path):
             return False  # another process is this session's writer
-        try:
-            raw = path.read_bytes()
-        except OSError:
+        raw, _reason = read_regular(path, MAX_RECORD_BYTES)
+        if raw is None:
             return False
         record = parse_record(raw, path)
         if not isinstance(record, SessionRecord) or record.status is not SessionStatus.IN_PROGRESS:
@@ -135,10 +136,9 @@ class RecordStore:
         note = note.strip()
         if len(note) > MAX_NOTE:
             return f"a note is at most {MAX_NOTE} characters"
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            return f"the file cannot be read ({error.strerror or error})"
+        raw, reason = read_regular(path, MAX_RECORD_BYTES)
+        if raw is None:
+            return f"the file {reason}"
         if not isinstance(parse_record(raw, path), SessionRecord):  # never raises
             return "the file is not a valid session record, so it is left as it is"
         data = tomllib.loads(raw.decode("utf-8"))  # known to parse

@@ -44,3 +44,15 @@ def has_unsafe(text: str) -> bool:
 def is_invisible(text: str) -> bool:
     """True when nothing in `text` would show: only spaces and invisible characters."""
     return not _UNSAFE_OR_NEWLINE.sub("", text).strip()
+
+
+# What a JSON encoder leaves raw inside a string (it escapes only C0 controls, quotes and
+# backslashes): DEL, C1 controls and the invisible characters. None can appear outside a
+# string in JSON text, so escaping them wherever they are keeps the JSON valid and the data exact.
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with every character that could act on
+    a terminal written as a `\\uXXXX` escape: the same data, safe to print."""
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -17,6 +17,8 @@ from backrelief_tui.core.clock import Clock, WallClock
 from backrelief_tui.core.settings import Settings
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from backrelief_tui.audio import Player
     from backrelief_tui.core.engine import Engine, Event
     from backrelief_tui.core.recorder import Interrupted, SessionRecorder
@@ -36,6 +38,8 @@ class PlayerFactory(Protocol):
     def __call__(self, *, enabled: bool, volume: float) -> Player: ...
 
 
+RETRY_SECONDS = 5.0
+"""How often a session record that could not be saved at the end (a full disk) is tried again."""
 VOICE_SETTINGS = ("voice_coach", "voice_name", "voice_rate", "voice_volume", "voice_countdown")
 StoreFactory = Callable[[], "RecordStore"]
 RecorderFactory = Callable[["RecordStore | None"], "SessionRecorder | None"]
@@ -54,6 +58,8 @@ class Session:
 class SessionFlow:
     """Starts, resumes and ends sessions; see the module docstring."""
 
+    retry_seconds = RETRY_SECONDS
+
     def __init__(self, *, clock: Clock, wall_clock: WallClock, player: Player | None = None,
                  player_factory: PlayerFactory | None = None, record_store: RecordStore | None = None,
                  record_store_factory: StoreFactory | None = None,
@@ -71,6 +77,8 @@ class SessionFlow:
         self._app: BackReliefApp | None = None
         self._notices_shown: set[str] = set()
         self._record_error_shown: str | None = None
+        self.unsaved: Session | None = None  # a session over, whose final record is not on disk yet
+        self._retry: Timer | None = None
 
     def bind(self, app: BackReliefApp) -> None:
         """The app this flow runs in (it pushes the screens and shows the notices)."""
@@ -235,6 +243,7 @@ class SessionFlow:
         if recorder is not None:
             recorder.finish(session.engine)
             self.show_record_error(recorder)
+            self._keep_trying(session)
         did_something = any(result.done_steps for result in session.engine.results())
         ask_pain = (self.app.settings.pain_checkin and recorder is not None and recorder.record is not None
                     and did_something)
@@ -244,6 +253,58 @@ class SessionFlow:
         if session.recorder is not None:
             session.recorder.set_pain_after(value)
             self.show_record_error(session.recorder)
+            self._keep_trying(session)
+
+    # -- a record not saved at the end (a full disk) ----------------------------------------
+
+    def not_saved(self, session: Session) -> str | None:
+        """Why the session's final record is not on disk yet, or None when it is (or none is kept)."""
+        recorder = session.recorder
+        if recorder is None or recorder.record is None:
+            return None
+        return recorder.error
+
+    def _keep_trying(self, session: Session) -> None:
+        """While the session's final record is not saved, try again every RETRY_SECONDS (also off its summary)."""
+        if self.not_saved(session) is None:
+            return
+        self.unsaved = session
+        if self._retry is None:
+            self._retry = self.app.set_interval(self.retry_seconds, self.retry_save, name="retry session record")
+
+    def retry_save(self) -> bool:
+        """Try once more to save the unsaved session's record; True when it is saved now.
+
+        Once it is, the record is complete (finished or stopped, with the pain rating
+        given meanwhile), its live marker is let go, and the retrying stops.
+        """
+        session = self.unsaved
+        if session is None or session.recorder is None:
+            self._stop_retrying()
+            return True
+        session.recorder.update(session.engine)  # a failed save is kept and written again
+        self.show_record_error(session.recorder)
+        if self.not_saved(session) is None:
+            self.unsaved = None
+            self._stop_retrying()
+            return True
+        return False
+
+    def _stop_retrying(self) -> None:
+        if self._retry is not None:
+            self._retry.stop()
+            self._retry = None
+
+    def save_before_exit(self) -> None:
+        """The app is being ended (SIGTERM, SIGHUP): save the session where it is, or try the unsaved one again.
+
+        A running session stays in progress on disk, so the next start offers to resume it.
+        """
+        session = self.current
+        if session is not None and session.recorder is not None and not session.engine.over:
+            session.recorder.update(session.engine)
+        if self.unsaved is not None:
+            self.retry_save()
 
     def show_record_error(self, recorder: SessionRecorder) -> None:
         """Say once when saving the record fails, and once when it works again."""

@@ -10,7 +10,11 @@ PHASE and prints `paused PHASE SAVE`, then waits for the test's signal:
 
 - `write`: the new bytes are in the temporary file, not yet renamed over the record;
 - `replace`: renamed over the record, the folder not yet synced;
-- `between`: the save is done and announced, the next not begun.
+- `between`: the save is done and announced, the next not begun;
+- `stop`: as `between`, for a test that stops the process (SIGSTOP) and continues it
+  (SIGCONT): the driver's clock is fake, so on SIGCONT it moves on by STOPPED_SECONDS,
+  as a real clock does while a process is stopped or a laptop sleeps. The engine sees
+  the jump on its next look and pauses there; the driver then resumes, as the person would.
 
 So a test kills it at exactly the moment it means to, every run the same. SIGINT
 (Ctrl+C) ends the session the way quitting does: the record is saved as `stopped`.
@@ -26,13 +30,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from backrelief_tui.core.engine import Engine
+from backrelief_tui.core.engine import Engine, PauseReason, State
 from backrelief_tui.core.recorder import Recorder
 from backrelief_tui.core.store import RecordStore
 from tests.fakes import FakeClock
 from tests.record_factory import WallClock, desk_break_plan
 
 PHASES = ("write", "replace", "between")
+STOPPED_SECONDS = 30.0
 
 
 class Pause:
@@ -42,12 +47,15 @@ class Pause:
         self.at, self.phase, self.out = at, phase, out
         self.save = 0  # the save in progress (1-based)
         self.fired = False
+        self.continued = False  # `stop`: SIGCONT came
 
     def here(self, phase: str) -> None:
-        if not self.fired and self.save == self.at and phase == self.phase:
+        wanted = "between" if self.phase == "stop" else self.phase
+        if not self.fired and self.save == self.at and phase == wanted:
             self.fired = True  # once: after Ctrl+C the final save must go through
-            print(f"paused {phase} {self.save}", file=self.out, flush=True)
-            while True:
+            self.continued = False
+            print(f"paused {self.phase} {self.save}", file=self.out, flush=True)
+            while not (self.phase == "stop" and self.continued):
                 signal.pause()  # SIGINT raises KeyboardInterrupt out of here; the others end the process
 
 
@@ -72,6 +80,13 @@ def run(home: Path, seed: int, at: int = 0, phase: str = "between", out: TextIO 
 
     os.fsync, os.replace = fsync, replace
 
+    def continued(signum: int, frame: object) -> None:
+        if phase == "stop" and pause.fired and not pause.continued:
+            clock.advance(STOPPED_SECONDS)  # the time the process spent stopped
+            pause.continued = True
+
+    signal.signal(signal.SIGCONT, continued)
+
     def tell(events) -> None:
         saves = recorder.saves
         pause.save = saves + 1
@@ -87,6 +102,11 @@ def run(home: Path, seed: int, at: int = 0, phase: str = "between", out: TextIO 
         while not engine.over:
             clock.advance(rng.choice((0.5, 1.0, 1.5)))
             events = engine.poll()
+            if engine.state is State.PAUSED and engine.pause_reason is PauseReason.CLOCK_JUMP:
+                tell(events)  # paused where the jump happened; the person comes back and resumes
+                print("jumped", file=out, flush=True)
+                clock.advance(1)
+                events = engine.resume()
             roll = rng.random()
             if roll < 0.01:
                 events += engine.next()

@@ -184,3 +184,88 @@ def test_the_driver_script_signalled_midway_or_at_once(tmp_path, sig):
             assert run.returncode == -sig and record.status == "in-progress"
         else:
             assert record.status == "stopped"
+
+
+# -- a second window, and a process stopped and continued ------------------------------------------
+
+
+def _until_paused(run: Run) -> None:
+    while b"\npaused " not in b"\n" + run.output:
+        ready, _, _ = select.select([run.fd], [], [], 30)
+        assert ready, run.output
+        data = os.read(run.fd, 65536)
+        assert data, run.output
+        run.output += data
+
+
+def _finish(run: Run) -> None:
+    while data := os.read(run.fd, 65536):
+        run.output += data
+    os.close(run.fd)
+    _, status = os.waitpid(run.pid, 0)
+    run.returncode = os.waitstatus_to_exitcode(status)
+
+
+async def test_a_second_instance_never_offers_or_writes_a_running_session(tmp_path):
+    from datetime import timedelta
+
+    from backrelief_tui.core.recorder import Recorder, find_interrupted
+    from backrelief_tui.tui.app import build_app
+    from backrelief_tui.tui.dialogs.resume import ResumeDialog
+    from backrelief_tui.tui.screens.picker import PickerScreen
+    from tests.record_factory import CET
+    from tests.ui.helpers import RecordingPlayer
+
+    run = Run(tmp_path / "live", 3, signal.SIGINT, 12, "between", fork=False)
+    _start(run)
+    try:
+        _until_paused(run)
+        path = Path(next(line for line in run.lines if line.startswith("ready ")).split(" ", 1)[1])
+        before = path.read_bytes()
+        record = read_record(path)
+        now = record.ended + timedelta(seconds=20)
+        # The second window, on the same folders: it sees the session is running elsewhere...
+        store = RecordStore(run.home / "sessions", run.home / "index.json")
+        found = find_interrupted(store, now)
+        assert (found.offer, found.stopped, found.elsewhere) == (None, [], [path])
+        # ...never stops it...
+        assert not store.mark_stopped(path)
+        # ...and a recorder told to take it over (what accepting an offer makes) writes nothing.
+        taker = Recorder(store, wall_clock=lambda: now.astimezone(CET), resume=(path, record))
+        engine = resume_engine(record, desk_break_plan(), FakeClock())
+        taker.update(engine, engine.start())
+        assert taker.error and "another backrelief window" in taker.error and taker.saves == 0
+        # The app itself offers nothing at start-up.
+        app = build_app(record_store=store, player=RecordingPlayer(), wall_clock=lambda: now)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, PickerScreen) and not isinstance(app.screen, ResumeDialog)
+        assert path.read_bytes() == before
+    finally:
+        os.kill(run.pid, signal.SIGINT)  # the first window quits: its own record, as it had it
+        _finish(run)
+    final = check_run(run)
+    assert final.status == "stopped"
+
+
+def test_a_process_stopped_for_30_seconds_counts_the_gap_as_paused(tmp_path):
+    """SIGSTOP in the middle of a session, SIGCONT later: the record counts the stop as a pause and
+    no step as done in the meantime (the driver's fake clock moves on by 30 s at SIGCONT)."""
+    run = Run(tmp_path / "stopped", 5, signal.SIGCONT, 10, "stop", fork=False)
+    _start(run)
+    _until_paused(run)
+    at_stop = read_record(Path(next(line for line in run.lines if line.startswith("ready ")).split(" ", 1)[1]))
+    os.kill(run.pid, signal.SIGSTOP)
+    os.kill(run.pid, signal.SIGCONT)
+    _finish(run)
+    assert run.returncode == 0, run.output
+    assert "jumped" in run.lines
+    record = check_run(run)
+    assert record.status == "completed"
+    assert record.pauses >= at_stop.pauses + 1
+    assert record.paused_seconds >= at_stop.paused_seconds + driver.STOPPED_SECONDS
+    progress = record.progress
+    assert all(active <= planned + 1.5 for active, planned in zip(progress.active, progress.planned, strict=True))
+    assert record.active_seconds <= record.planned_seconds + 10  # the 30 s went to no step

@@ -317,7 +317,7 @@ def test_unknown_moves_views_props_and_tables():
     assert "poses.toml: moves.nope: no move with this id in the routines" in found
     assert any(p.startswith("poses.toml: extra: unknown table") for p in found)
     assert any("view" in p for p in problems_of({"view": "top", "poses": {"start": GOOD_POSE}}))
-    assert any(p.startswith("poses.toml: moves.squat.props[0].kind") for p in
+    assert any(p.startswith("poses.toml: moves.squat.props[1].kind") for p in
                problems_of({"props": [{"kind": "sofa", "at": [0, 0]}], "poses": {"start": GOOD_POSE}}))
 
 

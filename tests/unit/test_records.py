@@ -81,8 +81,8 @@ def _document(**changes):
     (_document(steps_finished=1), "progress.steps shows 3 finished steps"),
     (_document(steps_total=2), "is more than steps_total"),
     (_document(steps_total=4), "entries for 4 steps"),
-    (_document(moves=[{"id": "x"}]), "moves[0].name is missing"),
-    (_document(moves=["x"]), "moves[0] is not a table"),
+    (_document(moves=[{"id": "x"}]), "moves[1].name is missing"),
+    (_document(moves=["x"]), "moves[1] is not a table"),
     (_document(note="x" * 3000), "note is longer"),
 ], ids=lambda value: value if isinstance(value, str) else None)
 def test_bad_files_are_unreadable_with_a_reason(tmp_path, raw, reason):

@@ -312,7 +312,7 @@ def test_missing_directory_and_huge_state_files(tmp_path):
     assert read_state(str(tmp_path / "nope.json")) == (None, "missing")
     assert read_state(str(tmp_path))[1].startswith("damaged")
     (tmp_path / "big.json").write_bytes(b" " * 70_000)
-    assert read_state(str(tmp_path / "big.json"))[1] == "damaged: not a small regular file"
+    assert read_state(str(tmp_path / "big.json"))[1] == "damaged: is too large to read (68 kB; the limit is 64 kB)"
 
 
 def test_state_from_json_rejects_a_bad_schedule():

@@ -149,7 +149,7 @@ class HistoryScreen(AppScreen[None]):
         self._add_page()
         self.query_one("#sort-label", Label).update(Content(f"Sorted {SORTS[self.sort][0]} (s)"))
         label = dict((value, label) for label, value in self.filters).get(self.routine, self.routine)
-        self.query_one("#routine-filter", Static).update(Content(f"Routine: {label} (f)"))
+        self.query_one("#routine-filter", Static).update(Content(f"Routine: {printable(label)} (f)"))
 
     def _add_page(self) -> None:
         table = self.query_one(DataTable)

@@ -44,6 +44,7 @@ from backrelief_tui.core.settings import (
     parse_setting,
     step_value,
 )
+from backrelief_tui.core.text import printable
 from backrelief_tui.core.tight_spots import FINE_FACTOR, TIGHT_FACTOR, Tightness
 from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
@@ -221,9 +222,12 @@ class SettingsScreen(AppScreen[None]):
         widget = self.query_one("#settings-problems", Static)
         widget.display = bool(problems)
         if problems:
-            lines = [f"{path.name} has problems; the defaults are used for these and your other values are kept:"]
-            lines += [f"  • {problem.field or path.name}: {problem.message}" for problem in problems]
-            lines.append(f"The next change saves a clean file and keeps the old one as {backup_path(path).name}.")
+            lines = [f"{printable(path.name)} has problems; the defaults are used for these and your other values "
+                     "are kept:"]
+            lines += [f"  • {printable(problem.field or path.name)}: {printable(problem.message)}"
+                      for problem in problems]
+            lines.append(f"The next change saves a clean file and keeps the old one as "
+                         f"{printable(backup_path(path).name)}.")
             widget.update(Content("\n".join(lines)))
 
     # -- general -----------------------------------------------------------------------------------

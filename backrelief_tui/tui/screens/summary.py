@@ -2,6 +2,10 @@
 
 It also asks the after-session pain check-in inline (so the summary appears by itself
 when a routine ends) and, when holds were changed with +/−, whether to keep them.
+
+When the final record could not be saved (a full disk), it says so in the heading and
+in a line of its own for as long as that lasts: the flow tries again every few seconds
+(`r` tries at once), and quitting asks first.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class SummaryScreen(AppScreen[None]):
         *PAIN_BINDINGS,  # the after-session check-in, while it is asked (first: the footer can be narrow)
         Binding("enter", "back", "Back to routines", priority=True),
         Binding("h", "app.history", "History"),
+        Binding("r", "retry_save", "Save again"),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
@@ -65,8 +70,9 @@ class SummaryScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
-        heading = f"{self.session.routine.title} — {'finished' if completed else 'stopped early'}"
-        yield Label(literal(heading), id="summary-title", classes="-completed" if completed else "-stopped")
+        yield Label(literal(self._heading()), id="summary-title", classes="-completed" if completed else "-stopped")
+        yield Static(literal(self._not_saved_text()), id="not-saved").set_styles(
+            f"display: {'block' if self._not_saved() else 'none'};")
         yield Static(Content(totals_line(self.engine)), id="totals")
         yield Static(literal(skipped_line(self.engine)), id="skipped")
         pain = self._pain_text()
@@ -81,7 +87,39 @@ class SummaryScreen(AppScreen[None]):
             yield Button("Back to routines", id="back", variant="primary")
         yield Footer()
 
+    def _not_saved(self) -> str | None:
+        return self.app.flow.not_saved(self.session)
+
+    def _heading(self) -> str:
+        done = "finished" if self.engine.state is State.FINISHED else "stopped early"
+        unsaved = ", not saved yet" if self._not_saved() else ""
+        return f"{self.session.routine.title} — {done}{unsaved}"
+
+    def _not_saved_text(self) -> str:
+        error = self._not_saved()
+        if not error:
+            return ""
+        return (f"Not saved yet. {error} Trying again every {self.app.flow.retry_seconds:g} s; r tries now. "
+                "Quitting now would lose the end of this session.")
+
+    def _show_save_state(self) -> None:
+        """Heading and the not-saved line as the record's state is now (it changes as the flow retries)."""
+        unsaved = bool(self._not_saved())
+        self.query_one("#summary-title", Label).update(literal(self._heading()))
+        line = self.query_one("#not-saved", Static)
+        line.update(literal(self._not_saved_text()))
+        line.display = unsaved
+        self.query_one("#summary-title").set_class(unsaved, "-unsaved")
+        self.refresh_bindings()
+
+    def action_retry_save(self) -> None:
+        if self.app.flow.retry_save():
+            self.app.notify("The session is saved.", title="Session record", timeout=5)
+        self._show_save_state()
+
     def on_mount(self) -> None:
+        self._show_save_state()
+        self.set_interval(1.0, self._show_save_state, name="summary save state")
         table = self.query_one(DataTable)
         table.add_column("Move", key="move")
         table.add_column("Result", key="result")
@@ -100,6 +138,8 @@ class SummaryScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("answer", "skip"):
             return self.asking_pain  # the check-in keys exist only while it is asked
+        if action == "retry_save":
+            return self._not_saved() is not None
         return True
 
     def action_answer(self, value: int) -> None:
