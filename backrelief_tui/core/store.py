@@ -12,9 +12,10 @@ helpers sit beside them, outside the (syncable) data folder:
   an interrupted session without looking at the history, and a session another
   window is running is never taken over.
 
-The store writes a record only in three ways: the recorder's saves (while it is the
-record's live writer), `mark_stopped` (its status, nothing else) and `set_note` (its
-note, nothing else). Unreadable files are listed, never written.
+The store writes a record only in four ways: the recorder's saves (while it is the
+record's live writer), `mark_stopped` (its status, nothing else), `set_note` (its
+note, nothing else) and `set_pain` (its ratings, nothing else). Unreadable files are
+listed, never written. (Deleting moves a file to the trash whole: core/trash.py.)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -36,6 +38,7 @@ from backrelief_tui.core.index import Cancelled, IndexUnavailable, Progress, Ref
 from backrelief_tui.core.live import LiveMarkers
 from backrelief_tui.core.records import (
     MAX_NOTE,
+    PAIN_RANGE,
     Entry,
     SessionRecord,
     SessionStatus,
@@ -135,6 +138,27 @@ class RecordStore:
         note = note.strip()
         if len(note) > MAX_NOTE:
             return f"a note is at most {MAX_NOTE} characters"
+        return self._set_keys(path, {"note": note or None}, "the note")
+
+    def set_pain(self, path: Path, **ratings: int | None) -> str | None:
+        """Add or correct a record's pain ratings after the fact: `before=` and/or `after=` (0-10; None removes
+        one). Returns what went wrong, or None.
+
+        As with the note, only those keys change; a session another process is recording is left alone.
+        """
+        values: dict[str, Any] = {}
+        for name, value in ratings.items():
+            if name not in ("before", "after"):
+                return f"{name} is not a pain rating (before or after)"
+            if value is not None and (isinstance(value, bool) or not PAIN_RANGE[0] <= value <= PAIN_RANGE[1]):
+                return f"pain {name} must be from {PAIN_RANGE[0]} to {PAIN_RANGE[1]} (got {value})"
+            values[f"pain_{name}"] = value
+        if self.live.held_marker(path) is None and self.live.running_elsewhere(path):
+            return "this session is being recorded right now; rate it on its summary"
+        return self._set_keys(path, values, "the ratings")
+
+    def _set_keys(self, path: Path, values: dict[str, Any], what: str) -> str | None:
+        """Set (or, for None, remove) top-level keys of a valid record, every other key written back as it was."""
         try:
             raw = path.read_bytes()
         except OSError as error:
@@ -142,15 +166,16 @@ class RecordStore:
         if not isinstance(parse_record(raw, path), SessionRecord):  # never raises
             return "the file is not a valid session record, so it is left as it is"
         data = tomllib.loads(raw.decode("utf-8"))  # known to parse
-        if note:
-            data["note"] = note
-        else:
-            data.pop("note", None)
+        for key, value in values.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
         data["progress"] = data.pop("progress")  # still last (see records.py)
         try:
             atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
         except OSError as error:
-            return f"the note could not be saved ({error.strerror or error})"
+            return f"{what} could not be saved ({error.strerror or error})"
         self._reindex(path)
         return None
 
