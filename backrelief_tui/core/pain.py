@@ -258,8 +258,11 @@ class PainLimits:
         return TRAFFIC_LIGHT_RULE.format(limit=self.limit, low=min(self.low, self.limit), morning=morning)
 
 
+DEFAULT_LIMITS = PainLimits()
+
+
 def session_light(pain_after: int | None, morning: MorningAnswer | None,
-                  limits: PainLimits = PainLimits()) -> Light | None:
+                  limits: PainLimits = DEFAULT_LIMITS) -> Light | None:
     """A session's light; None when there is nothing to judge it by (no rating after it, no morning answer
     that makes it red)."""
     if limits.morning_rule and morning is MorningAnswer.WORSE:
@@ -271,7 +274,7 @@ def session_light(pain_after: int | None, morning: MorningAnswer | None,
     return Light.GREEN if pain_after <= min(limits.low, limits.limit) else Light.AMBER
 
 
-def light_reason(pain_after: int | None, morning: MorningAnswer | None, limits: PainLimits = PainLimits()) -> str:
+def light_reason(pain_after: int | None, morning: MorningAnswer | None, limits: PainLimits = DEFAULT_LIMITS) -> str:
     """Why a session has its light, in words: "pain 7 after (above 5)", "worse the next morning"."""
     light = session_light(pain_after, morning, limits)
     parts = []
