@@ -16,7 +16,8 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from contextlib import suppress
+from datetime import date, datetime, timedelta
 from typing import Any, TextIO
 
 from backrelief_tui.commands import fail
@@ -26,6 +27,7 @@ from backrelief_tui.core.wording import format_duration, pain_change
 
 # core.plan (for durations) and core.report load only where they are used: they bring in the
 # routine model, which `history --json` and `--csv` do not need.
+PROGRESSION_WEEKS = 8  # core.progression.PROGRESSION_WEEKS, not imported here for the same reason
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
@@ -125,12 +127,32 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
 
 
 def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today: date | None = None) -> int:
-    from backrelief_tui.core.report import build_report, period_start
+    from backrelief_tui.commands.context import load_context
+    from backrelief_tui.commands.progress import history_stats
+    from backrelief_tui.core.index import IndexUnavailable
+    from backrelief_tui.core.journal import load_journal
+    from backrelief_tui.core.pain import PainLimits
+    from backrelief_tui.core.progression import suggest
+    from backrelief_tui.core.report import ReportContext, build_report, period_start
 
     store = store or RecordStore()
     today = today or datetime.now().astimezone().date()
+    library, settings = load_context()
+    journal, problems = load_journal()
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
     records, unreadable = store.records_between(period_start(today, args.weeks), today)
-    text = build_report(records, today, args.weeks, unreadable=unreadable)
+    stats = history_stats(store, today, settings.weekly_goal)  # the history header's numbers
+    first_day = None
+    with suppress(IndexUnavailable):
+        first_day = store.index.first_day()
+    recent = [r for r in records if r.started.date() >= today - timedelta(weeks=PROGRESSION_WEEKS)]
+    if args.weeks < PROGRESSION_WEEKS:
+        recent, _unreadable = store.records_between(today - timedelta(weeks=PROGRESSION_WEEKS), today)
+    context = ReportContext(stats=stats, first_day=first_day, journal=journal,
+                            limits=PainLimits.from_settings(settings), moves=library.moves, settings=settings,
+                            progress=suggest(library.moves, settings, recent, journal))
+    text = build_report(records, today, args.weeks, unreadable=unreadable, context=context)
     if args.output is None:
         sys.stdout.write(text)
         return 0

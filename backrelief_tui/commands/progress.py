@@ -107,7 +107,7 @@ def _session_json(session: JudgedSession) -> dict[str, Any]:
 
 
 def _print_progress(stats: Stats, progress: Progress, limits: PainLimits) -> None:
-    print(f"This week: {stats.goal_line} ({stats.week_minutes:.0f} min, day {stats.week_days} of 7) · "
+    print(f"{stats.goal_line.capitalize()} ({stats.week_minutes:.0f} min so far, day {stats.week_days} of 7) · "
           f"{stats.goal_streak_line}")
     if stats.pain_verdict is not None:
         print(stats.pain_verdict.words)

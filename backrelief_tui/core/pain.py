@@ -34,7 +34,7 @@ RECENT_DAYS = 14  # compared with the last two weeks
 MIN_RATINGS = 2  # in each of the two periods, or there is nothing to judge yet
 
 MEANINGFUL_CHANGE_RULE = (
-    "Before-session pain (0-10) in the last two weeks is compared with your first two weeks. "
+    "Before-session pain (0-10) in the last two weeks is compared with the first two weeks with a rating. "
     "A change of 2 points or 30% is the usual threshold for a meaningful change in low back pain "
     "(Ostelo et al., Spine 2008)."
 )
@@ -123,12 +123,16 @@ class PainVerdict:
 
     @property
     def words(self) -> str:
-        """One line for the header, `progress` and the report."""
+        """One line for the header and `progress`, said to the person ("since your first two weeks")."""
+        return self.sentence("your")
+
+    def sentence(self, whose: str = "your") -> str:
+        """The verdict in one line; `whose="the"` for the report, which is read by someone else."""
         if self.change is None:
-            return (f"Too early to judge: your first two weeks ({self.baseline_first:%d %b} to "
+            return (f"Too early to judge: {whose} first two weeks ({self.baseline_first:%d %b} to "
                     f"{self.baseline_last:%d %b}) set the baseline; the comparison needs "
                     f"{MIN_RATINGS} before-session ratings after that.")
-        return f"Pain before sessions: {change_words(self.change)}."
+        return f"Pain before sessions: {change_words(self.change, f'since {whose} first two weeks')}."
 
     @property
     def detail(self) -> str:

@@ -3,8 +3,9 @@ session, suggest stepping back.
 
 A move's ladder (`step_up`, `step_back`) is its hold and its level (core/levels.py):
 
-- a hold move (a plank, a stretch) first gets longer in HOLD_STEP (5 s) steps, up to
-  HOLD_STEPS steps above its routine's hold;
+- a hold that loads the core or the glutes (a plank, a pelvic tilt) first gets longer in
+  HOLD_STEP (5 s) steps, up to HOLD_STEPS steps above its routine's hold (stretches and
+  release keep their numbers: a longer stretch is not a harder exercise);
 - then, if it has `progressions`, the next level at its routine's hold again
   (the front plank: from the knees to the toes; the side plank's four steps; the
   pelvic tilt: marching, then slow leg lowers);
@@ -47,13 +48,14 @@ if TYPE_CHECKING:
 GREEN_RUN = 3
 HOLD_STEP = 5
 HOLD_STEPS = 2
+ACTIVATION_TARGETS = ("core", "glutes")
 PROGRESSION_WEEKS = 8
 """Only sessions of the last eight weeks are looked at: older ones say little about today."""
 
 PROGRESSION_RULE = (
     f"After {GREEN_RUN} green sessions in a row with a move (done in full), the next step is suggested: "
-    f"{HOLD_STEP} s longer for a hold (up to {HOLD_STEP * HOLD_STEPS} s over the routine's), then the move's next "
-    "level. After a red session, a step back is suggested for a move that was made harder."
+    f"{HOLD_STEP} s longer for a core or glute hold (up to {HOLD_STEP * HOLD_STEPS} s over the routine's), then the "
+    "move's next level. After a red session, a step back is suggested for a move that was made harder."
 )
 
 
@@ -66,13 +68,22 @@ class Rung:
 
 
 def can_progress(move: Move) -> bool:
-    return move.kind is Kind.HOLD or level_count(move) > 0
+    """A move with levels, or a hold that loads the core or the glutes (a plank, a pelvic tilt).
+
+    Stretches and release keep their numbers: holding a stretch longer does not make it a harder
+    exercise, and pain monitoring is about load.
+    """
+    return level_count(move) > 0 or _longer_holds(move)
+
+
+def _longer_holds(move: Move) -> bool:
+    return move.kind is Kind.HOLD and bool(set(move.targets) & set(ACTIVATION_TARGETS))
 
 
 def step_up(move: Move, at: Rung) -> Rung | None:
     """The next rung: 5 s more while the hold is short of the top, else the next level at the routine's hold."""
     top = move.hold + HOLD_STEP * HOLD_STEPS
-    if move.kind is Kind.HOLD and at.hold + HOLD_STEP <= top:
+    if _longer_holds(move) and at.hold + HOLD_STEP <= top:
         return Rung(at.level, at.hold + HOLD_STEP)
     if at.level < level_count(move):
         return Rung(at.level + 1, move.hold)
@@ -81,10 +92,10 @@ def step_up(move: Move, at: Rung) -> Rung | None:
 
 def step_back(move: Move, at: Rung) -> Rung | None:
     """The rung below: 5 s less while above the routine's hold, else the level below at the top of its holds."""
-    if move.kind is Kind.HOLD and at.hold > move.hold:
+    if _longer_holds(move) and at.hold > move.hold:
         return Rung(at.level, max(move.hold, at.hold - HOLD_STEP))
     if at.level > 0:
-        top = move.hold + HOLD_STEP * HOLD_STEPS if move.kind is Kind.HOLD else move.hold
+        top = move.hold + HOLD_STEP * HOLD_STEPS if _longer_holds(move) else move.hold
         return Rung(at.level - 1, top)
     return None
 
@@ -209,7 +220,7 @@ def _suggest_move(move: Move, settings: Settings, judged: Sequence[JudgedSession
         return None
     days = tuple(session.day for session in reversed(run))
     settled = ", not worse the next morning" if limits.morning_rule else ""
-    reason = (f"green in your last {GREEN_RUN} sessions with it ({_days_text(days)}): "
+    reason = (f"green in the last {GREEN_RUN} sessions with it ({_days_text(days)}): "
               f"pain {limits.low} or less after{settled}")
     return Suggestion(move.id, move.name, Step.UP, at, up, reason, days)
 
