@@ -119,14 +119,14 @@ class ReportContext:
             self.settings.weekly_goal if self.settings is not None else DEFAULT_GOAL)
 
 
-def cell(text: object) -> str:
-    """Text from a file, safe inside a Markdown table cell: printable, one line, pipes escaped."""
-    return printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def line_text(text: object) -> str:
-    """Text from a file, safe as (part of) one Markdown line."""
-    return printable(text).replace("\n", " ").replace("\r", " ")
+    """Text from a file, safe as (part of) one Markdown line: printable, line breaks as spaces."""
+    return printable(" ".join(str(text).splitlines()))
+
+
+def cell(text: object) -> str:
+    """Text from a file, safe inside a Markdown table cell: `line_text` with backslashes and pipes escaped."""
+    return line_text(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _fmt(value: float | None) -> str:
