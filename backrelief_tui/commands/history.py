@@ -27,7 +27,7 @@ from backrelief_tui.core.wording import format_duration, pain_change
 
 # core.plan (for durations) and core.report load only where they are used: they bring in the
 # routine model, which `history --json` and `--csv` do not need.
-PROGRESSION_WEEKS = 8  # core.progression.PROGRESSION_WEEKS, not imported here for the same reason
+PROGRESSION_WEEKS = 4  # core.progression.PROGRESSION_WEEKS, not imported here for the same reason
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
@@ -134,6 +134,7 @@ def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today
     from backrelief_tui.core.pain import PainLimits
     from backrelief_tui.core.progression import suggest
     from backrelief_tui.core.report import ReportContext, build_report, period_start
+    from backrelief_tui.core.stats import CALENDAR_WEEKS
 
     store = store or RecordStore()
     today = today or datetime.now().astimezone().date()
@@ -141,14 +142,18 @@ def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today
     journal, problems = load_journal()
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    records, unreadable = store.records_between(period_start(today, args.weeks), today)
-    stats = history_stats(store, today, settings.weekly_goal)  # the history header's numbers
+    start = period_start(today, args.weeks)
+    first = min(start, today - timedelta(weeks=PROGRESSION_WEEKS))  # the suggestions look 4 weeks back
+    records, unreadable = store.records_between(first, today)  # each file read once, for both
     first_day = None
     with suppress(IndexUnavailable):
         first_day = store.index.first_day()
+        if first < start:
+            unreadable = store.index.between(start, today)[1]  # the period's own unreadable files
+    # The history header's numbers; records_between has just refreshed the year folders from `first`'s on.
+    refreshed = first.year <= (today - timedelta(weeks=CALENDAR_WEEKS)).year
+    stats = history_stats(store, today, settings.weekly_goal, refreshed=refreshed)
     recent = [r for r in records if r.started.date() >= today - timedelta(weeks=PROGRESSION_WEEKS)]
-    if args.weeks < PROGRESSION_WEEKS:
-        recent, _unreadable = store.records_between(today - timedelta(weeks=PROGRESSION_WEEKS), today)
     context = ReportContext(stats=stats, first_day=first_day, journal=journal,
                             limits=PainLimits.from_settings(settings), moves=library.moves, settings=settings,
                             progress=suggest(library.moves, settings, recent, journal))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from backrelief_tui.commands import fail
@@ -36,11 +36,20 @@ from backrelief_tui.core.text import printable
 RECENT_LIGHTS = 10  # sessions shown with their light
 
 
-def history_stats(store: RecordStore, today: date, goal: int) -> Stats:
-    """The history header's numbers: from the index when there is one, else from every file."""
-    from backrelief_tui.core.index import IndexUnavailable
+def history_stats(store: RecordStore, today: date, goal: int, *, refreshed: bool = False) -> Stats:
+    """The history header's numbers: from the index when there is one, else from every file.
 
-    if store.refresh() is not None:
+    Only the last CALENDAR_WEEKS weeks' folders are brought up to date (`refreshed`: the caller just did), unless
+    the index has never been complete: older weeks change rarely, and the history screen catches up with them.
+    """
+    from backrelief_tui.core.index import IndexUnavailable
+    from backrelief_tui.core.stats import CALENDAR_WEEKS
+
+    try:
+        since = None if store.index.needs_refresh() else today - timedelta(weeks=CALENDAR_WEEKS)
+    except IndexUnavailable:
+        since = None
+    if (refreshed and since is not None) or store.refresh(since=since) is not None:
         try:
             return store.index.stats(today, goal)
         except IndexUnavailable:

@@ -95,6 +95,7 @@ WAIT_POLL_SECONDS = 0.1
 LITTER_AGE_NS = 3600 * 10**9
 
 _PAIN_LOW, _PAIN_HIGH = PAIN_RANGE
+_JDN_OF_ORDINAL_0 = 1721425  # date.fromordinal(n) is Julian day number n + this
 _STATUSES = {status.value: status for status in SessionStatus}
 Progress = Callable[[int, int], None]  # (files read so far, files to read)
 Cancelled = Callable[[], bool]
@@ -141,6 +142,9 @@ _ADD = """
         WHERE NEW.readable = 1 AND NEW.day IS NOT NULL
         ON CONFLICT (day) DO UPDATE SET sessions = sessions + 1, counting = counting + excluded.counting,
             tenths = tenths + excluded.tenths, counting_tenths = counting_tenths + excluded.counting_tenths;
+    INSERT INTO weeks (week, counting) SELECT CAST((julianday(NEW.day) + 0.5) / 7 AS INTEGER), NEW.counts
+        WHERE NEW.readable = 1 AND NEW.day IS NOT NULL
+        ON CONFLICT (week) DO UPDATE SET counting = counting + excluded.counting;
 """
 _REMOVE = """
     UPDATE totals SET files = files - 1, unreadable = unreadable - (OLD.readable = 0),
@@ -153,6 +157,8 @@ _REMOVE = """
         counting_tenths = counting_tenths - OLD.counts * CAST(round(COALESCE(OLD.active_seconds, 0) * 10) AS INTEGER)
         WHERE OLD.readable = 1 AND day = OLD.day;
     DELETE FROM days WHERE OLD.readable = 1 AND day = OLD.day AND sessions <= 0;
+    UPDATE weeks SET counting = counting - OLD.counts
+        WHERE OLD.readable = 1 AND OLD.day IS NOT NULL AND week = CAST((julianday(OLD.day) + 0.5) / 7 AS INTEGER);
 """
 # A day that starts counting joins the run that ends the day before (extended over it and over the
 # run that starts the day after), or starts a run of its own (taking in the run after it).
@@ -221,6 +227,9 @@ _SCHEMA: tuple[str, ...] = (
     "CREATE TABLE routines (routine TEXT PRIMARY KEY, sessions INTEGER NOT NULL) STRICT, WITHOUT ROWID",
     """CREATE TABLE days (day TEXT PRIMARY KEY, sessions INTEGER NOT NULL, counting INTEGER NOT NULL,
         tenths INTEGER NOT NULL, counting_tenths INTEGER NOT NULL) STRICT, WITHOUT ROWID""",
+    # Sessions that count per ISO week, by its Monday's Julian day number / 7 (JDN 0 was a Monday): the
+    # weekly goal's streaks without grouping the days.
+    "CREATE TABLE weeks (week INTEGER PRIMARY KEY, counting INTEGER NOT NULL) STRICT",
     # Runs of consecutive days with a counting session (the streaks), first and last day each.
     """CREATE TABLE runs (first TEXT PRIMARY KEY, last TEXT NOT NULL, length INTEGER NOT NULL)
         STRICT, WITHOUT ROWID""",
@@ -431,12 +440,18 @@ class SessionIndex:
 
     def week_counts(self, last: date | None = None) -> dict[date, int]:
         """Sessions that count per ISO week (by its Monday), up to `last`: for the weekly goal's streak."""
-        rows = self._query(
-            "SELECT date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days') AS monday, "
-            "SUM(counting) FROM days WHERE counting > 0 AND day <= ? GROUP BY monday",
-            ((last or date.max).isoformat(),))
-        weeks = {_date(monday): _int(sessions) for monday, sessions in rows}
-        weeks.pop(date.min, None)
+        if last is None:
+            rows = self._query("SELECT week, counting FROM weeks WHERE counting > 0")
+        else:  # the week of `last` counts only up to `last`
+            monday = last - timedelta(days=last.weekday())
+            rows = self._query("SELECT week, counting FROM weeks WHERE counting > 0 AND week < ?",
+                               ((monday.toordinal() + _JDN_OF_ORDINAL_0) // 7,))
+            rows.append(((monday.toordinal() + _JDN_OF_ORDINAL_0) // 7,
+                         sum(total.sessions for total in self.day_totals(monday, last))))
+        weeks: dict[date, int] = {}
+        for week, sessions in rows:
+            if type(week) is int and 0 < week * 7 - _JDN_OF_ORDINAL_0 <= date.max.toordinal() and _int(sessions):
+                weeks[date.fromordinal(week * 7 - _JDN_OF_ORDINAL_0)] = _int(sessions)
         return weeks
 
     def pain_points(self, first: date | None = None, last: date | None = None) -> list[PainPoint]:
@@ -450,11 +465,21 @@ class SessionIndex:
 
     def first_rated_day(self, last: date | None = None) -> date | None:
         """The day of the oldest before-session pain rating (up to `last`): where the pain baseline starts."""
+        # The oldest rating by time comes from the (small) index of rated sessions; the oldest by day, on the
+        # person's own calendar, is at most two days before it (UTC offsets span 26 hours).
+        last_text = (last or date.max).isoformat()
         row = self._query_one(
-            "SELECT day FROM files INDEXED BY files_day WHERE day <= ? AND readable = 1 AND pain_before IS NOT NULL "
-            "ORDER BY day LIMIT 1", ((last or date.max).isoformat(),))
-        day = _date(row[0]) if row is not None else date.min
-        return None if day == date.min else day
+            "SELECT day FROM files INDEXED BY files_pain WHERE (pain_before IS NOT NULL OR pain_after IS NOT NULL) "
+            "AND pain_before IS NOT NULL AND day <= ? ORDER BY ts ASC LIMIT 1", (last_text,))
+        oldest = _date(row[0]) if row is not None else date.min
+        if oldest == date.min:
+            return None
+        row = self._query_one(
+            "SELECT day FROM files INDEXED BY files_day WHERE day BETWEEN ? AND ? AND readable = 1 "
+            "AND pain_before IS NOT NULL ORDER BY day LIMIT 1",
+            ((oldest - timedelta(days=2)).isoformat(), min(oldest.isoformat(), last_text)))
+        day = _date(row[0]) if row is not None else oldest
+        return oldest if day == date.min else day
 
     def first_day(self) -> date | None:
         """The day of the oldest session that counts."""

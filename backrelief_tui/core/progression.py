@@ -49,8 +49,9 @@ GREEN_RUN = 3
 HOLD_STEP = 5
 HOLD_STEPS = 2
 ACTIVATION_TARGETS = ("core", "glutes")
-PROGRESSION_WEEKS = 8
-"""Only sessions of the last eight weeks are looked at: older ones say little about today."""
+PROGRESSION_WEEKS = 4
+"""Only sessions of the last four weeks are looked at: older ones say little about today (and a move done
+once a week still has its three sessions)."""
 
 PROGRESSION_RULE = (
     f"After {GREEN_RUN} green sessions in a row with a move (done in full), the next step is suggested: "

@@ -320,9 +320,11 @@ def daily_minutes(summaries: Iterable[_Dated], today: date, days: int = CHART_DA
 
 
 def pain_points(sessions: Iterable[_Session]) -> list[PainPoint]:
-    """Every session with a pain rating, oldest first."""
-    rated = sorted((s for s in sessions if s.pain_before is not None or s.pain_after is not None),
-                   key=lambda s: s.started)
+    """Every session with a pain rating, oldest first; sessions that started at the same instant in the
+    index's order (the later file name first)."""
+    rated = [s for s in sessions if s.pain_before is not None or s.pain_after is not None]
+    rated.sort(key=lambda s: str(getattr(s, "file", "")), reverse=True)
+    rated.sort(key=lambda s: s.started)
     return [PainPoint(s.started.date(), s.pain_before, s.pain_after) for s in rated]
 
 

@@ -73,7 +73,7 @@ def check(home, history, today, now, goal):
                              record_id=f"r{number}")
         write_record(store.path_for(record), record)
         records.append(record)
-    summaries = [record.summary(None) for record in records]
+    summaries = [record.summary(store.path_for(record)) for record in records]
 
     # the header, two ways
     expected = compute(summaries, today, goal)
