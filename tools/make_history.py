@@ -63,7 +63,7 @@ class Clock:
 
 def run_session(store: RecordStore, settings: Settings, routine_id: str, started: datetime, *,
                 pain_before: int | None, pain_after: int | None, stop_after: float | None,
-                skip: tuple[str, ...] = ()) -> None:
+                skip: tuple[str, ...] = (), note: str = "") -> None:
     """One session through the engine and recorder: `stop_after` seconds of it, or all of it."""
     library = load_library()
     routine = library.get(routine_id)
@@ -94,6 +94,8 @@ def run_session(store: RecordStore, settings: Settings, routine_id: str, started
     recorder.finish(engine)
     if pain_after is not None:  # asked on the summary, after the session has ended
         recorder.set_pain_after(pain_after)
+    if note:
+        recorder.set_note(note)
 
 
 def clamp(value: float) -> int:
@@ -136,8 +138,10 @@ def make(home: Path, weeks: int, seed: int, today: date) -> None:
     save_settings(settings)
     library = load_library()
     sessions = plan_days(rng, first, today - timedelta(days=1))
-    bad_days = set(rng.sample(range(len(sessions) // 3, 2 * len(sessions) // 3), 2))  # in the middle weeks
-    stopped = set(rng.sample([i for i in range(len(sessions)) if i not in bad_days], 3))
+    middle = range(len(sessions) // 3, 2 * len(sessions) // 3)  # the bad days fall in the middle weeks
+    bad_days = set(rng.sample(middle, min(2, len(middle))))
+    others = [i for i in range(len(sessions)) if i not in bad_days]
+    stopped = set(rng.sample(others, min(3, len(others) // 4)))
     previous_rating: int | None = None
     first_start = datetime.combine(sessions[0][0], time(9, 30), zone)
     record_red_flag_check(RedFlagCheck(first_start, Trigger.FIRST_RUN, dict.fromkeys(RED_FLAG_IDS, False)))
@@ -146,7 +150,7 @@ def make(home: Path, weeks: int, seed: int, today: date) -> None:
         progress_so_far = (day - first).days / max(1, (today - first).days)
         before = clamp(6.3 - 3.4 * progress_so_far + rng.gauss(0, 0.6))
         floor_work = 1 if routine == "activate" and progress_so_far < 0.45 else 0  # the planks were hard at first
-        relief = rng.choice((1, 2, 2, 3))
+        relief = rng.choice((1, 1, 2, 2, 3))
         after = clamp(before - relief + floor_work + rng.gauss(0, 0.4))
         if number in bad_days:
             before = clamp(before + 3 + rng.random())
@@ -173,8 +177,16 @@ def make(home: Path, weeks: int, seed: int, today: date) -> None:
                     save_settings(settings)
                     record_decision(decision(suggestion, DecisionKind.ACCEPTED, started - timedelta(minutes=2)))
         skip = ("side-plank",) if routine == "activate" and progress_so_far < 0.35 and rng.random() < 0.5 else ()
+        note = ""
+        if number in bad_days:
+            note = rng.choice(("Moved house furniture at the weekend; back sore since.",
+                               "Long drive yesterday, stiff all day."))
+        elif skip:
+            note = "Skipped the side plank: my shoulder."
+        elif stop_after is not None:
+            note = "Stopped for a call."
         run_session(store, settings, routine, started, pain_before=before, pain_after=after, stop_after=stop_after,
-                    skip=skip)
+                    skip=skip, note=note)
         previous_rating = rated if rated is not None else previous_rating
         # the next morning, if the app is opened
         next_day = day + timedelta(days=1)

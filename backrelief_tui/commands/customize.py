@@ -21,7 +21,7 @@ from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Move, Routine, clip_title, routine_to_table
 from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, parse_assignments
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
-from backrelief_tui.core.wording import format_duration, move_dose
+from backrelief_tui.core.wording import format_duration, move_dose, plural
 
 # -- set --------------------------------------------------------------------------------------
 
@@ -155,7 +155,8 @@ def _print_move(move: Move, settings: Settings, library: Library, before: Settin
     print(f"  your numbers: {mine}; saved in {paths.settings_file()}" if before is not None
           else f"  your numbers: {mine}")
     if level_count(move):
-        print(f"  {level_label(move, settings.level_for(move.id))} (backrelief set {move.id} level=N)")
+        print(f"  {level_label(move, settings.level_for(move.id))}; {plural(level_count(move), 'harder level')} "
+              f"in all (backrelief set {move.id} level=N, 0 for the start)")
     for routine in library.routines.values():
         if any(candidate.id == move.id for candidate in routine.moves):
             now = plan_session(routine, settings).total_seconds

@@ -140,6 +140,19 @@ def last_rating(before: int | None, after: int | None) -> int | None:
     return after if after is not None else before
 
 
+def should_ask(trigger: Trigger | None, last_check: RedFlagCheck | None, now: datetime) -> bool:
+    """Whether to show the checklist for `trigger` now: the first run only once; a pain jump unless a
+    checklist was answered earlier the same day (where the person is now); leg symptoms, or the person
+    asking, always."""
+    if trigger is None:
+        return False
+    if trigger is Trigger.FIRST_RUN:
+        return last_check is None
+    if trigger is Trigger.PAIN_JUMP and last_check is not None:
+        return last_check.asked.astimezone(now.tzinfo).date() != now.date()
+    return True
+
+
 def trigger_for(*, first_run: bool, previous_pain: int | None = None, pain_now: int | None = None,
                 leg_symptoms: bool = False) -> Trigger | None:
     """Why the checklist should be asked now, or None.

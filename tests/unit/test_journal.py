@@ -27,6 +27,7 @@ from backrelief_tui.core.redflags import (
     Trigger,
     advise,
     pain_jumped,
+    should_ask,
     trigger_for,
 )
 from backrelief_tui.core.store import RecordStore
@@ -57,6 +58,14 @@ def test_the_checklist_is_the_eight_signs():
 def test_the_trigger(first_run, previous, now, leg, trigger):
     assert trigger_for(first_run=first_run, previous_pain=previous, pain_now=now, leg_symptoms=leg) is trigger
     assert pain_jumped(previous, now) is (previous is not None and now is not None and now - previous >= 3)
+
+
+def test_when_to_ask():
+    check = RedFlagCheck(WHEN, Trigger.FIRST_RUN, dict.fromkeys(RED_FLAG_IDS, False))
+    assert should_ask(Trigger.FIRST_RUN, None, WHEN) and not should_ask(Trigger.FIRST_RUN, check, WHEN)
+    assert not should_ask(Trigger.PAIN_JUMP, check, WHEN + timedelta(hours=10))  # answered this morning
+    assert should_ask(Trigger.PAIN_JUMP, check, WHEN + timedelta(days=1)) and should_ask(Trigger.PAIN_JUMP, None, WHEN)
+    assert should_ask(Trigger.LEG_SYMPTOMS, check, WHEN) and not should_ask(None, None, WHEN)
 
 
 def test_any_yes_advises_a_clinician_and_the_words_never_diagnose():
