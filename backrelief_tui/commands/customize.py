@@ -15,13 +15,14 @@ from backrelief_tui.commands.context import load_context, save_and_report
 from backrelief_tui.commands.routines import plan_to_json
 from backrelief_tui.core import paths
 from backrelief_tui.core.builder import build_routine, parse_areas, parse_equipment
+from backrelief_tui.core.levels import level_count, level_label
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Move, Routine, clip_title, routine_to_table
 from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, parse_assignments
 from backrelief_tui.core.text import json_safe, printable
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
-from backrelief_tui.core.wording import format_duration, move_dose
+from backrelief_tui.core.wording import format_duration, move_dose, plural
 
 # -- set --------------------------------------------------------------------------------------
 
@@ -38,7 +39,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.reset_all:
         if args.move or args.values or args.reset:
             return fail("--reset-all takes no move or values")
-        settings = settings.without_overrides()
+        settings = replace(settings.without_overrides(), levels={})
     elif args.move is not None:
         move = library.moves.get(args.move)
         if move is None:
@@ -46,9 +47,13 @@ def cmd_set(args: argparse.Namespace) -> int:
         if args.reset:
             if args.values:
                 return fail("--reset takes a move only (to clear one field: FIELD=default)")
-            settings = settings.without_override(move.id)
+            settings = settings.without_override(move.id).with_level(move.id, 0)
         elif args.values:
-            values, errors = _parse_values(args.values)
+            level_items = [item for item in args.values if item.replace(" ", "").lower().startswith("level=")]
+            values, errors = _parse_values([item for item in args.values if item not in level_items])
+            for item in level_items:
+                settings, error = _set_level(settings, move, item.partition("=")[2].strip())
+                errors += [error] if error else []
             if errors:
                 return fail(*errors)
             settings = settings.with_move_values(move.id, **values)
@@ -72,7 +77,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.move is not None and args.move in library.moves:
         _print_move(library.moves[args.move], settings, library, before)
     elif args.reset_all:
-        print(f"Every move is back to its routine's numbers ({len(before.moves)} cleared).")
+        print(f"Every move is back to its routine's numbers ({len({*before.moves, *before.levels})} cleared).")
     if _marks_given(args):
         print(_marks_line(settings))
     return 0
@@ -89,6 +94,17 @@ def _parse_values(items: list[str]) -> tuple[dict[str, Any], list[str]]:
             rest.append(item)
     values, errors = parse_assignments(rest)
     return {**values, **cleared}, errors
+
+
+def _set_level(settings: Settings, move: Move, text: str) -> tuple[Settings, str | None]:
+    """`level=1` (or `level=default`): the move's level, one of its progressions (core/levels.py)."""
+    if text.lower() in ("default", "0"):
+        return settings.with_level(move.id, 0), None
+    if not level_count(move):
+        return settings, f"{move.id} has no levels (no progressions in its routine)"
+    if not text.isdigit() or not 0 <= int(text) <= level_count(move):
+        return settings, f"level must be from 0 to {level_count(move)} for {move.id} (got {text!r})"
+    return settings.with_level(move.id, int(text)), None
 
 
 def _marks_given(args: argparse.Namespace) -> bool:
@@ -144,6 +160,10 @@ def _print_move(move: Move, settings: Settings, library: Library, before: Settin
     print(printable(f"{move.name} ({move.id}): {_numbers(override.apply(move))}"))
     print(printable(f"  your numbers: {mine}; saved in {paths.settings_file()}" if before is not None
                     else f"  your numbers: {mine}"))
+    if level_count(move):
+        print(printable(f"  {level_label(move, settings.level_for(move.id))}; "
+                        f"{plural(level_count(move), 'harder level')} "
+                        f"in all (backrelief set {move.id} level=N, 0 for the start)"))
     for routine in library.routines.values():
         if any(candidate.id == move.id for candidate in routine.moves):
             now = plan_session(routine, settings).total_seconds
@@ -156,12 +176,16 @@ def _print_move(move: Move, settings: Settings, library: Library, before: Settin
 
 
 def _print_overview(settings: Settings, library: Library) -> None:
-    if not settings.moves:
+    if not settings.moves and not settings.levels:
         print("You have not changed any move; every routine uses its own numbers.")
-    for move_id, override in sorted(settings.moves.items()):
-        name = library.moves[move_id].name if move_id in library.moves else "(not in the library)"
-        values = ", ".join(f"{key} {value}" for key, value in override.to_table().items())
-        print(printable(f"{move_id}  {name}: {values}"))
+    for move_id in sorted({*settings.moves, *settings.levels}):
+        move = library.moves.get(move_id)
+        name = move.name if move is not None else "(not in the library)"
+        values = [f"{key} {value}" for key, value in settings.override_for(move_id).to_table().items()]
+        if settings.level_for(move_id):
+            values.append(level_label(move, settings.level_for(move_id)) if move is not None
+                          else f"level {settings.level_for(move_id)}")
+        print(printable(f"{move_id}  {name}: {', '.join(values)}"))
     print(_marks_line(settings))
 
 

@@ -16,7 +16,8 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from contextlib import suppress
+from datetime import date, datetime, timedelta
 from typing import Any, TextIO
 
 from backrelief_tui.commands import fail
@@ -27,6 +28,7 @@ from backrelief_tui.core.wording import format_duration, pain_change
 
 # core.plan (for durations) and core.report load only where they are used: they bring in the
 # routine model, which `history --json` and `--csv` do not need.
+PROGRESSION_WEEKS = 4  # core.progression.PROGRESSION_WEEKS, not imported here for the same reason
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
@@ -129,12 +131,37 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
 
 
 def cmd_report(args: argparse.Namespace, store: RecordStore | None = None, today: date | None = None) -> int:
-    from backrelief_tui.core.report import build_report, period_start
+    from backrelief_tui.commands.context import load_context
+    from backrelief_tui.commands.progress import history_stats
+    from backrelief_tui.core.index import IndexUnavailable
+    from backrelief_tui.core.journal import load_journal
+    from backrelief_tui.core.pain import PainLimits
+    from backrelief_tui.core.progression import suggest
+    from backrelief_tui.core.report import ReportContext, build_report, period_start
+    from backrelief_tui.core.stats import CALENDAR_WEEKS
 
     store = store or RecordStore()
     today = today or datetime.now().astimezone().date()
-    records, unreadable = store.records_between(period_start(today, args.weeks), today)
-    text = build_report(records, today, args.weeks, unreadable=unreadable)
+    library, settings = load_context()
+    journal, problems = load_journal()
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    start = period_start(today, args.weeks)
+    first = min(start, today - timedelta(weeks=PROGRESSION_WEEKS))  # the suggestions look 4 weeks back
+    records, unreadable = store.records_between(first, today)  # each file read once, for both
+    first_day = None
+    with suppress(IndexUnavailable):
+        first_day = store.index.first_day()
+        if first < start:
+            unreadable = store.index.between(start, today)[1]  # the period's own unreadable files
+    # The history header's numbers; records_between has just refreshed the year folders from `first`'s on.
+    refreshed = first.year <= (today - timedelta(weeks=CALENDAR_WEEKS)).year
+    stats = history_stats(store, today, settings.weekly_goal, refreshed=refreshed)
+    recent = [r for r in records if r.started.date() >= today - timedelta(weeks=PROGRESSION_WEEKS)]
+    context = ReportContext(stats=stats, first_day=first_day, journal=journal,
+                            limits=PainLimits.from_settings(settings), moves=library.moves, settings=settings,
+                            progress=suggest(library.moves, settings, recent, journal))
+    text = build_report(records, today, args.weeks, unreadable=unreadable, context=context)
     if args.output is None:
         sys.stdout.write(text)
         return 0

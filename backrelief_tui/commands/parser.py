@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     _routine_commands(commands)
     _customize_commands(commands)
     _history_commands(commands)
+    _progress_commands(commands)
+    _record_commands(commands)
     _nudge_commands(commands)
     _figure_command(commands)
     return parser
@@ -133,6 +135,48 @@ def _history_commands(commands: Subcommands) -> None:
                    help="a Markdown summary of the last weeks, for a physiotherapist")
     command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
     command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
+
+
+def _progress_commands(commands: Subcommands) -> None:
+    command = _add(
+        commands, "progress", "backrelief_tui.commands.progress:cmd_progress",
+        help="is it helping? the weekly goal, pain against your first two weeks, and suggested steps",
+        description="This week against your weekly goal, the pain trend judged against your first two weeks, "
+                    "each session's traffic light, and the progression suggestions with their reasons: a step "
+                    "up after 3 green sessions with a move, a step back after a red one. "
+                    "`backrelief progress accept MOVE` keeps the step as your own numbers (`backrelief set` "
+                    "shows them); `decline MOVE` lets it go until there is new reason.")
+    command.add_argument("action", nargs="?", choices=("accept", "decline"), help="decide a suggestion")
+    command.add_argument("move", nargs="?", metavar="MOVE", help="the move id of the suggestion")
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _record_commands(commands: Subcommands) -> None:
+    where = "backrelief_tui.commands.sessions"
+    session_help = "the session: its start as `backrelief history` shows it (\"2025-03-12 09:00\"), its id, " \
+                   "its file, or `last`"
+    command = _add(commands, "pain", f"{where}:cmd_pain", help="add or correct a session's pain ratings",
+                   description="Add or correct the 0-10 pain ratings of a session after the fact: "
+                               "`backrelief pain last before=6 after=3`. `after=-` removes a rating. "
+                               "Only those ratings change in the session's file.")
+    command.add_argument("session", metavar="SESSION", help=session_help)
+    command.add_argument("ratings", nargs="+", metavar="before=N|after=N", help="0 to 10, or - to remove")
+
+    command = _add(commands, "delete", f"{where}:cmd_delete", help="move a session to the trash (restorable)",
+                   description="Move a session's file to the trash folder inside the data folder. Nothing is "
+                               "destroyed: `backrelief trash` lists it, `backrelief restore` puts it back.")
+    command.add_argument("session", metavar="SESSION", help=session_help)
+
+    command = _add(commands, "restore", f"{where}:cmd_restore", help="put a deleted session back")
+    command.add_argument("name", metavar="NAME", help="its file name as `backrelief trash` lists it (or its id)")
+
+    _add(commands, "trash", f"{where}:cmd_trash", help="list deleted sessions")
+
+    command = _add(commands, "morning", f"{where}:cmd_morning",
+                   help="answer the next-morning question: better, same or worse than before yesterday's session")
+    command.add_argument("answer", choices=("better", "same", "worse"))
+    command.add_argument("--day", type=day_argument, metavar="DATE",
+                         help="the session day it is about (default: yesterday)")
 
 
 def _nudge_commands(commands: Subcommands) -> None:

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from backrelief_tui.core.files import read_regular_stat
+from backrelief_tui.core.pain import PainVerdict, baseline_period, pain_verdict, recent_period
 from backrelief_tui.core.records import (
     MAX_RECORD_BYTES,
     PAIN_RANGE,
@@ -68,9 +69,24 @@ from backrelief_tui.core.records import (
     parse_record,
     started_from_name,
 )
-from backrelief_tui.core.stats import CHART_DAYS, PAIN_POINTS, PainPoint, Stats, counts
+from backrelief_tui.core.schedule import DEFAULT_GOAL
+from backrelief_tui.core.stats import (
+    CALENDAR_WEEKS,
+    CHART_DAYS,
+    PAIN_POINTS,
+    PAIN_WEEKS,
+    DayTotal,
+    PainPoint,
+    Stats,
+    calendar,
+    counts,
+    goal_streaks,
+    week_start,
+    weekly_pain,
+)
 
-INDEX_VERSION = 3  # PRAGMA user_version: bump when the tables or what goes into a row change
+INDEX_VERSION = 4  # PRAGMA user_version: bump when the tables or what goes into a row change
+# (4: `counts` follows stats.counts, now the nudges' rule: completed, or stopped after 3 minutes)
 APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLite file is recognised
 RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
 BUSY_SECONDS = 10.0  # how long a writer waits for another process's transaction
@@ -80,6 +96,7 @@ WAIT_POLL_SECONDS = 0.1
 LITTER_AGE_NS = 3600 * 10**9
 
 _PAIN_LOW, _PAIN_HIGH = PAIN_RANGE
+_JDN_OF_ORDINAL_0 = 1721425  # date.fromordinal(n) is Julian day number n + this
 _STATUSES = {status.value: status for status in SessionStatus}
 Progress = Callable[[int, int], None]  # (files read so far, files to read)
 Cancelled = Callable[[], bool]
@@ -126,6 +143,9 @@ _ADD = """
         WHERE NEW.readable = 1 AND NEW.day IS NOT NULL
         ON CONFLICT (day) DO UPDATE SET sessions = sessions + 1, counting = counting + excluded.counting,
             tenths = tenths + excluded.tenths, counting_tenths = counting_tenths + excluded.counting_tenths;
+    INSERT INTO weeks (week, counting) SELECT CAST((julianday(NEW.day) + 0.5) / 7 AS INTEGER), NEW.counts
+        WHERE NEW.readable = 1 AND NEW.day IS NOT NULL
+        ON CONFLICT (week) DO UPDATE SET counting = counting + excluded.counting;
 """
 _REMOVE = """
     UPDATE totals SET files = files - 1, unreadable = unreadable - (OLD.readable = 0),
@@ -138,6 +158,8 @@ _REMOVE = """
         counting_tenths = counting_tenths - OLD.counts * CAST(round(COALESCE(OLD.active_seconds, 0) * 10) AS INTEGER)
         WHERE OLD.readable = 1 AND day = OLD.day;
     DELETE FROM days WHERE OLD.readable = 1 AND day = OLD.day AND sessions <= 0;
+    UPDATE weeks SET counting = counting - OLD.counts
+        WHERE OLD.readable = 1 AND OLD.day IS NOT NULL AND week = CAST((julianday(OLD.day) + 0.5) / 7 AS INTEGER);
 """
 # A day that starts counting joins the run that ends the day before (extended over it and over the
 # run that starts the day after), or starts a run of its own (taking in the run after it).
@@ -206,6 +228,9 @@ _SCHEMA: tuple[str, ...] = (
     "CREATE TABLE routines (routine TEXT PRIMARY KEY, sessions INTEGER NOT NULL) STRICT, WITHOUT ROWID",
     """CREATE TABLE days (day TEXT PRIMARY KEY, sessions INTEGER NOT NULL, counting INTEGER NOT NULL,
         tenths INTEGER NOT NULL, counting_tenths INTEGER NOT NULL) STRICT, WITHOUT ROWID""",
+    # Sessions that count per ISO week, by its Monday's Julian day number / 7 (JDN 0 was a Monday): the
+    # weekly goal's streaks without grouping the days.
+    "CREATE TABLE weeks (week INTEGER PRIMARY KEY, counting INTEGER NOT NULL) STRICT",
     # Runs of consecutive days with a counting session (the streaks), first and last day each.
     """CREATE TABLE runs (first TEXT PRIMARY KEY, last TEXT NOT NULL, length INTEGER NOT NULL)
         STRICT, WITHOUT ROWID""",
@@ -361,34 +386,35 @@ class SessionIndex:
         found = [(rid, title) for rid, title in rows if type(rid) is str and type(title) is str]
         return sorted(found, key=lambda item: (item[1].lower(), item[0]))
 
-    def overview(self, today: date) -> Overview:
+    def overview(self, today: date, goal: int = DEFAULT_GOAL) -> Overview:
         """The streaks, totals, charts and filter choices the history screen shows above its table."""
         row = self._query_one("SELECT files, unreadable FROM totals")
         files, unreadable = (_int(row[0]), _int(row[1])) if row is not None else (0, 0)
-        return Overview(self.stats(today), files - unreadable, unreadable, tuple(self.routines()))
+        return Overview(self.stats(today, goal), files - unreadable, unreadable, tuple(self.routines()))
 
-    def stats(self, today: date) -> Stats:
-        """`stats.compute()` over every readable session, from the counts kept per day (a month at most is read)."""
-        week_start = today - timedelta(days=today.weekday())
+    def stats(self, today: date, goal: int = DEFAULT_GOAL) -> Stats:
+        """`stats.compute()` over every readable session, from the counts kept per day (twelve weeks at most
+        are read day by day; the weekly goal's streak adds one grouped query over the days)."""
+        week_first = week_start(today)
         chart_start = today - timedelta(days=CHART_DAYS - 1)
-        first = min(week_start, today.replace(day=1), chart_start)
+        calendar_start = week_first - timedelta(weeks=CALENDAR_WEEKS - 1)
+        first = min(week_first, today.replace(day=1), chart_start, calendar_start)
         total = self._query_one("SELECT counting, counting_tenths FROM totals")
         count, tenths = (_int(total[0]), _int(total[1])) if total is not None else (0, 0)
+        days = {total.day: total for total in self.day_totals(first, today)}
         daily = [0.0] * CHART_DAYS
         week, month = [0, 0], [0, 0]  # sessions, tenths of a second
-        for day_text, counting, day_tenths, counting_tenths in self._query(
-                "SELECT day, counting, tenths, counting_tenths FROM days WHERE day BETWEEN ? AND ?",
-                (first.isoformat(), today.isoformat())):
-            day = _date(day_text)
+        for day, day_total in days.items():
             if 0 <= (day - chart_start).days < CHART_DAYS:
-                daily[(day - chart_start).days] = _int(day_tenths) / 600
-            if day >= week_start:
-                week[0] += _int(counting)
-                week[1] += _int(counting_tenths)
+                daily[(day - chart_start).days] = day_total.minutes
+            if day >= week_first:
+                week[0] += day_total.sessions
+                week[1] += day_total.tenths
             if (day.year, day.month) == (today.year, today.month):
-                month[0] += _int(counting)
-                month[1] += _int(counting_tenths)
+                month[0] += day_total.sessions
+                month[1] += day_total.tenths
         best, current = self._streaks(today)
+        goal_streak, best_goal_streak = goal_streaks(self.week_counts(today), goal, today)
         pain = [PainPoint(_date(day), _pain(before), _pain(after)) for day, before, after in reversed(self._query(
             "SELECT day, pain_before, pain_after FROM files INDEXED BY files_pain "
             "WHERE pain_before IS NOT NULL OR pain_after IS NOT NULL ORDER BY ts DESC, key ASC LIMIT ?",
@@ -399,7 +425,79 @@ class SessionIndex:
             month_sessions=month[0], month_minutes=month[1] / 600,
             total_sessions=count, total_minutes=tenths / 600,
             daily_minutes=tuple(daily), pain=tuple(pain),
+            goal=goal, goal_streak=goal_streak, best_goal_streak=best_goal_streak,
+            calendar=calendar(days, today),
+            weekly_pain=weekly_pain(self.pain_points(week_first - timedelta(weeks=PAIN_WEEKS - 1), today), today),
+            pain_verdict=self.pain_verdict(today),
         )
+
+    def day_totals(self, first: date | None = None, last: date | None = None) -> list[DayTotal]:
+        """The sessions that count (stats.counts) and their time, per day with any, oldest first."""
+        rows = self._query("SELECT day, counting, counting_tenths FROM days WHERE counting > 0 "
+                           "AND day BETWEEN ? AND ? ORDER BY day",
+                           ((first or date.min).isoformat(), (last or date.max).isoformat()))
+        totals = [DayTotal(_date(day), _int(sessions), _int(day_tenths)) for day, sessions, day_tenths in rows]
+        return [total for total in totals if total.day != date.min]
+
+    def week_counts(self, last: date | None = None) -> dict[date, int]:
+        """Sessions that count per ISO week (by its Monday), up to `last`: for the weekly goal's streak."""
+        if last is None:
+            rows = self._query("SELECT week, counting FROM weeks WHERE counting > 0")
+        else:  # the week of `last` counts only up to `last`
+            monday = last - timedelta(days=last.weekday())
+            rows = self._query("SELECT week, counting FROM weeks WHERE counting > 0 AND week < ?",
+                               ((monday.toordinal() + _JDN_OF_ORDINAL_0) // 7,))
+            rows.append(((monday.toordinal() + _JDN_OF_ORDINAL_0) // 7,
+                         sum(total.sessions for total in self.day_totals(monday, last))))
+        weeks: dict[date, int] = {}
+        for week, sessions in rows:
+            if type(week) is int and 0 < week * 7 - _JDN_OF_ORDINAL_0 <= date.max.toordinal() and _int(sessions):
+                weeks[date.fromordinal(week * 7 - _JDN_OF_ORDINAL_0)] = _int(sessions)
+        return weeks
+
+    def pain_points(self, first: date | None = None, last: date | None = None) -> list[PainPoint]:
+        """Every rated session from `first` to `last`, oldest first."""
+        rows = self._query(
+            "SELECT day, pain_before, pain_after FROM files INDEXED BY files_day WHERE day BETWEEN ? AND ? "
+            "AND readable = 1 AND (pain_before IS NOT NULL OR pain_after IS NOT NULL) ORDER BY day, ts, key",
+            ((first or date.min).isoformat(), (last or date.max).isoformat()))
+        points = [PainPoint(_date(day), _pain(before), _pain(after)) for day, before, after in rows]
+        return [point for point in points if point.day != date.min]
+
+    def first_rated_day(self, last: date | None = None) -> date | None:
+        """The day of the oldest before-session pain rating (up to `last`): where the pain baseline starts."""
+        # The oldest rating by time comes from the (small) index of rated sessions; the oldest by day, on the
+        # person's own calendar, is at most two days before it (UTC offsets span 26 hours).
+        last_text = (last or date.max).isoformat()
+        row = self._query_one(
+            "SELECT day FROM files INDEXED BY files_pain WHERE (pain_before IS NOT NULL OR pain_after IS NOT NULL) "
+            "AND pain_before IS NOT NULL AND day <= ? ORDER BY ts ASC LIMIT 1", (last_text,))
+        oldest = _date(row[0]) if row is not None else date.min
+        if oldest == date.min:
+            return None
+        row = self._query_one(
+            "SELECT day FROM files INDEXED BY files_day WHERE day BETWEEN ? AND ? AND readable = 1 "
+            "AND pain_before IS NOT NULL ORDER BY day LIMIT 1",
+            ((oldest - timedelta(days=2)).isoformat(), min(oldest.isoformat(), last_text)))
+        day = _date(row[0]) if row is not None else oldest
+        return oldest if day == date.min else day
+
+    def first_day(self) -> date | None:
+        """The day of the oldest session that counts."""
+        row = self._query_one("SELECT MIN(day) FROM days WHERE counting > 0")
+        day = _date(row[0]) if row is not None else date.min
+        return None if day == date.min else day
+
+    def pain_verdict(self, today: date) -> PainVerdict | None:
+        """`pain.pain_verdict` from the first two weeks' and the last two weeks' ratings only."""
+        first = self.first_rated_day(today)
+        if first is None:
+            return None
+        ratings: list[tuple[date, int]] = []
+        for window_first, window_last in (baseline_period(first), recent_period(first, today)):
+            ratings += [(p.day, p.before) for p in self.pain_points(window_first, min(window_last, today))
+                        if p.before is not None]
+        return pain_verdict(ratings, today)
 
     def _streaks(self, today: date) -> tuple[int, int]:
         """(best streak, current streak), from the runs of days kept up to date."""

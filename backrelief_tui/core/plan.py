@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from backrelief_tui.core.levels import at_level
 from backrelief_tui.core.routine import Beat, BeatKind, Kind, Move, Position, Routine, Sides, scale_seconds
 from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.tight_spots import for_tight_spots
@@ -102,14 +103,16 @@ def plan_session(routine: Routine, settings: Settings | None = None, *, include_
     """Apply tight spots and the user's overrides, and lay the routine out as timed steps.
 
     Tight spots scale release (roll) times first; the person's own override comes
-    after, so a hold they set themselves always wins. Bonus moves run only when
+    after, so a hold they set themselves always wins; a move's level (core/levels.py)
+    leads its cues with that step's instruction. Bonus moves run only when
     `include_bonus` (default: the settings' `include_bonus`, off) says so.
     """
     settings = settings or Settings()
     if include_bonus is None:
         include_bonus = settings.include_bonus
     moves = tuple(
-        settings.override_for(move.id).apply(for_tight_spots(move, settings.tight_spots))
+        at_level(settings.override_for(move.id).apply(for_tight_spots(move, settings.tight_spots)),
+                 settings.level_for(move.id))
         for move in routine.moves
         if include_bonus or not move.bonus
     )

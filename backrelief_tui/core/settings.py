@@ -23,8 +23,10 @@ from typing import Any
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.files import read_regular
+from backrelief_tui.core.pain import DEFAULT_PAIN_LIMIT, DEFAULT_PAIN_LOW, PAIN_SCALE
 from backrelief_tui.core.routine import (
     ID_PATTERN,
+    MAX_PROGRESSIONS,
     MOVE_FIELDS,
     TARGETS,
     Move,
@@ -138,6 +140,15 @@ class Settings:
     """Sessions a week to aim for."""
     nudge_routine: str = ""
     """The routine a nudge suggests and `backrelief run` starts; "" for the desk routine, else desk-break."""
+    pain_limit: int = DEFAULT_PAIN_LIMIT
+    """Acceptable pain during or after a session, 0-10 (the pain-monitoring model): above it, the session is red."""
+    pain_low: int = DEFAULT_PAIN_LOW
+    """Pain after a session up to this is green; above it, up to `pain_limit`, amber."""
+    pain_morning_rule: bool = True
+    """A back worse the next morning than before the session makes that session red."""
+    levels: dict[str, int] = field(default_factory=dict)
+    """The level of moves with harder steps (their `progressions`), by move id: `[levels] front-plank = 1`
+    is the plank's first progression (on the toes); 0, the move as its cues describe, is not written."""
 
     @property
     def schedule(self) -> Schedule:
@@ -175,6 +186,21 @@ class Settings:
     def without_overrides(self) -> Settings:
         """Back to the routines' own numbers for every move."""
         return replace(self, moves={})
+
+    def level_for(self, move_id: str) -> int:
+        """A move's level: 0 is the move as its cues describe, 1 its first progression, and so on."""
+        return self.levels.get(move_id, 0)
+
+    def with_level(self, move_id: str, level: int) -> Settings:
+        """A copy with one move's level set (0 forgets it). Raises ValueError for a level out of range."""
+        if (message := check_level(level)) is not None:
+            raise ValueError(f"levels.{move_id}: {message}")
+        levels = dict(self.levels)
+        if level:
+            levels[move_id] = level
+        else:
+            levels.pop(move_id, None)
+        return replace(self, levels=levels)
 
     def with_tight_spot(self, area: str, state: Tightness | str | None) -> Settings:
         """Mark an area tight or fine; None forgets the mark. Raises ValueError for an unknown area or mark."""
@@ -273,10 +299,17 @@ def parse_assignments(items: list[str]) -> tuple[dict[str, Any], list[str]]:
     return values, errors
 
 
+def check_level(value: Any) -> str | None:
+    """What is wrong with a move's level, or None."""
+    return _check_whole(value, (0, MAX_PROGRESSIONS), "levels")
+
+
 def check_setting(name: str, value: Any) -> str | None:
-    """What is wrong with one top-level setting's value, or None (moves and tight_spots excluded)."""
+    """What is wrong with one top-level setting's value, or None (moves, tight_spots and levels excluded)."""
     if name in _SCHEDULE_CHECKS:
         return _SCHEDULE_CHECKS[name](value)
+    if name in _PAIN_CHECKS:
+        return _PAIN_CHECKS[name](value)
     if name in _PLAIN:
         message = check_value(name, value, _PLAIN[name])
         if message and _PLAIN[name][0] is int and message.startswith("must be between"):
@@ -336,6 +369,18 @@ _SCHEDULE_CHECKS = {
 }
 
 
+# The traffic light's thresholds (core/pain.py): points on the 0-10 scale, and the next-morning rule.
+def _check_pain_points(value: Any) -> str | None:
+    return _check_whole(value, PAIN_SCALE, "points of 10")
+
+
+def _check_switch(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+_PAIN_CHECKS = {"pain_limit": _check_pain_points, "pain_low": _check_pain_points, "pain_morning_rule": _check_switch}
+
+
 def _normal(name: str, value: Any) -> Any:
     """A checked value in the form Settings keeps: fractions as floats (TOML gives 1 for 1.0), the
     voice's verbosity as its enum, weekdays in week order, hours as "HH:MM-HH:MM"."""
@@ -360,6 +405,8 @@ def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
     text = text.strip()
     if name in _SCHEDULE_CHECKS:
         return _parse_schedule_setting(name, text)
+    if name in _PAIN_CHECKS:
+        return _parse_pain_setting(name, text)
     try:
         if name in _TEXT:
             value: Any = text.lower() if name == "voice_coach" else text
@@ -371,6 +418,21 @@ def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
         return None, f"{name.replace('_', ' ')} must be {kind} (got {text!r})"
     if name == "voice_coach" and value in tuple(Verbosity):
         value = Verbosity(value)
+    message = check_setting(name, value)
+    return (None, f"{name.replace('_', ' ')} {message}") if message else (value, None)
+
+
+def _parse_pain_setting(name: str, text: str) -> tuple[Any, str | None]:
+    value: Any
+    if name == "pain_morning_rule":
+        value = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}.get(text.lower())
+        if value is None:
+            return None, f"pain morning rule must be on or off (got {text!r})"
+    else:
+        try:
+            value = int(text.removesuffix("/10").strip())
+        except ValueError:
+            return None, f"{name.replace('_', ' ')} must be a whole number from 0 to 10 (got {text!r})"
     message = check_setting(name, value)
     return (None, f"{name.replace('_', ' ')} {message}") if message else (value, None)
 
@@ -420,6 +482,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
             values[key] = _load_overrides(value, source, problems)
         elif key == "tight_spots":
             values[key] = _load_tight_spots(value, source, problems)
+        elif key == "levels":
+            values[key] = _load_levels(value, source, problems)
         elif (message := check_setting(key, value)) is None:
             values[key] = _normal(key, value)
         else:
@@ -474,6 +538,19 @@ def _load_tight_spots(value: Any, source: str, problems: list[Problem]) -> dict[
         else:
             spots[area] = Tightness(state)
     return spots
+
+
+def _load_levels(value: Any, source: str, problems: list[Problem]) -> dict[str, int]:
+    if not isinstance(value, dict):
+        problems.append(Problem(source, "levels", "must be a table such as { front-plank = 1 }"))
+        return {}
+    levels = {}
+    for move_id, level in value.items():
+        if (message := check_level(level)) is not None:
+            problems.append(Problem(source, f"levels.{move_id}", message))
+        elif level:
+            levels[move_id] = level
+    return levels
 
 
 def settings_to_toml(settings: Settings) -> dict[str, Any]:

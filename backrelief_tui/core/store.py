@@ -12,23 +12,21 @@ helpers sit beside them, outside the (syncable) data folder:
   an interrupted session without looking at the history, and a session another
   window is running is never taken over.
 
-The store writes a record only in three ways: the recorder's saves (while it is the
-record's live writer), `mark_stopped` (its status, nothing else) and `set_note` (its
-note, nothing else). Unreadable files are listed, never written.
+The store writes a record only in four ways: the recorder's saves (while it is the
+record's live writer), `mark_stopped` (its status, nothing else), `set_note` (its
+note, nothing else) and `set_pain` (its ratings, nothing else). Unreadable files are
+listed, never written. (Deleting moves a file to the trash whole: core/trash.py.)
 """
 
 from __future__ import annotations
 
 import os
-import re
 import time
-import tomllib
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
-
-import tomli_w
+from typing import Any
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
@@ -38,6 +36,7 @@ from backrelief_tui.core.live import LiveMarkers
 from backrelief_tui.core.records import (
     MAX_NOTE,
     MAX_RECORD_BYTES,
+    PAIN_RANGE,
     Entry,
     SessionRecord,
     SessionStatus,
@@ -48,9 +47,7 @@ from backrelief_tui.core.records import (
     record_path,
     write_record,
 )
-
-# A top-level `status = "in-progress"` line as our writer (or a person) writes it.
-_STATUS_LINE = re.compile(rb"""^([ \t]*status[ \t]*=[ \t]*)(?:"in-progress"|'in-progress')""", re.M)
+from backrelief_tui.core.toml_edit import set_top_level
 
 
 class Scan:
@@ -111,7 +108,7 @@ class RecordStore:
             if marker is not None:
                 marker.release()
             return False
-        changed = _with_status(raw, SessionStatus.STOPPED)
+        changed = set_top_level(raw, {"status": SessionStatus.STOPPED.value})
         if changed is None:  # no status line we can change alone: leave the file as it is
             if marker is not None:
                 marker.release()
@@ -131,26 +128,44 @@ class RecordStore:
         """Write the person's note into a record; returns what went wrong, or None.
 
         Only a file that reads as a valid record is touched, and only its `note`: every
-        other key, even ones added by hand, is written back as it was.
+        other byte (comments and keys added by hand included) stays as it was.
         """
         note = note.strip()
         if len(note) > MAX_NOTE:
             return f"a note is at most {MAX_NOTE} characters"
+        return self._set_keys(path, {"note": note or None}, "the note")
+
+    def set_pain(self, path: Path, **ratings: int | None) -> str | None:
+        """Add or correct a record's pain ratings after the fact: `before=` and/or `after=` (0-10; None removes
+        one). Returns what went wrong, or None.
+
+        As with the note, only those keys change; a session another process is recording is left alone.
+        """
+        values: dict[str, Any] = {}
+        for name, value in ratings.items():
+            if name not in ("before", "after"):
+                return f"{name} is not a pain rating (before or after)"
+            if value is not None and (isinstance(value, bool) or not PAIN_RANGE[0] <= value <= PAIN_RANGE[1]):
+                return f"pain {name} must be from {PAIN_RANGE[0]} to {PAIN_RANGE[1]} (got {value})"
+            values[f"pain_{name}"] = value
+        if self.live.held_marker(path) is None and self.live.running_elsewhere(path):
+            return "this session is being recorded right now; rate it on its summary"
+        return self._set_keys(path, values, "the ratings")
+
+    def _set_keys(self, path: Path, values: dict[str, Any], what: str) -> str | None:
+        """Set (or, for None, remove) top-level keys of a valid record; every other byte stays (core/toml_edit.py)."""
         raw, reason = read_regular(path, MAX_RECORD_BYTES)
         if raw is None:
             return f"the file {reason}"
         if not isinstance(parse_record(raw, path), SessionRecord):  # never raises
             return "the file is not a valid session record, so it is left as it is"
-        data = tomllib.loads(raw.decode("utf-8"))  # known to parse
-        if note:
-            data["note"] = note
-        else:
-            data.pop("note", None)
-        data["progress"] = data.pop("progress")  # still last (see records.py)
+        changed = set_top_level(raw, values)
+        if changed is None:
+            return f"{what} could not be written without rewriting the file, so it is left as it is"
         try:
-            atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+            atomic_write(path, changed)
         except OSError as error:
-            return f"the note could not be saved ({error.strerror or error})"
+            return f"{what} could not be saved ({error.strerror or error})"
         self._reindex(path)
         return None
 
@@ -270,28 +285,6 @@ class RecordStore:
                 entries.append(result.summary(path) if isinstance(result, SessionRecord) else result)
         entries.sort(key=_newest_first, reverse=True)
         return [entry for entry in entries if _selected(entry, since, routine)]
-
-
-def _with_status(raw: bytes, status: str) -> bytes | None:
-    """`raw` with its top-level `status = "in-progress"` line saying `status`; None when no line does.
-
-    Each candidate line is tried and the result parsed again: the right line is the one
-    after which the record reads the same except for its status (a `status = ...`
-    inside a multi-line note or a table is not it).
-    """
-    try:
-        before = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return None
-    for match in _STATUS_LINE.finditer(raw):
-        changed = raw[:match.start()] + match.group(1) + f'"{status}"'.encode() + raw[match.end():]
-        try:
-            after = tomllib.loads(changed.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-            continue
-        if after == {**before, "status": status}:
-            return changed
-    return None
 
 
 def _folder_names(root: Path) -> list[str]:
