@@ -76,6 +76,13 @@ def _routine_commands(commands: Subcommands) -> None:
     command.add_argument("routine", nargs="?",
                          help="routine id or path of a routine file (try one without installing it); "
                               "without one, the routine your break nudges suggest (`backrelief set schedule`)")
+    command.add_argument("--plain", action="store_true",
+                         help="follow it as plain lines on stdout, one per event, never redrawn (for a screen "
+                              "reader, a braille display, an editor's shell or ssh); keys when stdin is a "
+                              "terminal (space pause, n next, N next move, q stop), else hands-free")
+    command.add_argument("--color", action="store_true", help="with --plain: colour the lines")
+    command.add_argument("--no-checkin", action="store_true",
+                         help="with --plain: do not ask about pain before and after")
 
     _add(commands, "sound-test", "backrelief_tui.commands.sound:cmd_sound_test",
          help="play every cue and say which audio backend worked")
