@@ -178,7 +178,10 @@ class PlainSession:
             return engine.next()
         if key == "N":
             self.line("pause", "Next move.")
-            return engine.next_move()
+            events = engine.next_move()
+            # Only where it lands: the steps it went through were skipped, not started.
+            return [event for event in events if event.step_index >= engine.index
+                    or event.kind is EventKind.SESSION_DONE]
         if key in ("q", "Q"):
             return self.confirm_stop()
         if key in ("?", "h"):
@@ -196,8 +199,10 @@ class PlainSession:
         if answer in ("y", "Y"):
             engine.stop()  # the summary line says so
             return []
-        self.line("pause", "Going on.")
-        return engine.resume() if held else []
+        if held:
+            return engine.resume()  # "Going on."
+        self.line("pause", "Still paused. Space to go on.")
+        return []
 
     # -- what each event says ------------------------------------------------------------------
 

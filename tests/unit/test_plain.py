@@ -180,6 +180,8 @@ def test_keys_pause_skip_and_stop_after_asking(clock, store):
     for line in order[1:]:
         positions.append(text.index(line, positions[-1] + 1))
     assert "Kept in your history." in text
+    assert "Next move.\nRest 2 s. Next: Lift it.\n" in text  # where N lands, not the steps it skipped
+    assert text.count("Going on.") == 2  # one line per answer, not one more for the resume
     record = store.load(only_record(store).path)
     assert record.status is SessionStatus.STOPPED and record.pauses >= 1
     assert round(record.paused_seconds) >= 55  # the pause, and the two questions held it
