@@ -468,6 +468,13 @@ async def test_the_general_tab_scrolls_to_the_field_in_focus_and_f1_is_its_help(
         await pilot.pause()
         assert "Routine a nudge suggests" in screen_text(app)
         assert "? Help" in screen_text(app).splitlines()[-1]
+        switch = screen.query_one("#include_bonus")
+        switch.focus()
+        await pilot.pause()
+        assert switch.region.height == 1  # focused, still one line (no border)
+        screen.query_one("#settings-tabs Tabs").focus()
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#lead_in")  # the form itself is no tab stop
 
 
 async def test_test_voice_says_why_not_without_espeak_ng(make_app, monkeypatch, tmp_path):

@@ -216,7 +216,8 @@ class SettingsScreen(AppScreen[None]):
         yield Static(id="settings-problems")
         with TabbedContent(initial=self.initial_tab, id="settings-tabs"):
             with TabPane("General", id="general"):
-                with VerticalScroll(id="general-form"):
+                # Not a tab stop of its own: it scrolls to whichever field has focus.
+                with VerticalScroll(id="general-form", can_focus=False):
                     yield from self._general_rows()
                 yield Static(id="general-status", classes="status")
             with TabPane("Moves", id="moves"):
