@@ -127,7 +127,7 @@ HELP_NOTE = (
     "(* yours). s: changes apply everywhere the move appears, or to this routine only (» before the name).\n"
     "Tight spots: tight areas get more release time and come first in built routines; fine ones less."
 )
-SCREEN_KEYS = (("esc", "back"), ("F1", "this help, from a text field (where ? is typed)"))
+SCREEN_KEYS = (("esc", "back"), ("F1", "this help, in a text field (? types there)"))
 MOVES_KEYS = (
     ("+  −", "change the field under the cursor"),
     ("0-9 ⏎", "type a value"),
