@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already due
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 SPEECH_TAIL = 4.0  # seconds to let the last phrase ("Session complete") finish before exiting
-STOPPED = 130  # the exit status after ctrl+c or a signal, as a shell gives it
+STOPPED = 130  # the exit status after ctrl+c, as a shell gives it (a signal: 128 + its number)
 
 KEYS_LINE = "Keys: space pause/resume, n next step, N next move, q stop."
 HANDS_FREE_LINE = "Hands-free (stdin is not a terminal): no keys; ctrl+c stops."
@@ -72,7 +72,11 @@ class Keys(Protocol):
 
 
 class Interrupted(Exception):
-    """ctrl+c or a signal asked the session to end."""
+    """A signal (SIGTERM, SIGHUP) or the end of the terminal asked the session to end."""
+
+    def __init__(self, reason: str, signal_number: int = signal.SIGINT) -> None:
+        super().__init__(reason)
+        self.exit_status = 128 + signal_number  # as a shell reports a process ended by that signal
 
 
 # -- the session -----------------------------------------------------------------------------
@@ -121,18 +125,20 @@ class PlainSession:
             # check-ins read whole lines, with echo.
             with self.keys if isinstance(self.keys, contextlib.AbstractContextManager) else contextlib.nullcontext():
                 self.follow()
-        except (KeyboardInterrupt, Interrupted):
+        except KeyboardInterrupt:
             self.engine.stop()
             code = STOPPED
-        except BrokenPipeError:  # nobody is reading any more (`| head`): stop, and keep the record
+        except Interrupted as interrupted:
             self.engine.stop()
-            code = 0
+            code = interrupted.exit_status
+        except OSError:  # the output is gone (a closed pipe, a full disk): stop, keep the record, and let
+            self.engine.stop()  # the command say so (`commands.output`)
+            raise
         finally:
             self.finish_record()
-        with contextlib.suppress(BrokenPipeError):
-            self.write_summary()
-            if code != STOPPED:  # after ctrl+c, no more questions
-                self.ask_pain_after()
+        self.write_summary()
+        if code == 0:  # after ctrl+c or a signal, no more questions
+            self.ask_pain_after()
         if self.player is not None:
             self.player.wait(timeout=SPEECH_TAIL)
         return code
@@ -492,7 +498,7 @@ def ending_signals() -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signal.Signals(signum).name)
+        raise Interrupted(signal.Signals(signum).name, signum)
 
     previous = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:

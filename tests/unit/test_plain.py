@@ -296,3 +296,32 @@ def test_sigterm_ends_the_session_like_ctrl_c():
     with pytest.raises(Interrupted, match="SIGTERM"), ending_signals():
         os.kill(os.getpid(), signal.SIGTERM)
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_signal_stops_the_session_with_128_plus_its_number(clock, store):
+    import signal
+
+    from backrelief_tui.plain import Interrupted
+
+    class Hangup:
+        def wait(self, timeout):
+            clock.advance(8)
+            raise Interrupted("SIGHUP", signal.SIGHUP)
+
+    plain = session(clock, store, keys=Hangup())
+    assert plain.run() == 128 + signal.SIGHUP
+    assert store.load(only_record(store).path).status is SessionStatus.STOPPED
+
+
+def test_a_closed_output_stops_the_session_and_keeps_the_record(clock, store):
+    class ClosedAfter(io.StringIO):
+        def write(self, text):
+            if self.getvalue().count("\n") >= 8:
+                raise BrokenPipeError(32, "Broken pipe")
+            return super().write(text)
+
+    plain = session(clock, store)
+    plain.out = ClosedAfter()
+    with pytest.raises(BrokenPipeError):  # `commands.output` turns it into a quiet exit
+        plain.run()
+    assert store.load(only_record(store).path).status is SessionStatus.STOPPED
