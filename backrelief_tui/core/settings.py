@@ -643,8 +643,8 @@ def merge_settings(base: Settings, mine: Settings, theirs: Settings) -> Settings
 def _merge(base: Any, mine: Any, theirs: Any) -> Any:
     if mine == base:
         return theirs
-    if base is _MISSING and is_dataclass(mine) and type(mine) is type(theirs):
-        base = _empty(type(mine))  # both added the same key (one move's override): merge field by field
+    if base is _MISSING and (is_dataclass(mine) or isinstance(mine, dict)) and type(mine) is type(theirs):
+        base = _empty(type(mine))  # both added the same key (one move's override, one routine's): merge inside
     if theirs == base or theirs is _MISSING or base is _MISSING:
         return mine
     if is_dataclass(theirs) and not isinstance(theirs, type) and type(base) is type(mine) is type(theirs):
@@ -656,10 +656,11 @@ def _merge(base: Any, mine: Any, theirs: Any) -> Any:
             before, now = base.get(key, _MISSING), mine.get(key, _MISSING)
             if before == now:
                 continue
-            if now is _MISSING and is_dataclass(before):
-                now = _empty(type(before))  # a cleared override: field by field like any other change
+            if now is _MISSING and (is_dataclass(before) or isinstance(before, dict)):
+                # A cleared override, or a routine's last one cleared (its table goes): field by field, key by key.
+                now = _empty(type(before))
             value = _MISSING if now is _MISSING else _merge(before, now, theirs.get(key, _MISSING))
-            if value is _MISSING or (is_dataclass(value) and value == _empty(type(value))):
+            if value is _MISSING or value == {} or (is_dataclass(value) and value == _empty(type(value))):
                 merged.pop(key, None)
             else:
                 merged[key] = value

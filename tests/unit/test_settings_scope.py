@@ -80,3 +80,17 @@ def test_broken_routine_tables_are_problems_and_the_valid_rest_is_kept(tmp_path)
     assert settings.routines == {"desk-break": {"cobra": MoveOverride(rest=5)}}
     path.write_text('routines = 3\n')
     assert [problem.field for problem in load_settings(path)[1]] == ["routines"]
+
+
+def test_saves_that_merge_with_the_file_keep_both_scopes_apart():
+    from backrelief_tui.core.settings import merge_settings
+
+    base = Settings().with_move_values("cobra", routine="stretch", hold=30)
+    mine = base.with_move_values("cobra", routine="stretch", hold=None).with_move_values("bird-dog", routine="desk",
+                                                                                         reps=3)
+    theirs = (base.with_move_values("cobra", hold=45).with_move_values("glute-bridge", routine="stretch", reps=8)
+              .with_move_values("pelvic-tilt", routine="desk", hold=5))
+    merged = merge_settings(base, mine, theirs)
+    assert merged.moves == {"cobra": MoveOverride(hold=45)}
+    assert merged.routines["desk"] == {"bird-dog": MoveOverride(reps=3), "pelvic-tilt": MoveOverride(hold=5)}
+    assert merged.routines["stretch"] == {"glute-bridge": MoveOverride(reps=8)}  # my cleared cobra stays cleared
