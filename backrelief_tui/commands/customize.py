@@ -19,7 +19,7 @@ from backrelief_tui.core.levels import level_count, level_label
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Move, Routine, clip_title, routine_to_table
-from backrelief_tui.core.settings import OVERRIDE_FIELDS, Settings, parse_assignments
+from backrelief_tui.core.settings import OVERRIDE_FIELDS, MoveOverride, Settings, parse_assignments
 from backrelief_tui.core.text import json_safe, printable
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, save_user_routine
 from backrelief_tui.core.wording import format_duration, move_dose, plural
@@ -31,23 +31,32 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.move == "schedule":  # `backrelief set schedule every=50 days=mon-fri ...`: the break nudges
         from backrelief_tui.commands.nudges import set_schedule
 
-        if args.reset or args.reset_all or _marks_given(args):
+        if args.reset or args.reset_all or args.routine or _marks_given(args):
             return fail("set schedule takes FIELD=VALUE only: every=50 days=mon-fri hours=9-17:30 goal=5 routine=desk")
         return set_schedule(args.values)
     library, settings = load_context()
     before = settings
+    scope: str | None = args.routine  # None: everywhere the move appears
+    if scope is not None and scope not in library.routines:
+        return fail(f"no routine with id {scope!r} (known: {', '.join(library.routines) or 'none'})")
     if args.reset_all:
         if args.move or args.values or args.reset:
             return fail("--reset-all takes no move or values")
-        settings = replace(settings.without_overrides(), levels={})
+        settings = settings.without_overrides(scope)
+        if scope is None:  # levels are everywhere only
+            settings = replace(settings, levels={})
     elif args.move is not None:
         move = library.moves.get(args.move)
         if move is None:
             return fail(_unknown_move(args.move, library))
+        if scope is not None and (problem := _not_in_routine(move, scope, library)):
+            return fail(problem)
         if args.reset:
             if args.values:
                 return fail("--reset takes a move only (to clear one field: FIELD=default)")
-            settings = settings.without_override(move.id).with_level(move.id, 0)
+            settings = settings.without_override(move.id, scope)
+            if scope is None:
+                settings = settings.with_level(move.id, 0)
         elif args.values:
             level_items = [item for item in args.values if item.replace(" ", "").lower().startswith("level=")]
             values, errors = _parse_values([item for item in args.values if item not in level_items])
@@ -56,12 +65,12 @@ def cmd_set(args: argparse.Namespace) -> int:
                 errors += [error] if error else []
             if errors:
                 return fail(*errors)
-            settings = settings.with_move_values(move.id, **values)
+            settings = settings.with_move_values(move.id, routine=scope, **values)
         elif not _marks_given(args):
             _print_move(move, settings, library)
             return 0
-    elif args.reset or args.values:
-        return fail("name the move: backrelief set MOVE hold=20")
+    elif args.reset or args.values or args.routine:
+        return fail("name the move: backrelief set MOVE hold=20 [--routine ID]")
     if _marks_given(args):
         settings, errors = _apply_marks(settings, args)
         if errors:
@@ -77,10 +86,27 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.move is not None and args.move in library.moves:
         _print_move(library.moves[args.move], settings, library, before)
     elif args.reset_all:
-        print(f"Every move is back to its routine's numbers ({len({*before.moves, *before.levels})} cleared).")
+        cleared = before.override_count - settings.override_count + len(before.levels) - len(settings.levels)
+        where = f"in {scope} " if scope else ""
+        print(f"Every move {where}is back to its routine's numbers ({cleared} cleared).")
+        if scope and (settings.moves or settings.levels):
+            print("Your numbers for everywhere still apply there (backrelief set shows them).")
     if _marks_given(args):
         print(_marks_line(settings))
     return 0
+
+
+def _not_in_routine(move: Move, routine_id: str, library: Library) -> str | None:
+    """Why `--routine` cannot scope this move (the routine does not have it), or None."""
+    if any(candidate.id == move.id for candidate in library.routines[routine_id].moves):
+        return None
+    having = _routines_with(move.id, library)
+    where = f"it is in: {', '.join(having)}" if having else "no routine has it"
+    return f"{move.id} is not in the routine {routine_id} ({where})"
+
+
+def _routines_with(move_id: str, library: Library) -> list[str]:
+    return [rid for rid, routine in library.routines.items() if any(move.id == move_id for move in routine.moves)]
 
 
 def _parse_values(items: list[str]) -> tuple[dict[str, Any], list[str]]:
@@ -146,46 +172,63 @@ def _unknown_move(move_id: str, library: Library) -> str:
     return f"no move with id {move_id!r} in the library{hint}"
 
 
-def _numbers(move: Move) -> str:
-    rest = "default" if move.rest is None else f"{move.rest} s"
+def _numbers(move: Move, settings: Settings) -> str:
+    rest = f"{settings.default_rest} s (the default)" if move.rest is None else f"{move.rest} s"
     parts = [f"hold {move.hold} s", f"reps {move.reps}", f"sides {move.sides}", f"rest {rest}"]
     if move.reps > 1:
         parts.append(f"rep_rest {move.rep_rest} s")
     return ", ".join(parts)
 
 
+def _values(override: MoveOverride) -> str:
+    return ", ".join(f"{name} {value}" for name, value in override.to_table().items())
+
+
 def _print_move(move: Move, settings: Settings, library: Library, before: Settings | None = None) -> None:
-    override = settings.override_for(move.id)
-    mine = ", ".join(f"{name} {value}" for name, value in override.to_table().items()) or "none"
-    print(printable(f"{move.name} ({move.id}): {_numbers(override.apply(move))}"))
-    print(printable(f"  your numbers: {mine}; saved in {paths.settings_file()}" if before is not None
-                    else f"  your numbers: {mine}"))
+    """The move's numbers in force in each routine that has it (a routine may set its own, and so may
+    the person, for that routine only or everywhere), with each routine's length."""
+    everywhere = _values(settings.own_override(move.id)) or "none"
+    print(printable(f"{move.name} ({move.id}), the numbers in force in each routine that has it:"))
+    print(printable(f"  your numbers everywhere: {everywhere}; saved in {paths.settings_file()}" if before is not None
+                    else f"  your numbers everywhere: {everywhere}"))
     if level_count(move):
-        print(printable(f"  {level_label(move, settings.level_for(move.id))}; "
-                        f"{plural(level_count(move), 'harder level')} "
-                        f"in all (backrelief set {move.id} level=N, 0 for the start)"))
-    for routine in library.routines.values():
-        if any(candidate.id == move.id for candidate in routine.moves):
-            now = plan_session(routine, settings).total_seconds
-            if before is not None:
-                was = plan_session(routine, before).total_seconds
-                change = f"{format_duration(was)} → {format_duration(now)}" if was != now else format_duration(now)
-            else:
-                change = format_duration(now)
-            print(f"  in {routine.id}: {change}")
+        print(printable(f"  your level: {level_label(move, settings.level_for(move.id))}"))
+        print(printable(f"  {plural(level_count(move), 'harder level')} in all "
+                        f"(backrelief set {move.id} level=N, 0 for the start)"))
+    having = _routines_with(move.id, library)
+    for routine_id in having:
+        routine = library.routines[routine_id]
+        plan = plan_session(routine, settings)
+        in_force = next((planned for planned in plan.moves if planned.id == move.id), None)
+        left_out = " (a bonus move: left out unless you opt in)" if in_force is None else ""
+        if in_force is None:
+            own = next(candidate for candidate in routine.moves if candidate.id == move.id)
+            in_force = settings.override_for(move.id, routine_id).apply(own)
+        now = plan.total_seconds
+        length = format_duration(now)
+        if before is not None and (was := plan_session(routine, before).total_seconds) != now:
+            length = f"{format_duration(was)} → {length}"
+        here = _values(settings.own_override(move.id, routine_id))
+        mine = f" · yours for {routine_id} only: {here}" if here else ""
+        print(printable(f"  in {routine_id}: {_numbers(in_force, settings)}{left_out} · routine {length}{mine}"))
+    if not having:
+        print(printable(f"  in no routine: {_numbers(settings.override_for(move.id).apply(move), settings)}"))
 
 
 def _print_overview(settings: Settings, library: Library) -> None:
-    if not settings.moves and not settings.levels:
+    if not settings.override_count and not settings.levels:
         print("You have not changed any move; every routine uses its own numbers.")
-    for move_id in sorted({*settings.moves, *settings.levels}):
+    scoped = [(None, settings.moves), *((rid, table) for rid, table in sorted(settings.routines.items()))]
+    for routine_id, table in scoped:
+        for move_id, override in sorted(table.items()):
+            name = library.moves[move_id].name if move_id in library.moves else "(not in the library)"
+            where = "everywhere" if routine_id is None else f"in {routine_id} only"
+            print(printable(f"{move_id}  {name}: {_values(override)} — {where}"))
+    for move_id, level in sorted(settings.levels.items()):
         move = library.moves.get(move_id)
         name = move.name if move is not None else "(not in the library)"
-        values = [f"{key} {value}" for key, value in settings.override_for(move_id).to_table().items()]
-        if settings.level_for(move_id):
-            values.append(level_label(move, settings.level_for(move_id)) if move is not None
-                          else f"level {settings.level_for(move_id)}")
-        print(printable(f"{move_id}  {name}: {', '.join(values)}"))
+        label = level_label(move, level) if move is not None else f"level {level}"
+        print(printable(f"{move_id}  {name}: {label} — everywhere"))
     print(_marks_line(settings))
 
 

@@ -78,6 +78,13 @@ def _routine_commands(commands: Subcommands) -> None:
     command.add_argument("routine", nargs="?",
                          help="routine id or path of a routine file (try one without installing it); "
                               "without one, the routine your break nudges suggest (`backrelief set schedule`)")
+    command.add_argument("--plain", action="store_true",
+                         help="follow it as plain lines on stdout, one per event, never redrawn (for a screen "
+                              "reader, a braille display, an editor's shell or ssh); keys when stdin is a "
+                              "terminal (space pause, n next, N next move, q stop), else hands-free")
+    command.add_argument("--color", action="store_true", help="with --plain: colour the lines")
+    command.add_argument("--no-checkin", action="store_true",
+                         help="with --plain: do not ask about pain before and after")
 
     _add(commands, "sound-test", "backrelief_tui.commands.sound:cmd_sound_test",
          help="play every cue and say which audio backend worked")
@@ -88,15 +95,21 @@ def _customize_commands(commands: Subcommands) -> None:
     command = _add(
         commands, "set", f"{where}:cmd_set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
         description="Set your own numbers for a move, wherever it appears: "
-                    "`backrelief set front-plank hold=20 reps=3`. FIELD=default clears one field. "
-                    "With no arguments, lists what you have set. "
+                    "`backrelief set front-plank hold=20 reps=3`, or in one routine only: "
+                    "`backrelief set cobra hold=20 --routine stretch` (its own numbers win there). "
+                    "FIELD=default clears one field. `backrelief set MOVE` shows the numbers in force "
+                    "in each routine that has it. With no arguments, lists what you have set. "
                     "The break nudges: `backrelief set schedule every=50 days=mon-fri hours=9-17:30 goal=5 "
                     "routine=desk` (minutes between breaks, working days and hours, sessions a week, the routine "
                     "a nudge suggests); `backrelief set schedule` shows them.")
     command.add_argument("move", nargs="?", help="move id (see `backrelief show ROUTINE --json`), or `schedule`")
     command.add_argument("values", nargs="*", metavar="FIELD=VALUE",
                          help=f"fields: {', '.join(OVERRIDE_FIELDS)} (seconds, or reps; sides: none|both|alternate)")
-    command.add_argument("--reset", action="store_true", help="back to the routines' own numbers for MOVE")
+    command.add_argument("--routine", metavar="ID",
+                         help="this routine only (default: everywhere the move appears); with --reset or "
+                              "--reset-all, clear that routine's own numbers only")
+    command.add_argument("--reset", action="store_true",
+                         help="back to the routines' own numbers for MOVE (everywhere, and in every routine)")
     command.add_argument("--reset-all", action="store_true", help="back to the routines' own numbers for every move")
     command.add_argument("--tight", metavar="AREAS", help=f"mark areas tight, e.g. hips,lats ({', '.join(TARGETS)})")
     command.add_argument("--fine", metavar="AREAS",

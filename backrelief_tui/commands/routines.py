@@ -197,6 +197,8 @@ def cmd_tui(args: argparse.Namespace, routine_name: str | None = None) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if (args.color or args.no_checkin) and not args.plain:
+        return fail("--color and --no-checkin go with --plain")
     library, settings = load_context()
     name = args.routine
     if name is None:  # `backrelief run` from a nudge: the routine the schedule suggests
@@ -211,4 +213,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     routine, problems = find_routine(name, library)
     if routine is None:
         return fail(*problems)
+    if args.plain:
+        from backrelief_tui.plain import run_plain
+
+        return run_plain(routine, settings, color=args.color, checkin=not args.no_checkin)
     return cmd_tui(args, routine_name=name)

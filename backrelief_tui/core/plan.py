@@ -103,15 +103,16 @@ def plan_session(routine: Routine, settings: Settings | None = None, *, include_
     """Apply tight spots and the user's overrides, and lay the routine out as timed steps.
 
     Tight spots scale release (roll) times first; the person's own override comes
-    after, so a hold they set themselves always wins; a move's level (core/levels.py)
-    leads its cues with that step's instruction. Bonus moves run only when
+    after, so a hold they set themselves always wins: this routine's own override
+    (`settings.routines`) field by field over the everywhere one. A move's level
+    (core/levels.py) leads its cues with that step's instruction. Bonus moves run only when
     `include_bonus` (default: the settings' `include_bonus`, off) says so.
     """
     settings = settings or Settings()
     if include_bonus is None:
         include_bonus = settings.include_bonus
     moves = tuple(
-        at_level(settings.override_for(move.id).apply(for_tight_spots(move, settings.tight_spots)),
+        at_level(settings.override_for(move.id, routine.id).apply(for_tight_spots(move, settings.tight_spots)),
                  settings.level_for(move.id))
         for move in routine.moves
         if include_bonus or not move.bonus

@@ -127,7 +127,10 @@ class Settings:
     include_bonus: bool = False
     """Run bonus moves (the kneeling bridge: a deep backbend many cannot do yet); off until chosen."""
     moves: dict[str, MoveOverride] = field(default_factory=dict)
-    """Per-move overrides, by move id: `[moves.plank] hold = 20`."""
+    """Per-move overrides for every routine the move is in, by move id: `[moves.plank] hold = 20`."""
+    routines: dict[str, dict[str, MoveOverride]] = field(default_factory=dict)
+    """Per-move overrides for one routine only, by routine id then move id:
+    `[routines.desk-break.moves.cobra] hold = 20`. Field by field, they win over `moves`."""
     tight_spots: dict[str, Tightness] = field(default_factory=dict)
     """Target area -> "tight" or "fine": built routines and release spend time accordingly."""
     break_every: int = DEFAULT_EVERY
@@ -163,29 +166,70 @@ class Settings:
         changes: dict[str, Any] = {name: _normal(name, value)}
         return replace(self, **changes)
 
-    def override_for(self, move_id: str) -> MoveOverride:
-        return self.moves.get(move_id, MoveOverride())
+    def override_for(self, move_id: str, routine: str | None = None) -> MoveOverride:
+        """The numbers in force for a move: in `routine`, its own override's fields win over the
+        everywhere override's; without a routine, the everywhere override alone."""
+        everywhere = self.moves.get(move_id, MoveOverride())
+        here = self.routines.get(routine, {}).get(move_id) if routine is not None else None
+        if here is None:
+            return everywhere
+        return replace(everywhere, **{name: getattr(here, name) for name in OVERRIDE_FIELDS
+                                      if getattr(here, name) is not None})
 
-    def with_override(self, move_id: str, override: MoveOverride) -> Settings:
-        moves = dict(self.moves)
+    def own_override(self, move_id: str, routine: str | None = None) -> MoveOverride:
+        """The override of one scope as stored: `routine`'s own (this routine only), or everywhere (None)."""
+        table = self.moves if routine is None else self.routines.get(routine, {})
+        return table.get(move_id, MoveOverride())
+
+    def has_own(self, move_id: str, routine: str) -> bool:
+        """Whether `routine` has numbers of its own for the move (this routine only)."""
+        return move_id in self.routines.get(routine, {})
+
+    def with_override(self, move_id: str, override: MoveOverride, routine: str | None = None) -> Settings:
+        """Store one scope's override (`routine` None: everywhere); an empty override removes it."""
+        moves = dict(self.moves if routine is None else self.routines.get(routine, {}))
         if override.empty:
             moves.pop(move_id, None)
         else:
             moves[move_id] = override
-        return replace(self, moves=moves)
+        if routine is None:
+            return replace(self, moves=moves)
+        routines = {**self.routines, routine: moves}
+        if not moves:
+            del routines[routine]
+        return replace(self, routines=routines)
 
-    def with_move_values(self, move_id: str, **values: Any) -> Settings:
-        """Set some override fields of one move (None clears a field), keeping its others."""
-        current = self.override_for(move_id)
-        return self.with_override(move_id, replace(current, **values))
+    def with_move_values(self, move_id: str, *, routine: str | None = None, **values: Any) -> Settings:
+        """Set some override fields of one move (None clears a field), keeping its others, in one scope:
+        `routine`'s own (this routine only) or everywhere (None)."""
+        current = self.own_override(move_id, routine)
+        return self.with_override(move_id, replace(current, **values), routine)
 
-    def without_override(self, move_id: str) -> Settings:
-        """Back to the routine's own numbers for one move."""
-        return self.with_override(move_id, MoveOverride())
+    def without_override(self, move_id: str, routine: str | None = None) -> Settings:
+        """Back to the routines' own numbers for one move: in `routine` only (its own override
+        goes; an everywhere one still applies there), or with None in every scope."""
+        if routine is not None:
+            return self.with_override(move_id, MoveOverride(), routine)
+        settings = self.with_override(move_id, MoveOverride())
+        for routine_id in list(self.routines):
+            settings = settings.with_override(move_id, MoveOverride(), routine_id)
+        return settings
 
-    def without_overrides(self) -> Settings:
-        """Back to the routines' own numbers for every move."""
-        return replace(self, moves={})
+    def without_overrides(self, routine: str | None = None) -> Settings:
+        """Back to the routines' own numbers for every move (with `routine`: its own overrides only)."""
+        if routine is not None:
+            return replace(self, routines={rid: table for rid, table in self.routines.items() if rid != routine})
+        return replace(self, moves={}, routines={})
+
+    @property
+    def override_count(self) -> int:
+        """How many move overrides are stored, in every scope."""
+        return len(self.moves) + sum(len(table) for table in self.routines.values())
+
+    def scopes_of(self, move_id: str) -> list[str | None]:
+        """The scopes with an override of the move: None for everywhere, then routine ids."""
+        found: list[str | None] = [None] if move_id in self.moves else []
+        return found + sorted(rid for rid, table in self.routines.items() if move_id in table)
 
     def level_for(self, move_id: str) -> int:
         """A move's level: 0 is the move as its cues describe, 1 its first progression, and so on."""
@@ -480,6 +524,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
     for key, value in data.items():
         if key == "moves":
             values[key] = _load_overrides(value, source, problems)
+        elif key == "routines":
+            values[key] = _load_routine_overrides(value, source, problems)
         elif key == "tight_spots":
             values[key] = _load_tight_spots(value, source, problems)
         elif key == "levels":
@@ -500,16 +546,16 @@ def _read_table(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return (data, []) if data is not None else (None, [Problem(str(path), "", f"is {reason}")])
 
 
-def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[str, MoveOverride]:
+def _load_overrides(value: Any, source: str, problems: list[Problem], prefix: str = "moves") -> dict[str, MoveOverride]:
     if not isinstance(value, dict):
-        problems.append(Problem(source, "moves", "must be a table of [moves.<move-id>] tables"))
+        problems.append(Problem(source, prefix, f"must be a table of [{prefix}.<move-id>] tables"))
         return {}
     overrides = {}
     for move_id, table in value.items():
-        where = f"moves.{move_id}"
+        where = f"{prefix}.{move_id}"
         if not ID_PATTERN.match(move_id):
-            problems.append(Problem(source, f"moves.{move_id[:40]}", "is not a move id (lowercase letters, digits "
-                                                                    "and hyphens, up to 40)"))
+            problems.append(Problem(source, f"{prefix}.{move_id[:40]}", "is not a move id (lowercase letters, "
+                                                                       "digits and hyphens, up to 40)"))
             continue
         if not isinstance(table, dict):
             problems.append(Problem(source, where, "must be a table such as { hold = 20 }"))
@@ -523,6 +569,25 @@ def _load_overrides(value: Any, source: str, problems: list[Problem]) -> dict[st
         if good:
             overrides[move_id] = MoveOverride(**good)
     return overrides
+
+
+def _load_routine_overrides(value: Any, source: str, problems: list[Problem]) -> dict[str, dict[str, MoveOverride]]:
+    """`[routines.<routine-id>.moves.<move-id>]` tables: one routine's own numbers for its moves."""
+    if not isinstance(value, dict):
+        problems.append(Problem(source, "routines",
+                                "must be a table of [routines.<routine-id>.moves.<move-id>] tables"))
+        return {}
+    routines: dict[str, dict[str, MoveOverride]] = {}
+    for routine_id, table in value.items():
+        where = f"routines.{routine_id}"
+        if not ID_PATTERN.match(routine_id):
+            problems.append(Problem(source, f"routines.{routine_id[:40]}", "is not a routine id (lowercase letters, "
+                                                                          "digits and hyphens, up to 40)"))
+        elif not isinstance(table, dict) or set(table) - {"moves"}:
+            problems.append(Problem(source, where, f"must hold only [{where}.moves.<move-id>] tables"))
+        elif overrides := _load_overrides(table.get("moves", {}), source, problems, prefix=f"{where}.moves"):
+            routines[routine_id] = overrides
+    return routines
 
 
 def _load_tight_spots(value: Any, source: str, problems: list[Problem]) -> dict[str, Tightness]:
@@ -559,11 +624,23 @@ def settings_to_toml(settings: Settings) -> dict[str, Any]:
         value = getattr(settings, item.name)
         if item.name == "moves":
             document["moves"] = {move_id: o.to_table() for move_id, o in sorted(value.items()) if not o.empty}
+        elif item.name == "routines":
+            document["routines"] = _routine_overrides_to_toml(value)
         elif item.name == "tight_spots":
             document[item.name] = {area: str(state) for area, state in sorted(value.items())}
         else:
             document[item.name] = (dict(sorted(value.items())) if isinstance(value, dict)
                                    else list(value) if isinstance(value, tuple) else value)
+    return document
+
+
+def _routine_overrides_to_toml(routines: dict[str, dict[str, MoveOverride]]) -> dict[str, Any]:
+    """`{"desk-break": {"moves": {"cobra": {"hold": 20}}}}`, leaving out what is empty."""
+    document = {}
+    for routine_id, table in sorted(routines.items()):
+        moves = {move_id: o.to_table() for move_id, o in sorted(table.items()) if not o.empty}
+        if moves:
+            document[routine_id] = {"moves": moves}
     return document
 
 
@@ -643,8 +720,8 @@ def merge_settings(base: Settings, mine: Settings, theirs: Settings) -> Settings
 def _merge(base: Any, mine: Any, theirs: Any) -> Any:
     if mine == base:
         return theirs
-    if base is _MISSING and is_dataclass(mine) and type(mine) is type(theirs):
-        base = _empty(type(mine))  # both added the same key (one move's override): merge field by field
+    if base is _MISSING and (is_dataclass(mine) or isinstance(mine, dict)) and type(mine) is type(theirs):
+        base = _empty(type(mine))  # both added the same key (one move's override, one routine's): merge inside
     if theirs == base or theirs is _MISSING or base is _MISSING:
         return mine
     if is_dataclass(theirs) and not isinstance(theirs, type) and type(base) is type(mine) is type(theirs):
@@ -656,10 +733,11 @@ def _merge(base: Any, mine: Any, theirs: Any) -> Any:
             before, now = base.get(key, _MISSING), mine.get(key, _MISSING)
             if before == now:
                 continue
-            if now is _MISSING and is_dataclass(before):
-                now = _empty(type(before))  # a cleared override: field by field like any other change
+            if now is _MISSING and (is_dataclass(before) or isinstance(before, dict)):
+                # A cleared override, or a routine's last one cleared (its table goes): field by field, key by key.
+                now = _empty(type(before))
             value = _MISSING if now is _MISSING else _merge(before, now, theirs.get(key, _MISSING))
-            if value is _MISSING or (is_dataclass(value) and value == _empty(type(value))):
+            if value is _MISSING or value == {} or (is_dataclass(value) and value == _empty(type(value))):
                 merged.pop(key, None)
             else:
                 merged[key] = value

@@ -18,6 +18,14 @@ RED_FLAG_LINE = "Stop if you feel sharp pain, or pain, tingling or numbness spre
 INJURY_CAUTION = "If your back pain follows a fall or injury, see a doctor first."
 
 
+PAIN_AFTER_QUESTION = "And now: how is your back?"
+
+
+def pain_before_question(routine_title: str) -> str:
+    """The check-in before a session names the routine about to start (it may not be the one highlighted)."""
+    return f"Before {routine_title}: how is your back right now?"
+
+
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     """`1 session`, `3 sessions` (`plural_noun` for irregular ones)."""
     return f"{count} {noun if count == 1 else plural_noun or noun + 's'}"

@@ -60,8 +60,8 @@ async def test_picker_s_opens_the_highlighted_routine_and_a_typed_hold_is_used_n
         await pilot.pause()
         assert saved[-1].moves == {"front-plank": MoveOverride(hold=20)}
         assert cell(app, PLANK_ROW, "hold") == "20 s *"
-        assert "12:21 with your numbers (12:41 as written)" in text_of(app, "#moves-total")  # activate, re-timed
-        assert "Saved: Front forearm plank hold 20 s." in text_of(app, "#moves-status")
+        assert "Total 12:21 · as written 12:41" in text_of(app, "#moves-total")  # activate, re-timed
+        assert "Saved: Front forearm plank hold 20 s, everywhere." in text_of(app, "#moves-status")
 
         await pilot.press("escape")
         await pilot.pause()
@@ -273,3 +273,240 @@ async def test_sides_changed_on_the_screen_change_the_plan(make_app, saved):
         plan = plan_session(app.library.get("desk-break"), app.settings)
         sides = [step.side for step in plan.steps if step.move.id == "worlds-best-stretch" and step.phase == "work"]
         assert sides == [Side.LEFT, Side.RIGHT] * 2  # its 2 reps a side in desk-break
+
+
+# -- override scope: this routine only, or everywhere ------------------------------------------------
+
+COBRA_ROW = 8  # cobra in stretch
+
+
+async def test_s_sets_the_scope_of_the_move_under_the_cursor_and_the_table_marks_it(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "stretch")
+        await to_cell(pilot, COBRA_ROW, 1)
+        assert cell(app, COBRA_ROW, "name") == "Cobra" and cell(app, COBRA_ROW, "hold") == "30 s"
+        assert "Cobra: changes apply everywhere (also in full)." in text_of(app, "#moves-status")
+        await pilot.press("s")
+        assert "Cobra: changes now apply to Stretch only" in text_of(app, "#moves-status")
+        assert cell(app, COBRA_ROW, "name") == "» Cobra" and saved == []  # nothing to save yet
+        await pilot.press("plus")
+        assert app.settings.routines == {"stretch": {"cobra": MoveOverride(hold=35)}} and app.settings.moves == {}
+        assert saved[-1].routines == app.settings.routines
+        assert "Cobra: hold 35 s, in Stretch only." in text_of(app, "#moves-status")
+        assert cell(app, COBRA_ROW, "hold") == "35 s *"
+        full = plan_session(app.library.get("full"), app.settings)
+        assert [move.hold for move in full.moves if move.id == "cobra"] == [30]  # full keeps its numbers
+
+        screen.query_one("#routine").value = "full"  # the other routine shows its own numbers in force
+        await pilot.pause()
+        row = next(i for i, move in enumerate(app.library.get("full").moves) if move.id == "cobra")
+        assert cell(app, row, "name") == "Cobra" and cell(app, row, "hold") == "30 s"
+        screen.query_one("#routine").value = "stretch"
+        await pilot.pause()
+
+        await to_cell(pilot, COBRA_ROW, 1)
+        await pilot.press("s")  # back to everywhere: stretch's own numbers go along, so nothing changes here
+        assert app.settings.moves == {"cobra": MoveOverride(hold=35)} and app.settings.routines == {}
+        assert "Cobra: changes now apply everywhere it appears (also in full); your hold 35 s now apply there too." \
+            in text_of(app, "#moves-status")
+        assert cell(app, COBRA_ROW, "name") == "Cobra" and cell(app, COBRA_ROW, "hold") == "35 s *"
+
+
+async def test_a_routine_s_own_numbers_win_and_d_clears_them_only(make_app, saved):
+    settings = (TINY_SETTINGS.with_move_values("cobra", hold=45)
+                .with_move_values("cobra", routine="stretch", reps=3))
+    app = make_app(settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot, "stretch")
+        await to_cell(pilot, COBRA_ROW, 2)
+        assert (cell(app, COBRA_ROW, "name"), cell(app, COBRA_ROW, "hold"), cell(app, COBRA_ROW, "reps")) == (
+            "» Cobra", "45 s *", "3 *")
+        status = text_of(app, "#moves-status")
+        assert "» Cobra: changes apply to Stretch only. Yours (*) here: reps 3; everywhere: hold 45 s." in status
+        await pilot.press("plus")  # in this routine's own table
+        assert app.settings.routines == {"stretch": {"cobra": MoveOverride(reps=4)}}
+        await pilot.press("minus", "minus")  # back at stretch's own 2 reps: nothing of yours left here
+        assert app.settings.routines == {} and cell(app, COBRA_ROW, "name") == "» Cobra"  # the scope stays
+        await pilot.press("plus")
+        assert app.settings.routines == {"stretch": {"cobra": MoveOverride(reps=3)}}
+        await pilot.press("d")
+        assert app.settings.routines == {} and app.settings.moves == {"cobra": MoveOverride(hold=45)}
+        assert "Cobra: Stretch's own numbers cleared; your everywhere numbers apply." in text_of(app, "#moves-status")
+        assert cell(app, COBRA_ROW, "hold") == "45 s *"
+
+
+async def test_plus_says_what_it_does_to_the_field_under_the_cursor(make_app):
+    def plus_label(app) -> str:
+        return app.screen.active_bindings["plus"].binding.description
+
+    app = make_app(settings=TINY_SETTINGS.with_move_values("front-plank", hold=10))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await to_cell(pilot, PLANK_ROW, 1)
+        assert plus_label(app) == "Hold +5/−1 s"  # 10 s: up to 15, down to 9
+        assert "+ hold 15 s · − hold 9 s · s: Activate only · ⏎ type" in text_of(app, "#moves-status")
+        await pilot.press("minus")
+        assert plus_label(app) == "Hold ±1 s"
+        await to_cell(pilot, PLANK_ROW + 1, 1)  # the side plank's 20 s
+        assert plus_label(app) == "Hold ±5 s"
+        await to_cell(pilot, PLANK_ROW, 2)
+        assert plus_label(app) == "Reps ±1" and "+ reps 3 · − reps 1" in text_of(app, "#moves-status")
+        await to_cell(pilot, PLANK_ROW, 3)
+        assert plus_label(app) == "Sides: next" and "+ sides both · − sides alternate" in text_of(app, "#moves-status")
+        await to_cell(pilot, PLANK_ROW, 4)
+        assert plus_label(app) == "Rest ±5 s"
+        await pilot.pause()  # the footer repaints after the bindings changed
+        assert "Rest ±5 s" in screen_text(app)  # (the status line says "rest", lower case)
+
+
+async def test_reset_all_counts_every_scope_and_says_one_setting_in_the_singular(make_app):
+    from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
+
+    app = make_app(settings=TINY_SETTINGS.with_move_values("cobra", routine="stretch", hold=20))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot, "stretch")
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "Reset your 1 move setting?" in screen_text(app)
+        await pilot.press("n")
+        app.update_settings(app.settings.with_move_values("bird-dog", reps=3))
+        await pilot.press("D")
+        await pilot.pause()
+        assert "Reset all 2 of your move settings?" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.settings.override_count == 0
+
+
+async def test_help_explains_the_tabs(make_app):
+    from backrelief_tui.tui.dialogs.help import HelpDialog
+
+    app = make_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        await open_settings(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        text = screen_text(app)
+        for words in ("Three tabs", "General: session timing", "Moves: your own numbers", "Tight spots: tight areas",
+                      "this routine only / everywhere"):
+            assert words in text, words
+
+
+# -- the General tab: voice, break nudges, bonus moves, position change ------------------------------
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#{field_id}")
+    widget.focus()
+    widget.value = text
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_voice_and_nudge_settings_are_checked_by_parse_setting_then_saved(make_app, saved):
+    from backrelief_tui.core.settings import Verbosity
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, tab="general")
+        screen.query_one("#voice_coach").value = "full"
+        await pilot.pause()
+        assert app.settings.voice_coach is Verbosity.FULL and saved[-1].voice_coach is Verbosity.FULL
+        assert text_of(app, "#general-status") == "Saved: What the coach says: full."
+        await type_into(pilot, "voice_rate", "20")
+        assert text_of(app, "#general-status") == (
+            "Not saved: voice rate must be between 80 and 450 words a minute (got 20).")
+        assert app.settings.voice_rate == 160 and screen.query_one("#voice_rate").has_class("-invalid")
+        await type_into(pilot, "voice_rate", "140")
+        assert app.settings.voice_rate == 140
+        await type_into(pilot, "voice_name", "--help")
+        assert "espeak-ng voice name" in text_of(app, "#general-status") and app.settings.voice_name == "en"
+        await type_into(pilot, "voice_name", "en-gb")
+        await type_into(pilot, "voice_volume", "50")
+        assert (app.settings.voice_name, app.settings.voice_volume) == ("en-gb", 0.5)
+        await pilot.click("#voice_countdown")
+        await pilot.pause()
+        assert app.settings.voice_countdown is True
+
+        await type_into(pilot, "break_every", "1h")
+        assert app.settings.break_every == 60 and screen.query_one("#break_every").value == "60"
+        assert text_of(app, "#general-status") == "Saved: A break every: 60 min."
+        await type_into(pilot, "work_days", "mon,wed,fri")
+        assert app.settings.work_days == ("mon", "wed", "fri")
+        await type_into(pilot, "work_hours", "9-17")
+        assert app.settings.work_hours == "09:00-17:00" and screen.query_one("#work_hours").value == "09:00-17:00"
+        await type_into(pilot, "work_hours", "17-9")
+        assert text_of(app, "#general-status").startswith("Not saved: hours") and app.settings.work_hours == \
+            "09:00-17:00"
+        await type_into(pilot, "weekly_goal", "3")
+        assert app.settings.weekly_goal == 3
+        nudge = screen.query_one("#nudge_routine")
+        assert nudge.value == "default"
+        nudge.value = "desk-break"
+        await pilot.pause()
+        assert app.settings.nudge_routine == "desk-break" and saved[-1].nudge_routine == "desk-break"
+        nudge.value = "default"
+        await pilot.pause()
+        assert app.settings.nudge_routine == ""
+
+        await type_into(pilot, "position_change", "8")
+        assert app.settings.position_change == 8
+        await pilot.click("#include_bonus")
+        await pilot.pause()
+        assert app.settings.include_bonus is True and text_of(app, "#include_bonus-state") == "on"
+        assert text_of(app, "#general-status") == "Saved: Include bonus moves (kneeling bridge): on."
+
+
+async def test_the_general_tab_scrolls_to_the_field_in_focus_and_f1_is_its_help(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_settings(pilot, tab="general")
+        await pilot.pause()
+        assert "F1 Help" in screen_text(app)  # ? types into a text field
+        screen.query_one("#nudge_routine").focus()
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Routine a nudge suggests" in text and "? Help" in text and "F1 Help" not in text
+        switch = screen.query_one("#include_bonus")
+        switch.focus()
+        await pilot.pause()
+        assert switch.region.height == 1  # focused, still one line (no border)
+        screen.query_one("#settings-tabs Tabs").focus()
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#lead_in")  # the form itself is no tab stop
+
+
+async def test_test_voice_says_why_not_without_espeak_ng(make_app, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng on it
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, tab="general")
+        screen.query_one("#voice-test").press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = text_of(app, "#general-status")
+        assert status.startswith("Voice test: not available: espeak-ng is not installed"), status
+        assert screen.query_one("#general-status").has_class("-error")
+
+
+async def test_a_hold_kept_from_the_summary_goes_where_the_routine_s_own_numbers_are(make_app, clock):
+    app = make_app(settings=TINY_SETTINGS.with_move_values("side-plank", routine="tiny", reps=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        engine = Engine(plan_session(app.library.get("tiny"), app.settings), clock=clock)
+        engine.start()
+        clock.advance(3)
+        engine.poll()
+        engine.adjust(5)
+        engine.stop()
+        app.push_screen(SummaryScreen(Session(app.library.get("tiny"), engine, None)))
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.settings.routines == {"tiny": {"side-plank": MoveOverride(hold=11, reps=1)}}
+        assert app.settings.moves == {}

@@ -21,7 +21,8 @@ def _saved(home):
 def test_set_then_show_reflects_it(home, capsys):
     assert main(["set", "front-plank", "hold=20", "reps=6", "rest=10"]) == 0
     out = capsys.readouterr().out
-    assert "hold 20 s, reps 6" in out and "in activate: 14:36 →" in out
+    assert "your numbers everywhere: hold 20, reps 6, rest 10" in out
+    assert "in activate: hold 20 s, reps 6" in out and "routine 14:36 →" in out
     assert _saved(home)["moves"]["front-plank"] == {"hold": 20, "reps": 6, "rest": 10}
     assert main(["show", "activate"]) == 0
     assert "  20s  Front forearm plank rep 1/6" in capsys.readouterr().out
@@ -68,9 +69,11 @@ def test_set_without_values_shows_the_move_and_without_arguments_lists(capsys):
     main(["set", "cobra", "hold=45"])
     capsys.readouterr()
     assert main(["set", "cobra"]) == 0
-    assert "Cobra (cobra): hold 45 s" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Cobra (cobra), the numbers in force in each routine that has it:" in out
+    assert "in stretch: hold 45 s, reps 2" in out and "in full: hold 45 s" in out
     assert main(["set"]) == 0
-    assert "cobra  Cobra: hold 45" in capsys.readouterr().out
+    assert "cobra  Cobra: hold 45 — everywhere" in capsys.readouterr().out
 
 
 def test_marking_tight_spots(home, capsys):
@@ -115,3 +118,62 @@ def test_the_bonus_is_off_until_you_opt_in(home, capsys):
     assert main(["set", "--bonus", "off"]) == 0
     assert "Bonus moves: off." in capsys.readouterr().out
     assert _saved(home)["include_bonus"] is False and "kneeling-bridge" not in planned()
+
+
+def test_set_shows_each_routine_s_own_numbers_not_the_library_s(capsys):
+    assert main(["set", "childs-pose-lat"]) == 0
+    out = capsys.readouterr().out
+    assert "in desk-break: hold 39 s" in out  # desk-break's own hold, not the library's 60
+    assert "in stretch: hold 60 s" in out and "your numbers everywhere: none" in out
+
+
+def test_set_for_one_routine_only_leaves_the_others(home, capsys):
+    assert main(["set", "childs-pose-lat", "hold=30", "--routine", "desk-break"]) == 0
+    out = capsys.readouterr().out
+    assert "in desk-break: hold 30 s" in out and "yours for desk-break only: hold 30" in out
+    assert "in stretch: hold 60 s" in out and "routine 5:56 → 5:47" in out
+    assert _saved(home)["routines"] == {"desk-break": {"moves": {"childs-pose-lat": {"hold": 30}}}}
+    assert _saved(home)["moves"] == {}
+
+    assert main(["set", "childs-pose-lat", "hold=45"]) == 0  # everywhere: desk-break's own still wins there
+    out = capsys.readouterr().out
+    assert "in desk-break: hold 30 s" in out and "in stretch: hold 45 s" in out and "in full: hold 45 s" in out
+    assert main(["show", "desk-break", "--json"]) == 0
+    child = next(m for m in json.loads(capsys.readouterr().out)["moves"] if m["id"] == "childs-pose-lat")
+    assert child["hold"] == 30
+
+    assert main(["set"]) == 0
+    listed = capsys.readouterr().out
+    assert "childs-pose-lat  Child's pose with lat stretch: hold 45 — everywhere" in listed
+    assert "childs-pose-lat  Child's pose with lat stretch: hold 30 — in desk-break only" in listed
+
+    assert main(["set", "--reset", "childs-pose-lat", "--routine", "desk-break"]) == 0
+    assert "in desk-break: hold 45 s" in capsys.readouterr().out  # the everywhere number applies again
+    assert "routines" not in _saved(home) or _saved(home)["routines"] == {}
+    assert _saved(home)["moves"] == {"childs-pose-lat": {"hold": 45}}
+
+
+def test_reset_without_a_routine_clears_every_scope_and_reset_all_can_keep_to_one_routine(home, capsys):
+    main(["set", "cobra", "hold=45"])
+    main(["set", "cobra", "hold=20", "--routine", "stretch"])
+    main(["set", "bird-dog", "reps=3", "--routine", "activate"])
+    assert main(["set", "--reset-all", "--routine", "stretch"]) == 0
+    assert "Every move in stretch is back to its routine's numbers (1 cleared)." in capsys.readouterr().out
+    assert _saved(home)["routines"] == {"activate": {"moves": {"bird-dog": {"reps": 3}}}}
+    main(["set", "cobra", "hold=20", "--routine", "full"])
+    assert main(["set", "--reset", "cobra"]) == 0
+    assert _saved(home)["moves"] == {} and "full" not in _saved(home)["routines"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["set", "cobra", "hold=20", "--routine", "desk"],
+     "backrelief: cobra is not in the routine desk (it is in: stretch, full)"),
+    (["set", "cobra", "hold=20", "--routine", "nope"], "backrelief: no routine with id 'nope' (known: desk,"),
+    (["set", "--routine", "desk-break"], "backrelief: name the move: backrelief set MOVE hold=20 [--routine ID]"),
+    (["set", "schedule", "every=40", "--routine", "desk"], "backrelief: set schedule takes FIELD=VALUE only"),
+])
+def test_a_scope_that_cannot_be_is_one_line_and_saves_nothing(home, capsys, argv, message):
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(message) and "\n" not in err
+    assert not (home / "config" / "settings.toml").exists()

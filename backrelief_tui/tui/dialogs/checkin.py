@@ -12,16 +12,17 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from backrelief_tui.core.text import printable
+from backrelief_tui.core.wording import PAIN_AFTER_QUESTION, pain_before_question
 from backrelief_tui.tui.dialogs.dialog import Dialog
 from backrelief_tui.tui.widgets.pain_scale import PAIN_BINDINGS, PainScale
 
 
 def before_question(routine_title: str) -> str:
     """The question names the routine about to start (it may not be the one highlighted)."""
-    return f"Before {printable(routine_title)}: how is your back right now?"
+    return pain_before_question(printable(routine_title))
 
 
-AFTER_QUESTION = "And now: how is your back?"
+AFTER_QUESTION = PAIN_AFTER_QUESTION
 
 
 class CheckinDialog(Dialog[int | None]):

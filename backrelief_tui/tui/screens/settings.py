@@ -1,16 +1,21 @@
-"""Settings: general options, your own numbers per move, and tight spots.
+"""Settings: general options (session, sound, voice, break nudges, look), your own numbers per move, tight spots.
 
 Every valid change is applied and saved at once through `app.update_settings`
-(atomic, tomli-w); a value that does not pass the routine rules is shown as a
-message naming the field and is not saved. Problems found in `settings.toml` when
-it was read are listed at the top: the app runs on the defaults for those fields
-and keeps every valid one, and the next save keeps the old file as `.bak`.
+(atomic, tomli-w); a value that does not pass `core.settings.parse_setting` (or the
+routine rules, for a move) is shown as a message naming the field and is not saved.
+Problems found in `settings.toml` when it was read are listed at the top: the app runs
+on the defaults for those fields and keeps every valid one, and the next save keeps
+the old file as `.bak`.
+
+A move's own numbers have a scope: everywhere the move appears (the default), or the
+chosen routine only (`s` toggles it for the move under the cursor). The table shows
+the numbers in force for the chosen routine, whichever scope they come from.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -21,6 +26,7 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import (
+    Button,
     DataTable,
     Footer,
     Input,
@@ -35,10 +41,15 @@ from textual.widgets import (
 from backrelief_tui.core import paths
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import TARGETS, Move, Routine, Sides
+from backrelief_tui.core.schedule import format_days
 from backrelief_tui.core.settings import (
+    OVERRIDE_FIELDS,
+    MoveOverride,
     Settings,
+    Verbosity,
     backup_path,
     check_override,
+    check_setting,
     load_settings,
     parse_override,
     parse_setting,
@@ -50,17 +61,81 @@ from backrelief_tui.core.wording import format_duration
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 
+if TYPE_CHECKING:
+    from backrelief_tui.tui.keys import HelpSection
+
 # The editable columns of the moves table, in order after the name.
 COLUMNS = ("hold", "reps", "sides", "rest")
 SPOT_CYCLE = (None, Tightness.TIGHT, Tightness.FINE)
-LABELS = {
-    "lead_in": "Lead-in before the first move",
-    "default_rest": "Rest between moves",
-    "switch_seconds": "Time to switch sides",
-    "volume": "Volume",
-    "sound": "Sound cues",
-    "pain_checkin": "Ask about pain before and after",
+HERE_MARK = "» "  # before a move's name: its changes go to this routine only
+MINE_MARK = " *"  # after a value: your own number (in either scope)
+NARROW_NAME = 18  # below this many columns for the name, "alternate" shows as "alt"
+HEADERS = (*(name.capitalize() for name in COLUMNS), "Time")
+SIDES_COLUMN = COLUMNS.index("sides")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One row of the General tab: a setting, its label, and how it is typed."""
+
+    label: str
+    unit: str = ""  # shown after the field, and in the "Saved:" line
+    percent: bool = False  # a 0.0-1.0 fraction shown as a whole percentage
+
+
+FIELDS: dict[str, Field] = {
+    "lead_in": Field("Get ready before the first move", "s"),
+    "default_rest": Field("Rest between moves", "s"),
+    "switch_seconds": Field("Time to switch sides", "s"),
+    "position_change": Field("Extra time per change of level", "s"),
+    "pain_checkin": Field("Ask about pain before and after"),
+    "include_bonus": Field("Include bonus moves (kneeling bridge)"),
+    "sound": Field("Sound cues"),
+    "volume": Field("Cue volume", "%", percent=True),
+    "voice_coach": Field("What the coach says"),
+    "voice_name": Field("espeak-ng voice"),
+    "voice_rate": Field("Speaking rate", "words/min"),
+    "voice_volume": Field("Voice volume", "%", percent=True),
+    "voice_countdown": Field("Count down long holds aloud"),
+    "break_every": Field("A break every", "min"),
+    "work_days": Field("Working days"),
+    "work_hours": Field("Working hours"),
+    "weekly_goal": Field("Sessions to aim for", "a week"),
+    "nudge_routine": Field("Routine a nudge suggests"),
+    "theme": Field("Theme"),
 }
+VOICE_CHOICES = ((Verbosity.OFF, "Off"), (Verbosity.NAMES, "Names only"), (Verbosity.FULL, "Full coach"))
+DEFAULT_NUDGE = "default"  # the Select's value for "" (the desk routine where there is one)
+
+# What + does to the field under the cursor, for the footer: one binding per wording,
+# `check_action` lets through the one that fits (a binding's words cannot change).
+PLUS_LABELS = {
+    "hold-1": "Hold ±1 s",
+    "hold-5": "Hold ±5 s",
+    "hold-5-1": "Hold +5/−1 s",
+    "reps": "Reps ±1",
+    "sides": "Sides: next",
+    "rest": "Rest ±5 s",
+}
+
+HELP_NOTE = (
+    "Three tabs: click one, or tab to the tab bar and use ← →.\n"
+    "General: session timing, sound, the spoken coach (with a voice test), break nudges (how often, "
+    "which days and hours, the weekly goal, the routine a nudge suggests) and the theme. "
+    "Type a value, then enter: it is checked, then saved.\n"
+    "Moves: your own numbers for each move of a routine; the table shows those in force there "
+    "(* yours). s: changes apply everywhere the move appears, or to this routine only (» before the name).\n"
+    "Tight spots: tight areas get more release time and come first in built routines; fine ones less."
+)
+SCREEN_KEYS = (("esc", "back"), ("F1", "this help, in a text field (? types there)"))
+MOVES_KEYS = (
+    ("+  −", "change the field under the cursor"),
+    ("0-9 ⏎", "type a value"),
+    ("s", "this routine only / everywhere"),
+    ("d", "reset this move (in its scope)"),
+    ("D", "reset every move (asks first)"),
+)
+SPOTS_KEYS = (("space", "tight → fine → unmarked"), ("t f u", "tight, fine, unmark"))
 
 
 # -- the moves table --------------------------------------------------------------------------
@@ -70,10 +145,12 @@ class OverrideTable(DataTable[Text]):
     """A routine's moves with hold, reps, sides and rest; +/− or a typed number changes the cell."""
 
     BINDINGS = [
-        Binding("plus,equals_sign", "screen.change_value(1)", "Change", key_display="+/−"),
+        *(Binding("plus,equals_sign", f"screen.change_value(1, '{key}')", label, key_display="+/−")
+          for key, label in PLUS_LABELS.items()),
         Binding("minus", "screen.change_value(-1)", "−", show=False),
-        Binding("enter", "screen.type_value", "Type a value", key_display="enter"),
-        Binding("d", "screen.reset_move", "Reset move"),
+        Binding("enter", "screen.type_value", "Type", key_display="⏎", show=False),  # the status line says it
+        Binding("s", "screen.toggle_scope", "Scope"),
+        Binding("d", "screen.reset_move", "Reset"),
         Binding("D", "screen.reset_all", "Reset all", key_display="D"),
     ]
 
@@ -114,17 +191,23 @@ class SettingsScreen(AppScreen[None]):
     """General options, per-move numbers for each routine, tight spots."""
 
     DEFAULT_CSS = styles.beside(__file__, "settings.tcss")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    HELP_NOTE = HELP_NOTE
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
+        # In a text field ? is typed into it: F1 opens the help there (and is shown only there).
+        Binding("f1", "help_in_field", "Help", key_display="F1"),
     ]
+    NARROW = 80  # below this many columns the footer is compact and leaves out the palette's hint
 
     def __init__(self, routine_id: str | None = None, *, tab: str = "general") -> None:
         super().__init__()
         self.routine_id = routine_id
         self.initial_tab = tab
         self._editing: tuple[str, str] | None = None  # (move id, field) being typed
-        self._described_row: int | None = None
+        self._described: tuple[int, int] | None = None  # the cell last described in the status line
+        self._here: set[tuple[str, str]] = set()  # (routine, move): changes go to this routine only
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -132,25 +215,17 @@ class SettingsScreen(AppScreen[None]):
         yield Label(Content.assemble(("Settings", "bold"), "  saved as you change them"), id="settings-title")
         yield Static(id="settings-problems")
         with TabbedContent(initial=self.initial_tab, id="settings-tabs"):
-            with TabPane("General", id="general"), VerticalScroll(id="general-form"):
-                yield from self._number_row("lead_in", "s")
-                yield from self._number_row("default_rest", "s")
-                yield from self._number_row("switch_seconds", "s")
-                yield from self._switch_row("sound")
-                yield from self._number_row("volume", "%")
-                yield from self._switch_row("pain_checkin")
-                with Horizontal(classes="setting-row"):
-                    yield Label("Theme", classes="setting-label")
-                    themes = sorted(self.app.available_themes)
-                    yield Select([(name, name) for name in themes], value=self.app.theme,
-                                 allow_blank=False, id="theme", compact=True)
+            with TabPane("General", id="general"):
+                # Not a tab stop of its own: it scrolls to whichever field has focus.
+                with VerticalScroll(id="general-form", can_focus=False):
+                    yield from self._general_rows()
                 yield Static(id="general-status", classes="status")
             with TabPane("Moves", id="moves"):
                 with Horizontal(id="moves-top"):
                     routines = self.app.library.routines
                     chosen = self.routine_id if self.routine_id in routines else next(iter(routines), None)
                     self.routine_id = chosen
-                    yield Select([(routine.title, rid) for rid, routine in routines.items()],
+                    yield Select([(printable(routine.title), rid) for rid, routine in routines.items()],
                                  value=chosen if chosen else Select.NULL, allow_blank=chosen is None,
                                  id="routine", compact=True)
                     yield Static(id="moves-total")
@@ -168,32 +243,76 @@ class SettingsScreen(AppScreen[None]):
                 yield SpotsTable(id="spots-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def _number_row(self, name: str, unit: str) -> ComposeResult:
+    def _general_rows(self) -> ComposeResult:
+        yield self._heading("Session")
+        for name in ("lead_in", "default_rest", "switch_seconds", "position_change"):
+            yield from self._input_row(name)
+        yield from self._switch_row("pain_checkin")
+        yield from self._switch_row("include_bonus")
+        yield self._heading("Sound")
+        yield from self._switch_row("sound")
+        yield from self._input_row("volume")
+        yield self._heading("Voice (spoken coach, needs espeak-ng)")
+        yield from self._select_row("voice_coach", [(label, str(value)) for value, label in VOICE_CHOICES],
+                                    str(self.app.settings.voice_coach))
+        for name in ("voice_name", "voice_rate", "voice_volume"):
+            yield from self._input_row(name)
+        yield from self._switch_row("voice_countdown")
         with Horizontal(classes="setting-row"):
-            yield Label(LABELS[name], classes="setting-label")
-            yield Input(self._number_text(name), id=name, compact=True, classes="number")
-            yield Label(unit, classes="unit")
+            yield Label("Hear the voice as it is set", classes="setting-label")
+            yield Button("Test voice", id="voice-test", compact=True)
+        yield self._heading("Break nudges (backrelief due)")
+        for name in ("break_every", "work_days", "work_hours", "weekly_goal"):
+            yield from self._input_row(name)
+        yield from self._select_row("nudge_routine", self._nudge_choices(), self.app.settings.nudge_routine
+                                    or DEFAULT_NUDGE)
+        yield self._heading("Look")
+        themes = sorted(self.app.available_themes)
+        yield from self._select_row("theme", [(name, name) for name in themes], self.app.theme)
+
+    @staticmethod
+    def _heading(text: str) -> Static:
+        return Static(Content(text), classes="section")
+
+    def _input_row(self, name: str) -> ComposeResult:
+        with Horizontal(classes="setting-row"):
+            yield Label(FIELDS[name].label, classes="setting-label")
+            yield Input(self._shown_value(name), id=name, compact=True, classes="value")
+            yield Label(FIELDS[name].unit, classes="unit")
 
     def _switch_row(self, name: str) -> ComposeResult:
         with Horizontal(classes="setting-row"):
-            yield Label(LABELS[name], classes="setting-label")
+            yield Label(FIELDS[name].label, classes="setting-label")
             value = getattr(self.app.settings, name)
             yield Switch(value, id=name)
             yield Label("on" if value else "off", id=f"{name}-state", classes="switch-state")
 
-    def _number_text(self, name: str) -> str:
+    def _select_row(self, name: str, choices: list[tuple[str, str]], value: str) -> ComposeResult:
+        with Horizontal(classes="setting-row"):
+            yield Label(FIELDS[name].label, classes="setting-label")
+            yield Select(choices, value=value, allow_blank=False, id=name, compact=True)
+
+    def _nudge_choices(self) -> list[tuple[str, str]]:
+        routines = self.app.library.routines
+        choices = [("Default: the desk routine", DEFAULT_NUDGE)]
+        choices += [(printable(routine.title), rid) for rid, routine in routines.items()]
+        chosen = self.app.settings.nudge_routine
+        if chosen and chosen not in routines:
+            choices.append((f"{printable(chosen)} (not found)", chosen))
+        return choices
+
+    def _shown_value(self, name: str) -> str:
         value = getattr(self.app.settings, name)
-        return str(round(value * 100)) if name == "volume" else str(value)
+        if FIELDS[name].percent:
+            return str(round(value * 100))
+        if name == "work_days":
+            return format_days(value)
+        return str(value)
 
     def on_mount(self) -> None:
         for input_widget in self.query(Input):
             input_widget.cursor_blink = False  # steady screen for snapshots and screen readers
         self.query_one("#value-editor").display = False
-        table = self.query_one(OverrideTable)
-        table.add_column("Move", key="name")
-        for name in COLUMNS:
-            table.add_column(name.capitalize(), key=name)
-        table.add_column("Time", key="time")
         spots = self.query_one(SpotsTable)
         spots.add_column("Area", key="area")
         spots.add_column("Mark", key="mark")
@@ -204,6 +323,18 @@ class SettingsScreen(AppScreen[None]):
         self.refresh_spots()
         self.focus_tab(self.initial_tab)
 
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        footer = self.query_one(Footer)
+        footer.compact, footer.show_command_palette = narrow, not narrow  # ctrl+p still opens it
+        self.call_after_refresh(self.refresh_moves)  # the names take what the other columns leave
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.refresh_bindings()  # F1 shows in the footer only while a text field has focus
+
+    def action_help_in_field(self) -> None:
+        self.app.action_help()
+
     def focus_tab(self, tab: str) -> None:
         first = {"general": "#lead_in", "moves": "#override-table", "spots": "#spots-table"}
         self.query_one(first[tab]).focus()
@@ -212,6 +343,9 @@ class SettingsScreen(AppScreen[None]):
         # Clicking a tab (or arrowing along the tab bar) leaves focus on the tab bar; that is
         # where the arrows work, so focus moves into the pane only on the way in (tab key).
         event.stop()
+
+    def help_sections(self) -> list[HelpSection]:
+        return [("On this screen", SCREEN_KEYS), ("Moves tab", MOVES_KEYS), ("Tight spots tab", SPOTS_KEYS)]
 
     # -- problems in the file --------------------------------------------------------------------
 
@@ -244,26 +378,47 @@ class SettingsScreen(AppScreen[None]):
             self.apply_general(event.input)
 
     def apply_general(self, widget: Input) -> None:
+        """Check a typed setting with `parse_setting`; save it when it is good and new."""
         name = str(widget.id)
-        status = self.query_one("#general-status", Static)
-        if name == "volume":  # shown as a percentage, kept as 0.0-1.0
+        field = FIELDS[name]
+        if field.percent:  # shown as a percentage, kept as 0.0-1.0
             text = widget.value.strip().removesuffix("%").strip()
             value, error = (int(text) / 100, None) if text.isdigit() and int(text) <= 100 else (None, "bad")
             if error:
-                error = f"volume must be a whole percentage from 0 to 100 (got {widget.value.strip()!r})"
+                error = (f"{name.replace('_', ' ')} must be a whole percentage from 0 to 100 "
+                         f"(got {widget.value.strip()!r})")
         else:
             value, error = parse_setting(name, widget.value)
         if error:
             widget.add_class("-invalid")
-            status.add_class("-error")
-            status.update(Content(f"Not saved: {error}."))
+            self.tell(f"Not saved: {error}.", error=True)
             return
         widget.remove_class("-invalid")
-        status.remove_class("-error")
         if getattr(self.app.settings, name) != value:
-            self.app.update_settings(self.app.settings.with_setting(name, value))
-            status.update(Content(f"Saved: {LABELS[name]} {widget.value.strip()}{'%' if name == 'volume' else ' s'}."))
-            self.refresh_moves()
+            self.save_setting(name, value)
+        shown = self._shown_value(name)
+        if widget.value != shown:  # "1h" reads back as 60, "mon,tue" as mon-tue
+            widget.value = shown
+
+    def save_setting(self, name: str, value: Any) -> None:
+        """Save one checked setting and say so in words."""
+        if (error := check_setting(name, value)) is not None:  # a last guard: never save what the file refuses
+            self.tell(f"Not saved: {name.replace('_', ' ')} {error}.", error=True)
+            return
+        self.app.update_settings(self.app.settings.with_setting(name, value))
+        field = FIELDS[name]
+        shown = self._shown_value(name) if name in self._input_names() else str(value)
+        unit = "" if not field.unit else field.unit if field.unit == "%" else f" {field.unit}"
+        self.tell(f"Saved: {field.label}: {shown or 'default'}{unit}.")
+        self.refresh_moves()
+
+    def _input_names(self) -> set[str]:
+        return {str(widget.id) for widget in self.query(Input) if widget.id != "value-input"}
+
+    def tell(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#general-status", Static)
+        status.set_class(error, "-error")
+        status.update(Content(text))
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
@@ -271,22 +426,67 @@ class SettingsScreen(AppScreen[None]):
         self.query_one(f"#{name}-state", Label).update("on" if event.value else "off")
         if getattr(self.app.settings, name) != event.value:
             self.app.update_settings(self.app.settings.with_setting(name, event.value))
+            self.tell(f"Saved: {FIELDS[name].label}: {'on' if event.value else 'off'}.")
+            self.refresh_moves()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.id == "theme" and isinstance(event.value, str) and event.value != self.app.theme:
-            self.app.theme = event.value  # the app saves the theme when it changes
-        elif event.select.id == "routine" and isinstance(event.value, str):
-            self.routine_id = event.value
+        name, value = event.select.id, event.value
+        if not isinstance(value, str):
+            return
+        if name == "theme" and value != self.app.theme:
+            self.app.theme = value  # the app saves the theme when it changes
+        elif name == "routine":
+            self.routine_id = value
             self.action_close_value_editor(focus=False)
             self.refresh_moves()
             self.describe_current()
+        elif name == "voice_coach" and value != self.app.settings.voice_coach:
+            parsed, error = parse_setting(name, value)
+            if error:
+                self.tell(f"Not saved: {error}.", error=True)
+            else:
+                self.save_setting(name, parsed)
+        elif name == "nudge_routine":
+            chosen = "" if value == DEFAULT_NUDGE else value
+            if chosen != self.app.settings.nudge_routine:
+                self.save_setting(name, chosen)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "voice-test":
+            event.stop()
+            self.test_voice()
+
+    def test_voice(self) -> None:
+        """Say the test phrase with the voice as set, in a thread (espeak-ng takes a moment)."""
+        self.tell("Testing the voice…")
+        settings, player = self.app.settings, self.app.flow.player
+        self.run_worker(lambda: self._voice_test(settings, player), thread=True, group="voice-test",
+                        exclusive=True)
+
+    def _voice_test(self, settings: Settings, player: Any) -> None:
+        from backrelief_tui.voice import voice_test
+
+        lines: list[str] = []
+        voice_test(settings, player, out=lines.append, wait=False)
+        said = " ".join(" ".join(lines).split()).removeprefix("voice ")
+        self.app.call_from_thread(self.tell, f"Voice test: {said}", error=not said.startswith("played"))
 
     # -- moves -------------------------------------------------------------------------------------
 
     @property
     def routine(self) -> Routine | None:
         return self.app.library.get(self.routine_id) if self.routine_id else None
+
+    def here(self, move: Move) -> bool:
+        """Whether changes to `move` go to this routine only (it has its own numbers, or `s` chose so)."""
+        routine_id = self.routine_id
+        return routine_id is not None and (self.app.settings.has_own(move.id, routine_id)
+                                           or (routine_id, move.id) in self._here)
+
+    def scope(self, move: Move) -> str | None:
+        """Where a change to `move` is stored: this routine's id, or None for everywhere."""
+        return self.routine_id if self.here(move) else None
 
     def refresh_moves(self) -> None:
         table = self.query_one(OverrideTable)
@@ -297,7 +497,9 @@ class SettingsScreen(AppScreen[None]):
     def _fill_moves(self, table: OverrideTable) -> None:
         routine = self.routine
         cursor = table.cursor_coordinate
-        table.clear()
+        # Columns too: a column keeps the width of the widest cell it ever had, and the names
+        # are cut to what the other columns leave at this width.
+        table.clear(columns=True)
         if routine is None:
             self.query_one("#moves-total", Static).update("No routines.")
             return
@@ -305,32 +507,55 @@ class SettingsScreen(AppScreen[None]):
         plan = plan_session(routine, settings)
         # Every move of the routine is listed, even one the plan leaves out (a bonus move).
         planned_moves = {move.id: move for move in plan.moves}
-        for index, move in enumerate(routine.moves):
-            planned = planned_moves.get(move.id) or settings.override_for(move.id).apply(move)
-            mine = settings.override_for(move.id).to_table()
-            cells: list[Any] = [Text(move.name)]
-            for name in COLUMNS:
-                cells.append(self._cell(name, planned, settings, name in mine))
-            cells.append(Text(format_duration(move_seconds(planned, settings)), justify="right"))
-            table.add_row(*cells, key=f"{index}:{move.id}")
+        rows: list[tuple[Move, list[str], list[bool]]] = []
+        for move in routine.moves:
+            planned = planned_moves.get(move.id) or settings.override_for(move.id, routine.id).apply(move)
+            mine = settings.override_for(move.id, routine.id).to_table()
+            texts = [self._value_text(name, planned, settings) for name in COLUMNS]
+            texts.append(format_duration(move_seconds(planned, settings)))
+            rows.append((move, texts, [name in mine for name in COLUMNS] + [False]))
+        for short_sides in (False, True):  # "alternate" gives way to "alt" before the names get too short
+            shown = [[(_short_sides(text) if short_sides and column == SIDES_COLUMN else text)
+                      + (MINE_MARK if yours else "") for column, (text, yours) in enumerate(zip(texts, flags,
+                                                                                                 strict=True))]
+                     for _move, texts, flags in rows]
+            widths = [max([len(header), *(len(cells[column]) for cells in shown)])
+                      for column, header in enumerate(HEADERS)]
+            name_width = self._name_width(table, widths)
+            if name_width >= NARROW_NAME:
+                break
+        table.add_column("Move", key="name")
+        for header, key, width in zip(HEADERS, (*COLUMNS, "time"), widths, strict=True):
+            table.add_column(Text(header.rjust(width)), key=key)
+        for index, ((move, _texts, flags), cells) in enumerate(zip(rows, shown, strict=True)):
+            name = Text((HERE_MARK if self.here(move) else "") + printable(move.name), no_wrap=True)
+            name.truncate(name_width, overflow="ellipsis")
+            values = [Text(text.rjust(width), style="bold" if yours else "")
+                      for text, width, yours in zip(cells, widths, flags, strict=True)]
+            table.add_row(name, *values, key=f"{index}:{move.id}")
         if table.row_count:
             table.cursor_coordinate = Coordinate(min(cursor.row, table.row_count - 1), max(1, cursor.column))
-        written = plan_session(routine, replace(settings, moves={}, tight_spots={}))
+        written = plan_session(routine, replace(settings, moves={}, routines={}, tight_spots={}))
         total = Content.assemble(("Total ", "bold"), (format_duration(plan.total_seconds), "bold $text-accent"))
         if written.moves != plan.moves:  # (even when the changes happen to cancel out)
-            total = Content.assemble(total, f" with your numbers ({format_duration(written.total_seconds)} as written)")
+            total = Content.assemble(total, f" · as written {format_duration(written.total_seconds)}")
         self.query_one("#moves-total", Static).update(total)
 
     @staticmethod
-    def _cell(name: str, move: Move, settings: Settings, mine: bool) -> Text:
+    def _value_text(name: str, move: Move, settings: Settings) -> str:
         value = getattr(move, name)
         if name == "rest":
-            text = f"{settings.default_rest if value is None else value} s"
-        elif name == "hold":
-            text = f"{value} s"
-        else:
-            text = str(value)
-        return Text(text + (" *" if mine else ""), style="bold" if mine else "", justify="right")
+            return f"{settings.default_rest if value is None else value} s"
+        return f"{value} s" if name == "hold" else str(value)
+
+    @staticmethod
+    def _name_width(table: OverrideTable, widths: list[int]) -> int:
+        """What the other columns leave for the names (each column has a cell's padding either side)."""
+        if not table.size.width:
+            return 40  # not laid out yet: filled again once it is
+        padding = 2 * table.cell_padding * (len(widths) + 1)
+        scrollbar = 2  # room for the vertical scrollbar, shown or not: no jumping widths
+        return max(8, table.size.width - sum(widths) - padding - scrollbar)
 
     def current(self) -> tuple[Move, str] | None:
         """The routine's own move under the cursor and the field of the column."""
@@ -343,17 +568,44 @@ class SettingsScreen(AppScreen[None]):
         return routine.moves[table.cursor_coordinate.row], name
 
     def effective_value(self, move: Move, name: str) -> int | Sides:
-        """The value in force: the routine's, or the person's own (a rest left to the default: that)."""
-        value: int | Sides | None = getattr(self.app.settings.override_for(move.id).apply(move), name)
+        """The value in force in this routine (a rest left to the default: that)."""
+        value: int | Sides | None = getattr(self.app.settings.override_for(move.id, self.routine_id).apply(move),
+                                            name)
         return self.app.settings.default_rest if value is None else value
 
+    def plus_label(self) -> str:
+        """Which of `PLUS_LABELS` says what + does to the field under the cursor."""
+        found = self.current()
+        if found is None:
+            return "hold-5"
+        move, name = found
+        if name != "hold":
+            return name
+        value = self.effective_value(move, name)
+        higher, lower = step_value(name, value, 1), step_value(name, value, -1)
+        assert isinstance(value, int) and isinstance(higher, int) and isinstance(lower, int)
+        up, down = higher - value, value - lower
+        return "hold-5-1" if (up, down) == (5, 1) else "hold-1" if up == 1 else "hold-5"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_value" and len(parameters) == 2:
+            return parameters[1] == self.plus_label()
+        if action == "help_in_field":
+            return isinstance(self.focused, Input)
+        return True
+
     def set_value(self, move: Move, name: str, value: int | Sides) -> None:
-        """Store one field for a move; back at the routine's own value, the override field is cleared."""
-        keep = None if value == getattr(move, name) else value
-        self.app.update_settings(self.app.settings.with_move_values(move.id, **{name: keep}))
+        """Store one field in the move's scope; a value equal to what would be in force without it
+        (the routine's own, or your everywhere number for this routine's own) clears the field."""
+        settings, scope = self.app.settings, self.scope(move)
+        without = settings.own_override(move.id).apply(move) if scope is not None else move
+        keep = None if value == getattr(without, name) else value
+        if scope is not None:  # stays this routine's, even when this change empties its own numbers
+            self._here.add((scope, move.id))
+        self.app.update_settings(settings.with_move_values(move.id, routine=scope, **{name: keep}))
         self.refresh_moves()
 
-    def action_change_value(self, direction: int) -> None:
+    def action_change_value(self, direction: int, _label: str = "") -> None:
         found = self.current()
         if found is None:
             return
@@ -361,13 +613,23 @@ class SettingsScreen(AppScreen[None]):
         current = self.effective_value(move, name)
         value = step_value(name, current, direction)
         if value == current:
-            self.say(f"{move.name}: {name} is already at its {'lowest' if direction < 0 else 'highest'}.")
+            self.say(f"{printable(move.name)}: {name} is already at its {'lowest' if direction < 0 else 'highest'}.")
             return
         if (error := check_override(name, value)) is not None:
-            self.say(f"{move.name}: {name} {error}", error=True)
+            self.say(f"{printable(move.name)}: {name} {error}", error=True)
             return
         self.set_value(move, name, value)
-        self.say(f"{move.name}: {name} {value}{' s' if name in ('hold', 'rest') else ''}.")
+        self.say(f"{printable(move.name)}: {name} {value}{_unit(name)}{self._where(move)}.")
+
+    def _where(self, move: Move) -> str:
+        routine = self.routine
+        if self.here(move) and routine is not None:
+            return f", in {printable(routine.title)} only"
+        return ", everywhere" if self._others(move) else ""
+
+    def _others(self, move: Move) -> list[str]:
+        return [rid for rid, routine in self.app.library.routines.items()
+                if rid != self.routine_id and any(m.id == move.id for m in routine.moves)]
 
     def action_type_value(self) -> None:
         self.open_value_editor()
@@ -382,7 +644,7 @@ class SettingsScreen(AppScreen[None]):
         move, name = found
         self._editing = (move.id, name)
         unit = "seconds" if name in ("hold", "rest") else ("none, both or alternate" if name == "sides" else "reps")
-        self.query_one("#value-prompt", Label).update(Content(f"{move.name} · {name} ({unit}): "))
+        self.query_one("#value-prompt", Label).update(Content(f"{printable(move.name)} · {name} ({unit}): "))
         editor = self.query_one("#value-input", ValueInput)
         editor.value = first or str(self.effective_value(move, name))
         editor.remove_class("-invalid")
@@ -411,29 +673,61 @@ class SettingsScreen(AppScreen[None]):
         if error:
             # The editor stays open so the value can be fixed; nothing is saved.
             self.query_one("#value-input").add_class("-invalid")
-            self.say(f"Not saved: {move.name}: {error}.", error=True)
+            self.say(f"Not saved: {printable(move.name)}: {error}.", error=True)
             return
         self.query_one("#value-input").remove_class("-invalid")
         self.action_close_value_editor()
         self.set_value(move, name, value)
-        self.say(f"Saved: {move.name} {name} {value}{' s' if name in ('hold', 'rest') else ''}.")
+        self.say(f"Saved: {printable(move.name)} {name} {value}{_unit(name)}{self._where(move)}.")
 
-    def action_reset_move(self) -> None:
-        found = self.current()
-        if found is None:
+    def action_toggle_scope(self) -> None:
+        """This routine only <-> everywhere, for the move under the cursor. Going back to everywhere
+        takes this routine's own numbers along, so the numbers in force here stay as they are."""
+        found, routine = self.current(), self.routine
+        if found is None or routine is None:
             return
         move, _name = found
-        if self.app.settings.override_for(move.id).empty:
-            self.say(f"{move.name} already uses the routine's numbers.")
+        name, title = printable(move.name), printable(routine.title)
+        settings = self.app.settings
+        if not self.here(move):
+            self._here.add((routine.id, move.id))
+            self.refresh_moves()
+            self.say(f"{name}: changes now apply to {title} only; elsewhere it keeps its numbers.")
             return
-        self.app.update_settings(self.app.settings.without_override(move.id))
+        self._here.discard((routine.id, move.id))
+        own = settings.own_override(move.id, routine.id)
+        if not own.empty:
+            merged = replace(settings.own_override(move.id), **own_fields(own))
+            settings = settings.with_override(move.id, merged).without_override(move.id, routine.id)
+            self.app.update_settings(settings)
         self.refresh_moves()
-        self.say(f"{move.name} is back to the routine's numbers.")
+        others = self._others(move)
+        also = f" (also in {', '.join(others)})" if others else ""
+        carried = f"; your {describe(own)} now apply there too" if not own.empty and others else ""
+        self.say(f"{name}: changes now apply everywhere it appears{also}{carried}.")
+
+    def action_reset_move(self) -> None:
+        found, routine = self.current(), self.routine
+        if found is None or routine is None:
+            return
+        move, _name = found
+        name, settings = printable(move.name), self.app.settings
+        scope = self.scope(move)
+        if settings.own_override(move.id, scope).empty:
+            self.say(f"{name} has no numbers of yours {'in this routine' if scope else 'for everywhere'}.")
+            return
+        self.app.update_settings(settings.with_override(move.id, MoveOverride(), scope))
+        self.refresh_moves()
+        if scope is not None and not self.app.settings.own_override(move.id).empty:
+            self.say(f"{name}: {printable(routine.title)}'s own numbers cleared; your everywhere numbers apply.")
+        else:
+            where = "" if scope is not None or not self._others(move) else " everywhere"
+            self.say(f"{name} is back to the routine's numbers{where}.")
 
     def action_reset_all(self) -> None:
         from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 
-        count = len(self.app.settings.moves)
+        count = self.app.settings.override_count
         if not count:
             self.say("Every move already uses its routine's numbers.")
             return
@@ -441,31 +735,52 @@ class SettingsScreen(AppScreen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.app.update_settings(self.app.settings.without_overrides())
+                self._here.clear()
                 self.refresh_moves()
                 self.say(f"Every move is back to its routine's numbers ({count} cleared).")
 
+        question = "Reset your 1 move setting?" if count == 1 else f"Reset all {count} of your move settings?"
         self.app.push_screen(ConfirmDialog(
-            f"Reset all {count} of your move settings?",
-            "Every routine goes back to the numbers it was written with.", yes="Reset all", no="Keep"), answered)
+            question, "Every routine goes back to the numbers it was written with.", yes="Reset all", no="Keep"),
+            answered)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        if event.data_table.id == "override-table" and event.coordinate.row != self._described_row:
-            self.describe_current()
+        if event.data_table.id == "override-table":
+            self.refresh_bindings()  # the footer says what + does to this column
+            if (event.coordinate.row, event.coordinate.column) != self._described:
+                self.describe_current()
 
     def describe_current(self) -> None:
-        found = self.current()
-        if found is None:
+        """The status line: where a change to this move applies, your numbers, and what + and − do."""
+        found, routine = self.current(), self.routine
+        if found is None or routine is None:
             return
-        move, _name = found
-        self._described_row = self.query_one(OverrideTable).cursor_coordinate.row
-        mine = self.app.settings.override_for(move.id).to_table()
-        others = [rid for rid, routine in self.app.library.routines.items()
-                  if rid != self.routine_id and any(m.id == move.id for m in routine.moves)]
-        text = f"{move.name}: " + (", ".join(f"your {k} {v}" for k, v in mine.items()) if mine
-                                   else "the routine's numbers")
-        if others:
-            text += f"; also used in {', '.join(others)}"
-        self.say(text + ".  * = your number")
+        move, field = found
+        coordinate = self.query_one(OverrideTable).cursor_coordinate
+        self._described = (coordinate.row, coordinate.column)
+        settings = self.app.settings
+        name, others = printable(move.name), self._others(move)
+        # The markers as the table shows them, so the line explains them where they are seen.
+        if self.here(move):
+            first = f"{HERE_MARK}{name}: changes apply to {printable(routine.title)} only."
+        else:
+            first = f"{name}: changes apply everywhere" + (f" (also in {', '.join(others)})." if others else ".")
+        own_here = settings.own_override(move.id, routine.id)
+        everywhere = settings.own_override(move.id)
+        mine = [f"here: {describe(own_here)}"] if not own_here.empty else []
+        mine += [f"everywhere: {describe(everywhere)}"] if not everywhere.empty else []
+        first += f" Yours ({MINE_MARK.strip()}) {'; '.join(mine)}." if mine else " The routine's numbers."
+        self.say(f"{first}\n{self._keys_line(move, field)}")
+
+    def _keys_line(self, move: Move, name: str) -> str:
+        """What + and − do to the field under the cursor, and what s does to the scope."""
+        value = self.effective_value(move, name)
+        up, down = step_value(name, value, 1), step_value(name, value, -1)
+        change = " · ".join(f"{key} {name} {new}{_unit(name)}" if new != value else f"{key} (at its limit)"
+                            for key, new in (("+", up), ("−", down)))
+        routine = self.routine
+        scope = "everywhere" if self.here(move) or routine is None else f"{printable(routine.title)} only"
+        return f"{change} · s: {scope} · ⏎ type"
 
     def say(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#moves-status", Static)
@@ -504,3 +819,21 @@ class SettingsScreen(AppScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def own_fields(override: MoveOverride) -> dict[str, Any]:
+    """The fields an override sets."""
+    return {name: getattr(override, name) for name in OVERRIDE_FIELDS if getattr(override, name) is not None}
+
+
+def describe(override: MoveOverride) -> str:
+    """`hold 30 s, reps 3`."""
+    return ", ".join(f"{name} {value}{_unit(name)}" for name, value in own_fields(override).items())
+
+
+def _unit(name: str) -> str:
+    return " s" if name in ("hold", "rest", "rep_rest") else ""
+
+
+def _short_sides(text: str) -> str:
+    return "alt" if text == str(Sides.ALTERNATE) else text

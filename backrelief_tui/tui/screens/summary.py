@@ -167,9 +167,11 @@ class SummaryScreen(AppScreen[None]):
     def on_keep_holds_prompt_answered(self, message: KeepHoldsPrompt.Answered) -> None:
         if not message.keep:
             return
-        settings = self.app.settings
+        settings, routine_id = self.app.settings, self.session.routine.id
         for move_id, (_move, hold) in message.changes.items():
-            settings = settings.with_move_values(move_id, hold=hold)
+            # Where this routine has its own numbers for the move, they would win over an everywhere hold.
+            scope = routine_id if settings.has_own(move_id, routine_id) else None
+            settings = settings.with_move_values(move_id, routine=scope, hold=hold)
         self.app.update_settings(settings)
         names = ", ".join(f"{move.name} {hold} s" for move, hold in message.changes.values())
         self.app.notify(f"Kept for next time: {names}. Change it any time in Settings.", markup=False)
