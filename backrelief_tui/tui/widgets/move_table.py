@@ -43,7 +43,7 @@ class MoveTable(DataTable[Text]):
         self.with_where = where
         self.rows_shown: tuple[MoveCells, ...] = ()
         self.folded = False
-        self._laid_out_width = -1
+        self._laid_out_size = (-1, -1)
 
     def show_moves(self, rows: Sequence[MoveCells], cursor_row: int | None = None) -> None:
         """Show these moves (the cursor on `cursor_row`, kept in range)."""
@@ -51,8 +51,13 @@ class MoveTable(DataTable[Text]):
         self._lay_out(cursor_row)
 
     def fits_unfolded(self, width: int) -> bool:
-        """Whether Move, Amount, Time (and Where) fit side by side in `width` cells."""
-        return sum(self._column_widths()) + 2 * CELL_PADDING * len(self._column_widths()) + SCROLLBAR <= width
+        """Whether Move, Amount, Time (and Where) fit side by side in `width` cells (and a scrollbar, if needed)."""
+        widths = self._column_widths()
+        return sum(widths) + 2 * CELL_PADDING * len(widths) + self._scrollbar(len(self.rows_shown)) <= width
+
+    def _scrollbar(self, lines: int) -> int:
+        """Room for a vertical scrollbar when `lines` rows (and the header) overflow the height, or when it is unknown."""
+        return SCROLLBAR if not self.size.height or lines + 1 > self.size.height else 0
 
     def _column_widths(self) -> list[int]:
         rows = self.rows_shown
@@ -65,12 +70,12 @@ class MoveTable(DataTable[Text]):
     def _lay_out(self, cursor_row: int | None = None) -> None:
         row = self.cursor_coordinate.row if cursor_row is None else cursor_row
         width = self.size.width
-        self._laid_out_width = width
+        self._laid_out_size = (width, self.size.height)
         self.folded = bool(width) and not self.fits_unfolded(width)
         self.clear(columns=True)
         if self.folded:
             time_width = max([cell_len("Time"), *(cell_len(row.time) for row in self.rows_shown)])
-            name_width = max(8, width - time_width - 4 * CELL_PADDING - SCROLLBAR)
+            name_width = max(8, width - time_width - 4 * CELL_PADDING - self._scrollbar(2 * len(self.rows_shown)))
             self.add_column("Move", key="name", width=name_width)
             self.add_column("Time", key="time", width=time_width)
             for cells in self.rows_shown:
@@ -93,10 +98,10 @@ class MoveTable(DataTable[Text]):
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
-        if width != self._laid_out_width and (self.folded or not self.fits_unfolded(width)):
+        if (width, event.size.height) != self._laid_out_size and (self.folded or not self.fits_unfolded(width)):
             self._lay_out()
         else:
-            self._laid_out_width = width
+            self._laid_out_size = (width, event.size.height)
 
 
 class WrappingTable(DataTable[Text]):
