@@ -444,6 +444,7 @@ async def test_the_bonus_key_adds_the_bonus_move_and_says_so(make_app, saved):
         assert f"{bonus.name}" in preview_moves(app) and "· bonus" in preview_moves(app)
         assert app.screen._plans["stretch"].total_seconds > length_before
         assert "i Drop bonus" in screen_text(app).splitlines()[-1]
+        assert "chair" in text_of(app, "#preview-head").splitlines()[1]  # the bonus move's kit now counts
 
         await pilot.press("i")
         await pilot.pause()

@@ -18,7 +18,7 @@ from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.keys import HelpSection, listed_keys
 from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
-from backrelief_tui.tui.widgets.routine_preview import BONUS_KEY, RoutinePreview
+from backrelief_tui.tui.widgets.routine_preview import BONUS_KEY, RoutinePreview, planned_kit
 
 PICKER_KEYS = (
     ("↑  ↓", "choose a routine"),
@@ -186,7 +186,7 @@ def routine_option(plan: Plan) -> Option:
     """Up to three lines per routine: title; length, moves and equipment; the areas it works."""
     routine = plan.routine
     # The length leads the second line, so a narrow list cuts the equipment, not the length.
-    length, rest = routine_facts(plan.total_seconds, len(plan.moves), routine.equipment).split(" · ", 1)
+    length, rest = routine_facts(plan.total_seconds, len(plan.moves), planned_kit(plan)).split(" · ", 1)
     parts: list[str | tuple[str, str]] = [
         (visible(routine.title), "bold"), "" if routine.builtin else "  (yours)", "\n",
         (length, "$text-accent"), (f" · {rest}", "$text-muted"),

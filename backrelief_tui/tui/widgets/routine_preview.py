@@ -41,6 +41,11 @@ def key_pose(move: Move) -> str:
     return held or next((beat.pose for beat in move.beats if beat.pose), "start")
 
 
+def planned_kit(plan: Plan) -> tuple[str, ...]:
+    """The equipment the moves as planned need: a bonus move's kit counts once the bonus is on."""
+    return tuple(dict.fromkeys(item for move in plan.moves for item in move.equipment))
+
+
 def move_lines(move: Move, settings: Settings) -> Content:
     """A move's name and time, its dose and place, and its kit when it needs one."""
     details = f"{move_dose(move)} · {move.position}"
@@ -147,7 +152,7 @@ class RoutinePreview(Vertical, can_focus=False):
         routine = plan.routine
         parts: list[str | tuple[str, str] | Content] = [
             (visible(routine.title), "bold"), "\n",
-            (routine_facts(plan.total_seconds, len(plan.moves), routine.equipment), "$text-muted"), "\n",
+            (routine_facts(plan.total_seconds, len(plan.moves), planned_kit(plan)), "$text-muted"), "\n",
         ]
         if routine.targets:
             parts += [("Targets: ", "$text-muted"), ", ".join(routine.targets), "\n"]
