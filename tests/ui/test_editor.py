@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from backrelief_tui.commands import main as cli_main
 from backrelief_tui.core.library import load_library, load_routine_file
@@ -430,3 +431,18 @@ async def test_the_builder_shows_amount_time_and_where_at_each_size(make_app, si
         assert ("Where" in text) is (size[0] >= 100)  # narrower, Amount and Where fold under the name
         for key in ("+/−", "s Start", "w Save", "esc Back"):
             assert key in footer(app)
+
+
+async def test_keys_typed_fast_tick_the_boxes_they_were_meant_for(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(BuildScreen())
+        await pilot.pause()
+        # All queued at once, as a terminal delivers them when typed fast (or pasted).
+        for key, character in [("tab", "\t")] * 5 + [("space", " "), ("tab", "\t")] * 3 + [("space", " ")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#equipment").selected == ["wall", "chair", "desk"]
+        assert app.screen.query_one("#no-floor").selected == ["no-floor"]

@@ -56,6 +56,13 @@ class CheckList(SelectionList[str]):
     }
     """
 
+    def action_select(self) -> None:
+        """Tick or untick the highlighted box now. (SelectionList ticks when its own message comes
+        back, by which time keys typed fast, like space then Tab, have moved the cursor on: the next
+        box got ticked, then unticked again.) Clicks come here too."""
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
+
     def on_focus(self) -> None:
         if self.highlighted is None and self.option_count:
             self.highlighted = 0
