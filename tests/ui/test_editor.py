@@ -12,6 +12,7 @@ from backrelief_tui.commands import main as cli_main
 from backrelief_tui.core.library import load_library, load_routine_file
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import Kind
+from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 from backrelief_tui.tui.dialogs.name import NameDialog
@@ -446,3 +447,23 @@ async def test_keys_typed_fast_tick_the_boxes_they_were_meant_for(make_app):
         await pilot.pause()
         assert app.screen.query_one("#equipment").selected == ["wall", "chair", "desk"]
         assert app.screen.query_one("#no-floor").selected == ["no-floor"]
+
+
+async def test_a_long_folded_table_keeps_its_time_column_whole(make_app):
+    app = make_app(settings=Settings())  # the default rests: 6 moves fit in the 5 minutes
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        # wall, chair, desk and off the floor, ticked one by one: the table grows from 4 moves to 6
+        await pilot.press(*["tab"] * 5, "space", "tab", "space", "tab", "space", "tab", "space")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#build-moves")
+        assert table.folded and len(screen.result.routine.moves) >= 5
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Move" in line and "Tim" in line)
+        assert header.rstrip("│ ").endswith("Time"), header
+        first = screen.result.routine.moves[0]
+        time = format_duration(move_seconds(app.settings.override_for(first.id).apply(first), app.settings))
+        assert any(time in line for line in lines)

@@ -75,7 +75,8 @@ class MoveTable(DataTable[Text]):
         self.clear(columns=True)
         if self.folded:
             time_width = max([cell_len("Time"), *(cell_len(row.time) for row in self.rows_shown)])
-            name_width = max(8, width - time_width - 4 * CELL_PADDING - self._scrollbar(2 * len(self.rows_shown)))
+            # Folded rows are 2 lines or more (a long name wraps): always leave the scrollbar its room.
+            name_width = max(8, width - time_width - 4 * CELL_PADDING - SCROLLBAR)
             self.add_column("Move", key="name", width=name_width)
             self.add_column("Time", key="time", width=time_width)
             for cells in self.rows_shown:
