@@ -56,8 +56,9 @@ class MoveTable(DataTable[Text]):
         return sum(widths) + 2 * CELL_PADDING * len(widths) + self._scrollbar(len(self.rows_shown)) <= width
 
     def _scrollbar(self, lines: int) -> int:
-        """Room for a vertical scrollbar when `lines` rows (and the header) overflow the height, or when it is unknown."""
-        return SCROLLBAR if not self.size.height or lines + 1 > self.size.height else 0
+        """Room for a vertical scrollbar when `lines` rows (and the header) overflow the height. Before the
+        height is known none is assumed: the resize that follows lays the table out again if it was needed."""
+        return SCROLLBAR if self.size.height and lines + 1 > self.size.height else 0
 
     def _column_widths(self) -> list[int]:
         rows = self.rows_shown
