@@ -467,3 +467,17 @@ async def test_a_long_folded_table_keeps_its_time_column_whole(make_app):
         first = screen.result.routine.moves[0]
         time = format_duration(move_seconds(app.settings.override_for(first.id).apply(first), app.settings))
         assert any(time in line for line in lines)
+
+
+@pytest.mark.parametrize("open_keys", [("e",), ("b",)], ids=["editor", "builder"])
+async def test_help_lists_the_keys_of_the_editor_and_the_builder(make_app, open_keys):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*open_keys, "question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        if open_keys == ("e",):
+            assert "reps of a reps move, seconds of a hold or a roll" in text and "ctrl+s" in text
+        else:
+            assert "from box to box" in text and "tick or untick" in text

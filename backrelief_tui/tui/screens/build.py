@@ -24,11 +24,21 @@ from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.dialogs.name import NameDialog
+from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.saving import save_routine_asking
 from backrelief_tui.tui.widgets.check_list import CheckList
 from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
 from backrelief_tui.tui.widgets.move_table import MoveCells, MoveTable
 
+BUILD_KEYS = (
+    ("+  −", "a minute more or less"),
+    ("[  ]", "five minutes less or more"),
+    ("tab  ↓  ↑", "from box to box, and on to the next group (shift+tab back)"),
+    ("space", "tick or untick the box (enter too)"),
+    ("s", "start the routine shown"),
+    ("w", "save it as one of your routines"),
+    ("esc", "back to the routines"),
+)
 DEFAULT_MINUTES = 5
 NO_FLOOR = "no-floor"
 
@@ -38,9 +48,7 @@ class BuildScreen(AppScreen[None]):
 
     DEFAULT_CSS = styles.beside(__file__, "build.tcss")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
-    HELP_NOTE = ("[✓] is ticked, [ ] is not. Tab, ↓ and ↑ go from box to box (past the last box of a group, "
-                 "on to the next group); space or enter ticks. Areas you focus on come first, in the order "
-                 "you tick them.")
+    HELP_NOTE = "[✓] is ticked, [ ] is not. Areas you focus on come first, in the order you tick them."
     BINDINGS = [
         Binding("plus,equals_sign", "minutes(1)", "Minutes ±", key_display="+/−"),
         Binding("minus", "minutes(-1)", "−1 min", show=False),
@@ -74,6 +82,9 @@ class BuildScreen(AppScreen[None]):
                 yield MoveTable(id="build-moves", where=True, cursor_type="none")
                 yield Static(id="build-notes")
         yield FittingFooter(short={"minutes(1)": ("+/−", "Min ±")}, optional=("app.help",))
+
+    def help_sections(self) -> list[HelpSection]:
+        return [("Building a routine", BUILD_KEYS)]
 
     def on_mount(self) -> None:
         self.query_one("#equipment").focus()

@@ -36,6 +36,7 @@ from backrelief_tui.core.user_routines import replaces, routine_id_from_name, us
 from backrelief_tui.core.wording import format_duration, move_dose, plural
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.saving import save_routine_asking
 from backrelief_tui.tui.widgets.figure import Figure
@@ -43,6 +44,15 @@ from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
 from backrelief_tui.tui.widgets.move_table import MoveCells, MoveTable
 from backrelief_tui.tui.widgets.routine_preview import key_pose
 
+EDITOR_KEYS = (
+    ("+  −", "more or less of the move under the cursor: reps of a reps move, seconds of a hold or a roll"),
+    ("⇧↑  ⇧↓", "move it up or down (ctrl+↑ and ctrl+↓ too)"),
+    ("x", "remove it"),
+    ("tab", "to the search, the library, and back to your routine"),
+    ("enter", "in the library: add the highlighted move (a too)"),
+    ("ctrl+s", "save it as one of your routines"),
+    ("esc", "back to the routines (asks first when something changed)"),
+)
 EMPTY_SUMMARY = "My own routine."
 COPY_PREFIX = "My copy of "
 OWN_PREFIX = "My own routine"
@@ -175,6 +185,9 @@ class EditorScreen(AppScreen[None]):
         yield Static(id="editor-status")
         yield FittingFooter(short={"screen.shift_move(-1)": ("⇧↑", "Up"), "screen.shift_move(1)": ("⇧↓", "Down")},
                             optional=("app.help",))
+
+    def help_sections(self) -> list[HelpSection]:
+        return [("Making a routine", EDITOR_KEYS)]
 
     def on_mount(self) -> None:
         for input_widget in self.query(Input):
