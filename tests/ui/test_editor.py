@@ -478,6 +478,6 @@ async def test_help_lists_the_keys_of_the_editor_and_the_builder(make_app, open_
         await pilot.pause()
         text = screen_text(app)
         if open_keys == ("e",):
-            assert "reps of a reps move" in text and "ctrl+s" in text
+            assert "more or less of the move under the cursor" in text and "ctrl+s" in text
         else:
             assert "from box to box" in text and "tick or untick" in text
