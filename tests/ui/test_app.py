@@ -13,7 +13,7 @@ from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
-from backrelief_tui.tui.widgets.routine_preview import RoutinePreview
+from backrelief_tui.tui.widgets.routine_preview import MoveList, RoutinePreview, key_pose
 from tests.ui.helpers import TINY_SETTINGS, capture_notes, click_text, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
@@ -406,11 +406,14 @@ async def test_every_move_in_the_preview_has_its_figure_after_the_first_frame(ma
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await highlight(pilot, "desk-break")
-        preview = app.screen.query_one(RoutinePreview)
-        assert preview.figures
+        moves = app.screen.query_one(MoveList)
         plan = app.screen._plans["desk-break"]
-        shown = [(row.picture.figure.move_id, row.picture.figure is not None) for row in preview._rows if row.display]
-        assert [move_id for move_id, _ in shown] == [move.id for move in plan.moves]
+        assert moves.pictured() == [(move.id, key_pose(move)) for move in plan.moves]
+        assert ("worlds-best-stretch", "elbow") in moves.pictured()  # where it first holds still
+        lines = screen_text(app).splitlines()
+        first = next(index for index, line in enumerate(lines) if "1. World's best stretch" in line)
+        beside = "".join(line.split("1. World")[0] for line in lines[first:first + 4])
+        assert any("\u2800" < char <= "\u28ff" for char in beside)  # a braille figure beside the move
 
 
 def test_the_picker_module_does_not_load_the_figures():
