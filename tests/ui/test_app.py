@@ -13,9 +13,15 @@ from backrelief_tui.core.routine import Kind, Move, Position, Problem, Routine
 from backrelief_tui.tui.screens.picker import SAFETY_NOTE, PickerScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
+from backrelief_tui.tui.widgets.routine_preview import MoveList, RoutinePreview, key_pose
 from tests.ui.helpers import TINY_SETTINGS, capture_notes, click_text, screen_text, summary_rows, text_of
 
 SIZE = (100, 30)
+
+
+def preview_moves(app) -> str:
+    """The preview's list of moves, as text."""
+    return "\n".join(app.screen.query_one(RoutinePreview).row_texts())
 
 
 async def until_shown(pilot, text: str) -> None:
@@ -35,8 +41,8 @@ async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
             assert line in text
         preview = text_of(app, "#preview-head")
         assert "Tiny" in preview and "0:48 · 3 moves · no equipment" in preview
-        assert "1. Side plank  0:14" in text_of(app, "#preview-moves")
-        assert "6 s hold, each side · floor" in text_of(app, "#preview-moves")
+        assert "1. Side plank  0:14" in preview_moves(app)
+        assert "6 s hold, each side · floor" in preview_moves(app)
 
         await pilot.press("down")
         await pilot.pause()
@@ -49,7 +55,7 @@ async def test_picker_lists_routines_and_previews_the_highlighted_one(make_app):
         assert "Desk break" in preview
         assert "Caution: If your back pain follows a fall or injury" in preview
         assert "Targets: hips, hamstrings" in preview
-        assert "2 reps × 17 s, each side · floor" in text_of(app, "#preview-moves")
+        assert "2 reps × 17 s, each side · floor" in preview_moves(app)
 
         await pilot.press("enter")
         await pilot.pause()
@@ -212,7 +218,7 @@ async def test_text_from_routine_files_renders_literally(make_app, clock):
         assert "[b]Tricky[/b]" in text
         assert f"Summary {MARKUP}" in text_of(app, "#preview-head")
         assert "Caution: [i]careful[/i]" in text_of(app, "#preview-head")
-        assert "[reverse]Move[/reverse]" in text_of(app, "#preview-moves")
+        assert "[reverse]Move[/reverse]" in preview_moves(app)
 
         await pilot.press("enter")
         await pilot.pause()
@@ -382,3 +388,113 @@ def test_collection_is_back_on_when_the_app_returns(monkeypatch):
     monkeypatch.setattr("backrelief_tui.tui.app.run_app", lambda routine_name=None: seen.append(gc.isenabled()) or 0)
     assert main([]) == 0
     assert seen == [False] and gc.isenabled()
+
+
+# -- the picker's preview: figures, the bonus key, our moves, kits, the stop rule (issues 13, 15, 19) --------
+
+
+async def highlight(pilot, routine_id: str) -> None:
+    await pilot.pause()
+    ids = list(pilot.app.library.routines)
+    steps = ids.index(routine_id) - ids.index(pilot.app.screen.highlighted_id())
+    for _ in range(abs(steps)):
+        await pilot.press("down" if steps > 0 else "up")
+    await pilot.pause()
+
+
+async def test_every_move_in_the_preview_has_its_figure_after_the_first_frame(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await highlight(pilot, "desk-break")
+        moves = app.screen.query_one(MoveList)
+        plan = app.screen._plans["desk-break"]
+        assert moves.pictured() == [(move.id, key_pose(move)) for move in plan.moves]
+        assert ("worlds-best-stretch", "elbow") in moves.pictured()  # where it first holds still
+        lines = screen_text(app).splitlines()
+        first = next(index for index, line in enumerate(lines) if "1. World's best stretch" in line)
+        beside = "".join(line.split("1. World")[0] for line in lines[first:first + 4])
+        assert any("\u2800" < char <= "\u28ff" for char in beside)  # a braille figure beside the move
+
+
+def test_the_picker_module_does_not_load_the_figures():
+    """The pose data and the rasteriser load after the first frame, not with the picker (start-up is measured)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, backrelief_tui.tui.app; "
+            "print(any(name in sys.modules for name in ('backrelief_tui.tui.widgets.figure', "
+            "'backrelief_tui.core.poses', 'backrelief_tui.core.braille')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "False"
+
+
+async def test_the_bonus_key_adds_the_bonus_move_and_says_so(make_app, saved):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await highlight(pilot, "stretch")
+        routine = app.library.get("stretch")
+        bonus = next(move for move in routine.moves if move.bonus)
+        assert f"Bonus: {bonus.name} (off — i adds it)" in text_of(app, "#preview-head")
+        assert bonus.name not in preview_moves(app)
+        assert "i Add bonus" in screen_text(app).splitlines()[-1]
+        length_before = app.screen._plans["stretch"].total_seconds
+
+        await pilot.press("i")
+        await pilot.pause()
+        assert saved[-1].include_bonus and app.settings.include_bonus
+        assert f"Bonus: {bonus.name} (on — i leaves it out)" in text_of(app, "#preview-head")
+        assert f"{bonus.name}" in preview_moves(app) and "· bonus" in preview_moves(app)
+        assert app.screen._plans["stretch"].total_seconds > length_before
+        assert "i Drop bonus" in screen_text(app).splitlines()[-1]
+        assert "chair" in text_of(app, "#preview-head").splitlines()[1]  # the bonus move's kit now counts
+
+        await pilot.press("i")
+        await pilot.pause()
+        assert not saved[-1].include_bonus
+
+        await highlight(pilot, "release")  # no bonus move here: no key, no line
+        assert "Bonus" not in text_of(app, "#preview-head")
+        assert "bonus" not in screen_text(app).splitlines()[-1]
+        await pilot.press("i")
+        await pilot.pause()
+        assert not app.settings.include_bonus
+
+
+async def test_the_preview_marks_our_moves_shows_kits_and_the_stop_rule(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await highlight(pilot, "desk")
+        moves = preview_moves(app)
+        assert moves.count("our move") == len(app.screen._plans["desk"].moves)
+        assert "our move: one this app adds" in text_of(app, "#preview-notes")
+        assert "Stop if you feel sharp pain, or pain, tingling or numbness spreading down a leg." in " ".join(
+            text_of(app, "#preview-stop").split())
+        await highlight(pilot, "release")
+        assert "roller, or ball + block" in preview_moves(app)  # the calf roll's two kits
+        assert "our move" not in preview_moves(app)
+        assert not app.screen.query_one("#preview-notes").display
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (60, 20)], ids=lambda size: f"{size[0]}x{size[1]}")
+async def test_the_picker_footer_keeps_its_keys_whole_at_each_size(make_app, size):
+    app = make_app(settings=replace(TINY_SETTINGS, safety_acknowledged=True))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("Start", "q Quit", "? Help", "s Settings", "b Build", "e Edit", "h History"):
+            assert key in footer, footer
+        assert footer.rstrip().endswith(("History", "palette"))  # nothing cut off after the last key
+        await highlight(pilot, "stretch")
+        assert "Stop" in text_of(app, "#preview-stop")  # the stop rule is on screen at every size
+
+
+async def test_shift_arrows_scroll_the_preview(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await highlight(pilot, "full")
+        scroll = app.screen.query_one("#preview-scroll")
+        assert scroll.scroll_y == 0
+        await pilot.press("shift+down", "shift+down")
+        await pilot.pause()
+        assert scroll.scroll_y == 6 and app.screen.highlighted_id() == "full"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
@@ -20,11 +20,12 @@ GENERAL_KEYS: KeyRows = (
 )
 
 
-def key_table(title: str, rows: KeyRows) -> Content:
-    parts: list[str | tuple[str, str]] = [(title, "bold $text-accent"), "\n"]
+def key_rows(rows: KeyRows) -> ComposeResult:
+    """One row a key: the key, then what it does; a long meaning wraps under itself, not under the key."""
     for key, meaning in rows:
-        parts += [(f"  {key:<8}", "bold"), meaning, "\n"]
-    return Content.assemble(*parts)
+        with Horizontal(classes="key-row"):
+            yield Static(Content.styled(key, "bold"), classes="key")
+            yield Static(Content(meaning), classes="meaning")
 
 
 class HelpDialog(Dialog[None]):
@@ -32,8 +33,12 @@ class HelpDialog(Dialog[None]):
 
     DEFAULT_CSS = """
     HelpDialog .dialog-box { width: 72; padding: 0 2; }
-    #help-title { text-align: center; margin: 0 0 1 0; }
+    #help-title { text-align: center; }
     #help-mouse { color: $text-muted; }
+    HelpDialog .section { text-style: bold; color: $text-accent; margin: 1 0 0 0; }
+    HelpDialog .key-row { height: auto; }
+    HelpDialog .key { width: 10; padding: 0 0 0 2; }
+    HelpDialog .meaning { width: 1fr; }
     """
     BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
 
@@ -46,7 +51,8 @@ class HelpDialog(Dialog[None]):
         with VerticalScroll(classes="dialog-box"):
             yield Label(Content("Keys"), id="help-title", classes="dialog-title")
             for title, rows in (*self.sections, ("Anywhere", GENERAL_KEYS)):
-                yield Static(key_table(title, rows), classes="keys")
+                yield Label(Content(title), classes="section")
+                yield from key_rows(rows)
             if self.note:
                 yield Static(Content(self.note), classes="dialog-text")
             yield Label(Content("The mouse works too: click the buttons on screen."), id="help-mouse")

@@ -28,6 +28,9 @@ class NoteDialog(Dialog[str | None]):
             yield Input(value=self.note, max_length=MAX_NOTE, id="note-input")
             yield Label(Content("Enter saves · Escape cancels · an empty note removes it"), classes="dialog-hint")
 
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False  # like every other text field here: steady, and snapshots are stable
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Footer, Label, SelectionList, Static
+from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES, BuildResult, build_routine
@@ -25,15 +24,31 @@ from backrelief_tui.core.wording import format_duration, move_dose
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.dialogs.name import NameDialog
+from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.saving import save_routine_asking
+from backrelief_tui.tui.widgets.check_list import CheckList
+from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
+from backrelief_tui.tui.widgets.move_table import MoveCells, MoveTable
 
+BUILD_KEYS = (
+    ("+  −", "a minute more or less"),
+    ("[  ]", "five minutes less or more"),
+    ("tab  ↓  ↑", "from box to box, and on to the next group (shift+tab back)"),
+    ("space", "tick or untick the box (enter too)"),
+    ("s", "start the routine shown"),
+    ("w", "save it as one of your routines"),
+    ("esc", "back to the routines"),
+)
 DEFAULT_MINUTES = 5
+NO_FLOOR = "no-floor"
 
 
 class BuildScreen(AppScreen[None]):
     """Choose minutes, equipment, floor and focus; start or save what comes out."""
 
     DEFAULT_CSS = styles.beside(__file__, "build.tcss")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    HELP_NOTE = "[✓] is ticked, [ ] is not. Areas you focus on come first, in the order you tick them."
     BINDINGS = [
         Binding("plus,equals_sign", "minutes(1)", "Minutes ±", key_display="+/−"),
         Binding("minus", "minutes(-1)", "−1 min", show=False),
@@ -42,6 +57,7 @@ class BuildScreen(AppScreen[None]):
         Binding("s", "start", "Start"),
         Binding("w", "save", "Save"),
         Binding("escape", "back", "Back"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
     def __init__(self, minutes: int = DEFAULT_MINUTES) -> None:
@@ -57,22 +73,20 @@ class BuildScreen(AppScreen[None]):
             with VerticalScroll(id="build-form"):
                 yield Static(id="minutes")
                 yield Label("Equipment at hand", classes="form-label")
-                yield SelectionList[str](*(Selection(item, item) for item in EQUIPMENT), id="equipment")
-                yield Checkbox("Off the floor only", id="no-floor", compact=True)
+                yield CheckList(*(Selection(item, item) for item in EQUIPMENT), id="equipment")
+                yield CheckList(Selection("Off the floor only", NO_FLOOR), id="no-floor")
                 yield Label("Focus on (in ticked order)", classes="form-label")
-                yield SelectionList[str](*(Selection(area, area) for area in TARGETS), id="focus")
+                yield CheckList(*(Selection(area, area) for area in TARGETS), id="focus")
             with Vertical(id="build-preview"):
                 yield Static(id="build-summary")
-                yield DataTable(id="build-moves", cursor_type="none", zebra_stripes=True)
+                yield MoveTable(id="build-moves", where=True, cursor_type="none")
                 yield Static(id="build-notes")
-        yield Footer()
+        yield FittingFooter(short={"minutes(1)": ("+/−", "Min ±")}, optional=("app.help",))
+
+    def help_sections(self) -> list[HelpSection]:
+        return [("Building a routine", BUILD_KEYS)]
 
     def on_mount(self) -> None:
-        table = self.query_one("#build-moves", DataTable)
-        table.add_column("Move", key="name")
-        table.add_column("Amount", key="dose")
-        table.add_column("Time", key="time")
-        table.add_column("Where", key="where")
         self.query_one("#equipment").focus()
         self.rebuild()
 
@@ -90,23 +104,19 @@ class BuildScreen(AppScreen[None]):
             self.focus_order += [area for area in ticked if area not in self.focus_order]
         self.rebuild()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        self.rebuild()
-
     def rebuild(self) -> None:
-        kit = set(self.query_one("#equipment", SelectionList).selected)
-        no_floor = self.query_one("#no-floor", Checkbox).value
+        kit = set(self.query_one("#equipment", CheckList).selected)
+        no_floor = NO_FLOOR in self.query_one("#no-floor", CheckList).selected
         settings = self.app.settings
         self.result = build_routine(self.app.library, self.minutes, kit, no_floor, self.focus_order,
                                     settings=settings)
         self.query_one("#minutes", Static).update(Content.assemble(
-            ("Minutes ", "bold"), (f" {self.minutes} ", "reverse bold"), "  +/− or [ ]"))
-        table = self.query_one("#build-moves", DataTable)
-        table.clear()
+            ("Minutes ", "bold"), (f" {self.minutes} ", "reverse bold"), "\n", ("+/− by 1 · [/] by 5", "$text-muted")))
+        table = self.query_one("#build-moves", MoveTable)
         summary = self.query_one("#build-summary", Static)
         routine = self.result.routine
         table.display = routine is not None
+        rows: list[MoveCells] = []
         if routine is None:
             summary.update(Content.assemble(("Nothing to build: ", "bold"), self.result.reason + "."))
         else:
@@ -115,9 +125,9 @@ class BuildScreen(AppScreen[None]):
                 "\n", self.result.reason + "."))
             for move in routine.moves:
                 planned = settings.override_for(move.id).apply(move)
-                table.add_row(Text(move.name), Text(move_dose(planned, short=True)),
-                              Text(format_duration(move_seconds(planned, settings)), justify="right"),
-                              Text(str(move.position)))
+                rows.append(MoveCells(move.id, move.name, move_dose(planned, short=True),
+                                      format_duration(move_seconds(planned, settings)), str(move.position)))
+        table.show_moves(rows)
         notes = self.query_one("#build-notes", Static)
         notes.update(Content("\n".join(f"Note: {note}." for note in self.result.notes)))
         self.refresh_bindings()

@@ -9,35 +9,88 @@ for you, so the editor asks first; so does saving over another routine of yours.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backrelief_tui.core.builder import CAUTION
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import (
+    MAX_TEXT_LENGTH,
     MAX_TITLE,
     MOVE_FIELDS,
     Kind,
     Move,
+    Position,
     Routine,
     check_value,
     clip_title,
+    kit_text,
     with_overrides,
 )
 from backrelief_tui.core.settings import step_value
 from backrelief_tui.core.user_routines import replaces, routine_id_from_name, user_routine_path
-from backrelief_tui.core.wording import format_duration, move_dose
+from backrelief_tui.core.wording import format_duration, move_dose, plural
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.keys import HelpSection
+from backrelief_tui.tui.literal import visible
 from backrelief_tui.tui.saving import save_routine_asking
+from backrelief_tui.tui.widgets.figure import Figure
+from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
+from backrelief_tui.tui.widgets.move_table import MoveCells, MoveTable
+from backrelief_tui.tui.widgets.routine_preview import key_pose
 
+EDITOR_KEYS = (
+    ("+  −", "more or less of the move under the cursor: reps of a reps move, seconds of a hold or a roll"),
+    ("⇧↑  ⇧↓", "move it up or down (ctrl+↑ and ctrl+↓ too)"),
+    ("x", "remove it"),
+    ("tab", "to the search, the library, and back to your routine"),
+    ("enter", "in the library: add the highlighted move (a too)"),
+    ("ctrl+s", "save it as one of your routines"),
+    ("esc", "back to the routines (asks first when something changed)"),
+)
 EMPTY_SUMMARY = "My own routine."
+COPY_PREFIX = "My copy of "
+OWN_PREFIX = "My own routine"
+PLACES = {Position.FLOOR: "on the floor", Position.KNEELING: "kneeling", Position.SEATED: "seated",
+          Position.STANDING: "standing"}
+# What + and − do to the move under the cursor, by its kind: the footer names it.
+DOSE_ACTIONS = {Kind.REPS: "change_reps", Kind.HOLD: "change_hold", Kind.ROLL: "change_roll"}
+
+
+def and_list(words: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def derived_summary(moves: list[Move], lead: str) -> str:
+    """A short summary that is true of these moves: `My copy of Desk break: 5 moves for hips and
+    lats; on the floor and kneeling; no equipment.` (`lead` is the part before the colon)."""
+    if not moves:
+        return EMPTY_SUMMARY
+    areas = list(dict.fromkeys(area for move in moves for area in move.targets))
+    places = list(dict.fromkeys(PLACES[move.position] for move in moves))
+    kit = list(dict.fromkeys(item for move in moves if not move.bonus for item in move.equipment))
+    what = plural(len(moves), "move") + (f" for {and_list(areas)}" if areas else "")
+    needs = f"needs {', '.join(kit)}" if kit else "no equipment"
+    return f"{lead}: {what}; {and_list(places)}; {needs}."[:MAX_TEXT_LENGTH]
+
+
+def summary_lead(original: Routine | None) -> str | None:
+    """What a copy's summary starts with (`My copy of Desk break`), or None to keep the original's own
+    summary (a routine of yours whose summary you wrote yourself)."""
+    if original is None:
+        return OWN_PREFIX
+    if original.builtin:
+        return f"{COPY_PREFIX}{original.title}"
+    lead = original.summary.split(":", 1)[0]
+    if original.summary == EMPTY_SUMMARY:
+        return OWN_PREFIX
+    return lead if lead.startswith((COPY_PREFIX, OWN_PREFIX)) else None
 
 
 def move_haystack(move: Move) -> str:
@@ -53,12 +106,16 @@ def search_moves(moves: list[Move], query: str) -> list[Move]:
     return [move for move in moves if all(word in move_haystack(move) for word in words)]
 
 
-class RoutineTable(DataTable[Text]):
-    """The routine being edited: +/− changes a hold (or the reps), ⇧↑/⇧↓ reorder, x removes."""
+class RoutineTable(MoveTable):
+    """The routine being edited: +/− changes the reps of a reps move, the hold of a hold, the time of a
+    roll (the footer names which); ⇧↑/⇧↓ reorder, x removes."""
 
     BINDINGS = [
-        Binding("plus,equals_sign", "screen.change_dose(1)", "Hold ±", key_display="+/−"),
-        Binding("minus", "screen.change_dose(-1)", "Hold −", show=False),
+        # One key, three labels: the screen's check_action lets through the one for the move under the cursor.
+        Binding("plus,equals_sign", "screen.change_reps(1)", "Reps ±", key_display="+/−"),
+        Binding("plus,equals_sign", "screen.change_hold(1)", "Hold ±", key_display="+/−"),
+        Binding("plus,equals_sign", "screen.change_roll(1)", "Time ±", key_display="+/−"),
+        Binding("minus", "screen.change_dose(-1)", "Less", show=False),
         Binding("shift+up,ctrl+up", "screen.shift_move(-1)", "Move up", key_display="⇧↑"),
         Binding("shift+down,ctrl+down", "screen.shift_move(1)", "Move down", key_display="⇧↓"),
         Binding("x,delete", "screen.remove_move", "Remove"),
@@ -66,7 +123,7 @@ class RoutineTable(DataTable[Text]):
 
 
 class LibraryList(OptionList):
-    """Every move in the library; enter adds the highlighted one to the routine."""
+    """Every move in the library; enter adds the highlighted one to the routine (its figure shows below)."""
 
     BINDINGS = [Binding("enter,a", "screen.add_highlighted", "Add move", key_display="enter")]
 
@@ -82,11 +139,14 @@ class EditorScreen(AppScreen[None]):
 
     DEFAULT_CSS = styles.beside(__file__, "editor.tcss")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", key_display="^s"),
         Binding("escape", "back", "Back"),
-        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
+    HELP_NOTE = ("Tab goes between your routine, the search and the library. The figures show the "
+                 "highlighted library move: where it starts, and the position it holds.")
 
     def __init__(self, routine: Routine | None = None) -> None:
         super().__init__()
@@ -99,7 +159,7 @@ class EditorScreen(AppScreen[None]):
         else:
             self.start_title = routine.title
         self.editing = routine.id if routine is not None and not routine.builtin else None
-        self.dirty = False
+        self._saved: tuple[str, tuple[Move, ...]] | None = None  # what was there on opening, or last saved
 
     def compose(self) -> ComposeResult:
         heading = f"from {self.original.title}" if self.original else "from empty"
@@ -111,49 +171,71 @@ class EditorScreen(AppScreen[None]):
         with Horizontal(id="editor-body"):
             with Vertical(id="routine-pane"):
                 yield Static(id="routine-total")
-                yield RoutineTable(id="routine-moves", cursor_type="row", zebra_stripes=True)
+                yield RoutineTable(id="routine-moves")
             with Vertical(id="library-pane"):
                 yield SearchInput(placeholder="Search: name, area, equipment, position", id="search", compact=True)
                 yield LibraryList(id="library-moves")
+                with Horizontal(id="library-figure"):
+                    with Vertical(classes="pose-box"):
+                        yield Figure(id="figure-start")
+                        yield Label("start", classes="pose-name")
+                    with Vertical(classes="pose-box", id="key-box"):
+                        yield Figure(id="figure-key")
+                        yield Label(id="key-name", classes="pose-name")
         yield Static(id="editor-status")
-        yield Footer()
+        yield FittingFooter(short={"screen.shift_move(-1)": ("⇧↑", "Up"), "screen.shift_move(1)": ("⇧↓", "Down")},
+                            optional=("app.help",))
+
+    def help_sections(self) -> list[HelpSection]:
+        return [("Making a routine", EDITOR_KEYS)]
 
     def on_mount(self) -> None:
         for input_widget in self.query(Input):
             input_widget.cursor_blink = False
         table = self.query_one(RoutineTable)
-        table.add_column("Move", key="name")
-        table.add_column("Amount", key="dose")
-        table.add_column("Time", key="time")
         self.refresh_routine()
         self.refresh_library()
         self.update_path()
+        self._saved = self.state()
         (table if self.moves else self.query_one("#search")).focus()
+
+    # -- changed or not --------------------------------------------------------------------------
+
+    def state(self) -> tuple[str, tuple[Move, ...]]:
+        """What saving would keep: the name and the moves with their numbers."""
+        return self.query_one("#name", Input).value.strip(), tuple(self.moves)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether anything differs from what was there on opening (or was last saved)."""
+        return self._saved is not None and self.state() != self._saved
 
     # -- the routine -----------------------------------------------------------------------------
 
     def current_routine(self) -> Routine:
         title = self.query_one("#name", Input).value.strip()
-        summary = self.original.summary if self.original else EMPTY_SUMMARY
+        lead = summary_lead(self.original)
+        if lead is not None:
+            summary = derived_summary(self.moves, lead)
+        else:  # a routine of yours with a summary you wrote: yours to change in its file
+            summary = self.original.summary if self.original else EMPTY_SUMMARY
         caution = self.original.caution if self.original else CAUTION
         return Routine(id=routine_id_from_name(title), title=title, summary=summary, moves=tuple(self.moves),
                        caution=caution, builtin=False)
 
     def refresh_routine(self, row: int | None = None) -> None:
         table = self.query_one(RoutineTable)
-        row = table.cursor_coordinate.row if row is None else row
-        table.clear()
         settings = self.app.settings
-        for move in self.moves:
-            table.add_row(Text(move.name), Text(move_dose(move, short=True)),
-                          Text(format_duration(move_seconds(move, settings)), justify="right"), key=move.id)
-        if self.moves:
-            table.cursor_coordinate = Coordinate(max(0, min(row, len(self.moves) - 1)), 0)
+        table.show_moves([MoveCells(move.id, visible(move.name), move_dose(move, short=True),
+                                    format_duration(move_seconds(move, settings))) for move in self.moves], row)
         total = plan_session(self.current_routine(), settings).total_seconds if self.moves else 0
-        count = len(self.moves)
         self.query_one("#routine-total", Static).update(Content.assemble(
-            ("Your routine", "bold"), f" · {count} move{'s' if count != 1 else ''} · ",
+            ("Your routine", "bold"), f" · {plural(len(self.moves), 'move')} · ",
             (format_duration(total), "bold $text-accent")))
+        self.refresh_bindings()  # +/− says what it changes on the move under the cursor
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
 
     def update_path(self) -> None:
         routine_id = routine_id_from_name(self.query_one("#name", Input).value)
@@ -165,7 +247,6 @@ class EditorScreen(AppScreen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "name":
-            self.dirty = True
             self.update_path()
         elif event.input.id == "search":
             self.refresh_library()
@@ -181,6 +262,21 @@ class EditorScreen(AppScreen[None]):
         table = self.query_one(RoutineTable)
         return table.cursor_coordinate.row if self.moves else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in DOSE_ACTIONS.values():
+            row = self._row()
+            return row is not None and DOSE_ACTIONS[self.moves[row].kind] == action
+        return True
+
+    def action_change_reps(self, direction: int) -> None:
+        self.action_change_dose(direction)
+
+    def action_change_hold(self, direction: int) -> None:
+        self.action_change_dose(direction)
+
+    def action_change_roll(self, direction: int) -> None:
+        self.action_change_dose(direction)
+
     def action_change_dose(self, direction: int) -> None:
         row = self._row()
         if row is None:
@@ -192,7 +288,6 @@ class EditorScreen(AppScreen[None]):
             self.say(f"{move.name}: {name} {error}", error=True)
             return
         self.moves[row] = with_overrides(move, **{name: value})
-        self.dirty = True
         self.refresh_routine(row)
         self.say(f"{move.name}: {move_dose(self.moves[row], short=True)}.")
 
@@ -201,7 +296,6 @@ class EditorScreen(AppScreen[None]):
         if row is None or not 0 <= row + direction < len(self.moves):
             return
         self.moves[row], self.moves[row + direction] = self.moves[row + direction], self.moves[row]
-        self.dirty = True
         self.refresh_routine(row + direction)
 
     def action_remove_move(self) -> None:
@@ -209,7 +303,6 @@ class EditorScreen(AppScreen[None]):
         if row is None:
             return
         removed = self.moves.pop(row)
-        self.dirty = True
         self.refresh_routine(row)
         self.say(f"Removed {removed.name}.")
         if not self.moves:
@@ -225,6 +318,29 @@ class EditorScreen(AppScreen[None]):
         options.add_options(library_option(move) for move in found)
         if found:
             options.highlighted = 0
+        self.show_library_figure()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if isinstance(event.option_list, LibraryList):
+            self.show_library_figure()
+
+    def show_library_figure(self) -> None:
+        """The highlighted library move: where it starts, and the position it holds."""
+        options = self.query_one(LibraryList)
+        move_id = options.get_option_at_index(options.highlighted).id if options.highlighted is not None else None
+        move = self.app.library.moves.get(move_id) if move_id else None
+        start, key = self.query_one("#figure-start", Figure), self.query_one("#figure-key", Figure)
+        self.query_one("#library-figure").display = move is not None
+        if move is None:
+            start.clear()
+            key.clear()
+            return
+        pose = key_pose(move)
+        start.show_pose(move, "start", None)
+        self.query_one("#key-box").display = pose != "start"
+        if pose != "start":
+            key.show_pose(move, pose, None)
+            self.query_one("#key-name", Label).update(f"→ {pose}")
 
     def action_focus_results(self) -> None:
         self.query_one(LibraryList).focus()
@@ -241,7 +357,6 @@ class EditorScreen(AppScreen[None]):
             self.say(f"{self.app.library.moves[move_id].name} is already in the routine.", error=True)
             return
         self.moves.append(self.app.library.moves[move_id])
-        self.dirty = True
         self.refresh_routine(len(self.moves) - 1)
         self.say(f"Added {self.moves[-1].name}.")
 
@@ -258,7 +373,7 @@ class EditorScreen(AppScreen[None]):
             return
 
         def saved(routine: Routine) -> None:
-            self.dirty = False
+            self._saved = self.state()
             self.editing = routine.id
             self.update_path()
             self.say(f"Saved as {user_routine_path(routine.id)}. It is on the routines list now.")
@@ -285,8 +400,8 @@ class EditorScreen(AppScreen[None]):
 
 
 def library_option(move: Move) -> Option:
-    """Name, then areas · equipment · position."""
-    equipment = ", ".join(move.equipment) or "no equipment"
-    return Option(Content.assemble((move.name, "bold"), "\n",
-                                   (f"{', '.join(move.targets)} · {equipment} · {move.position}", "$text-muted")),
-                  id=move.id)
+    """Name, then areas · kit · position (· "our move" for one this app added, not the article's)."""
+    return Option(Content.assemble(
+        (visible(move.name), "bold"), "\n",
+        (f"{', '.join(move.targets)} · {visible(kit_text(move))} · {move.position}", "$text-muted"),
+        (" · our move" if move.ours else "", "italic $text-muted")), id=move.id)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backrelief_tui.core.plan import Plan, plan_session
@@ -17,15 +17,23 @@ from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.keys import HelpSection, listed_keys
 from backrelief_tui.tui.literal import visible
-from backrelief_tui.tui.widgets.routine_preview import RoutinePreview
+from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
+from backrelief_tui.tui.widgets.routine_preview import BONUS_KEY, RoutinePreview, planned_kit
 
 PICKER_KEYS = (
     ("↑  ↓", "choose a routine"),
+    ("⇧↓  ⇧↑", "scroll the preview (every move, with its figure)"),
     ("enter", "start it"),
+    (BONUS_KEY, "add or leave out the bonus moves (off until you choose; the preview says which)"),
     ("d", "hide the safety note for good"),
     ("q", "quit"),
 )
-_PICKER_LISTED = frozenset({"start", "dismiss_safety", "app.quit", "app.help"})
+_PICKER_LISTED = frozenset({"start", "dismiss_safety", "app.quit", "app.help", "add_bonus", "drop_bonus",
+                            "scroll_preview"})
+# At 60 columns the footer keeps Start, Quit, Help, Settings, Build, Edit and History:
+# shorter labels first, then the bonus key gives way (the preview names that key).
+FOOTER_SHORT = {"start": ("⏎", "Start"), "edit": ("e", "Edit")}
+FOOTER_OPTIONAL = ("add_bonus", "drop_bonus")
 
 
 class PickerScreen(AppScreen[None]):
@@ -39,10 +47,15 @@ class PickerScreen(AppScreen[None]):
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("d", "dismiss_safety", "Hide safety note", show=False),  # the note's button says (d)
+        Binding("shift+down", "scroll_preview(3)", "Scroll preview", show=False),
+        Binding("shift+up", "scroll_preview(-3)", "Scroll preview", show=False),
         Binding("s", "settings", "Settings"),
         Binding("b", "build", "Build"),
         Binding("e", "edit", "Edit a copy"),
         Binding("h", "app.history", "History"),
+        # One key, two labels: the footer says what it does now (check_action lets one through).
+        Binding(BONUS_KEY, "add_bonus", "Add bonus"),
+        Binding(BONUS_KEY, "drop_bonus", "Drop bonus"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -55,7 +68,7 @@ class PickerScreen(AppScreen[None]):
         with Horizontal(id="picker-body"):
             yield OptionList(id="routines")
             yield RoutinePreview(id="preview")
-        yield Footer(compact=True)
+        yield FittingFooter(short=FOOTER_SHORT, optional=FOOTER_OPTIONAL)
 
     def help_sections(self) -> list[HelpSection]:
         from backrelief_tui.tui.screens.session import SESSION_KEYS
@@ -66,6 +79,8 @@ class PickerScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#safety").display = not self.app.settings.safety_acknowledged
         self._plans: dict[str, Plan] = {}
+        # The figures load after the first frame: the picker is on screen before the pose data is read.
+        self.call_after_refresh(self.query_one(RoutinePreview).enable_figures)
 
     def on_screen_resume(self) -> None:
         # Shown for the first time, or back from a session or a settings change
@@ -102,6 +117,7 @@ class PickerScreen(AppScreen[None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.show_preview()
+        self.refresh_bindings()  # the bonus key shows only for a routine with a bonus move
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -118,12 +134,35 @@ class PickerScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "dismiss_safety":
             return not self.app.settings.safety_acknowledged
+        if action in ("add_bonus", "drop_bonus"):
+            included = self.app.settings.include_bonus
+            return self.highlighted_has_bonus() and included == (action == "drop_bonus")
         return True
+
+    def highlighted_has_bonus(self) -> bool:
+        routine_id = self.highlighted_id()
+        routine = self.app.library.get(routine_id) if routine_id else None
+        return routine is not None and any(move.bonus for move in routine.moves)
+
+    def action_add_bonus(self) -> None:
+        self.set_bonus(True)
+
+    def action_drop_bonus(self) -> None:
+        self.set_bonus(False)
+
+    def set_bonus(self, included: bool) -> None:
+        """Bonus moves on or off, for every routine from now on (saved, like `backrelief set --bonus on`)."""
+        self.app.update_settings(replace(self.app.settings, include_bonus=included))
+        self.refresh_routines()  # the lengths change with it
+        self.refresh_bindings()
 
     def action_dismiss_safety(self) -> None:
         self.app.update_settings(replace(self.app.settings, safety_acknowledged=True))
         self.query_one("#safety").display = False
         self.refresh_bindings()
+
+    def action_scroll_preview(self, lines: int) -> None:
+        self.query_one(RoutinePreview).scroll_moves(lines)
 
     # Customizing: settings (per-move numbers open on the highlighted routine), build, editor.
     def action_settings(self) -> None:
@@ -147,7 +186,7 @@ def routine_option(plan: Plan) -> Option:
     """Up to three lines per routine: title; length, moves and equipment; the areas it works."""
     routine = plan.routine
     # The length leads the second line, so a narrow list cuts the equipment, not the length.
-    length, rest = routine_facts(plan.total_seconds, len(plan.moves), routine.equipment).split(" · ", 1)
+    length, rest = routine_facts(plan.total_seconds, len(plan.moves), planned_kit(plan)).split(" · ", 1)
     parts: list[str | tuple[str, str]] = [
         (visible(routine.title), "bold"), "" if routine.builtin else "  (yours)", "\n",
         (length, "$text-accent"), (f" · {rest}", "$text-muted"),

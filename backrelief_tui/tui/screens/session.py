@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from backrelief_tui.audio import Backend
 from backrelief_tui.core.engine import ADJUST_STEP, Event, PauseReason, State
@@ -33,6 +33,7 @@ from backrelief_tui.tui.literal import literal
 from backrelief_tui.tui.screens.session_view import FigureView, SessionView, session_view
 from backrelief_tui.tui.widgets.big_text import BigText
 from backrelief_tui.tui.widgets.figure import Figure
+from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
 from backrelief_tui.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already du
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 FLASH_SECONDS = 0.3
 FRAME_SECONDS = 0.2  # the figure's frame rate while the body moves: 5 a second is smooth enough to follow
+FOOTER_OPTIONAL = ("restart", "mute", "unmute", "more")
 
 
 class SessionScreen(AppScreen[None]):
@@ -123,7 +125,9 @@ class SessionScreen(AppScreen[None]):
             yield Button("Pause", id="pause", variant="primary")
             yield Button("Next", id="next")
         # The palette still opens with ctrl+p; its footer hint would crowd out the session keys.
-        yield Footer(show_command_palette=False, compact=True)
+        # In a narrow window Restart, then Mute, give way (they stay on `?`): the keys to pause,
+        # go on, go back, stop and ask for help always show, whole.
+        yield FittingFooter(show_command_palette=False, optional=FOOTER_OPTIONAL)
 
     def help_sections(self) -> list[HelpSection]:
         return [("During a session", SESSION_KEYS)]

@@ -10,6 +10,7 @@ in a line of its own for as long as that lasts: the flow tries again every few s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.text import printable
@@ -27,13 +28,16 @@ from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.dialogs.checkin import AFTER_QUESTION
 from backrelief_tui.tui.literal import literal
 from backrelief_tui.tui.screens.session_view import summary_rows
+from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
 from backrelief_tui.tui.widgets.keep_holds import KeepHoldsPrompt, changed_holds
+from backrelief_tui.tui.widgets.move_table import WrappingTable
 from backrelief_tui.tui.widgets.pain_scale import PAIN_BINDINGS, PainScale
 
 if TYPE_CHECKING:
     from backrelief_tui.tui.session_flow import Session
 
 RESULT_STYLES = {"skipped": "bold", "not reached": "dim"}  # no colours: theme-neutral
+DISCARD_WITHIN = 30.0  # seconds of activity: a session stopped this soon with nothing done looks like a mistake
 
 
 def totals_line(engine: Engine) -> str:
@@ -60,6 +64,9 @@ class SummaryScreen(AppScreen[None]):
         Binding("r", "retry_save", "Save again"),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
+        # A session started by mistake (stopped within seconds, nothing done): out of the history.
+        Binding("d", "discard", "Discard"),
+        Binding("u", "undo_discard", "Undo discard"),
     ]
 
     def __init__(self, session: Session, *, ask_pain: bool = False) -> None:
@@ -67,6 +74,7 @@ class SummaryScreen(AppScreen[None]):
         self.session = session
         self.engine = session.engine
         self.asking_pain = ask_pain and session.recorder is not None
+        self.discarded: Path | None = None  # where the record went, once discarded
 
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
@@ -82,10 +90,11 @@ class SummaryScreen(AppScreen[None]):
         changes = changed_holds(self.engine.plan.moves, self.engine.adjusted_holds)
         if changes:  # "keep the new hold time?"
             yield KeepHoldsPrompt(changes)
-        yield DataTable(id="moves", cursor_type="none", zebra_stripes=True)
+        yield Static(self._discard_text(), id="discard", classes="-shown" if self.can_discard() else "")
+        yield WrappingTable([("Move", "move"), ("Result", "result"), ("Time", "time")], id="moves")
         with Horizontal(id="summary-buttons"):
             yield Button("Back to routines", id="back", variant="primary")
-        yield Footer()
+        yield FittingFooter(short={"back": ("⏎", "Back"), "undo_discard": ("u", "Undo")}, optional=("app.help",))
 
     def _not_saved(self) -> str | None:
         return self.app.flow.not_saved(self.session)
@@ -120,15 +129,11 @@ class SummaryScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self._show_save_state()
         self.set_interval(1.0, self._show_save_state, name="summary save state")
-        table = self.query_one(DataTable)
-        table.add_column("Move", key="move")
-        table.add_column("Result", key="result")
-        table.add_column("Time", key="time")
         # DataTable cells are Rich renderables; a plain str would be parsed as markup,
-        # so names from routine files go in as Text (literal).
-        for row in summary_rows(self.engine):
-            table.add_row(Text(printable(row.name)), Text(row.result, style=RESULT_STYLES.get(row.result, "")),
-                          Text(row.time))
+        # so names from routine files go in as Text (literal). The Move column wraps when narrow.
+        self.query_one("#moves", WrappingTable).show_rows([
+            (Text(printable(row.name)), Text(row.result, style=RESULT_STYLES.get(row.result, "")), Text(row.time))
+            for row in summary_rows(self.engine)])
 
     def _pain_text(self) -> str:
         recorder = self.session.recorder
@@ -140,7 +145,71 @@ class SummaryScreen(AppScreen[None]):
             return self.asking_pain  # the check-in keys exist only while it is asked
         if action == "retry_save":
             return self._not_saved() is not None
+        if action == "discard":
+            return self.discarded is None and self.can_discard()
+        if action == "undo_discard":
+            return self.discarded is not None
         return True
+
+    # -- a session started by mistake ---------------------------------------------------------------
+
+    def _record_path(self) -> Path | None:
+        from backrelief_tui.core.recorder import Recorder
+
+        recorder = self.session.recorder
+        return recorder.path if isinstance(recorder, Recorder) else None
+
+    def can_discard(self) -> bool:
+        """Stopped within its first seconds with nothing done, and its record is on disk."""
+        engine = self.engine
+        path = self._record_path()
+        return (engine.state is State.STOPPED and engine.active_seconds() < DISCARD_WITHIN
+                and not any(result.done_steps for result in engine.results())
+                and self.app.flow.store is not None and path is not None and path.is_file())
+
+    def _discard_text(self) -> Content:
+        if self.discarded is not None:
+            return Content.assemble(("Discarded: ", "bold"), "not in your history any more. The record is in ",
+                                    (str(self.discarded.parent), "$text-muted"), "; u puts it back.")
+        if not self.can_discard():
+            return Content("")
+        return Content.assemble(("Started by mistake? ", "bold"),
+                                f"Stopped after {format_duration(self.engine.active_seconds())} with nothing done: "
+                                "d discards it (the record goes to the trash, not into your history).")
+
+    def action_discard(self) -> None:
+        from backrelief_tui.core.trash import TrashError, move_to_trash
+
+        store, path = self.app.flow.store, self._record_path()
+        if store is None or path is None or not self.can_discard():
+            return
+        try:
+            self.discarded = move_to_trash(store.root, path)
+        except TrashError as error:
+            self.notify(f"Could not discard the session: {error}", severity="error", markup=False)
+            return
+        store.update_one(path)  # the history forgets it now
+        self._show_discard()
+
+    def action_undo_discard(self) -> None:
+        from backrelief_tui.core.trash import TrashError, restore
+
+        store = self.app.flow.store
+        if store is None or self.discarded is None:
+            return
+        try:
+            restored = restore(store.root, self.discarded)
+        except TrashError as error:
+            self.notify(f"Could not put the session back: {error}", severity="error", markup=False)
+            return
+        self.discarded = None
+        store.update_one(restored)
+        self._show_discard()
+        self.notify("The session is back in your history.", markup=False)
+
+    def _show_discard(self) -> None:
+        self.query_one("#discard", Static).update(self._discard_text())
+        self.refresh_bindings()
 
     def action_answer(self, value: int) -> None:
         self._answered(value)

@@ -6,6 +6,7 @@ A click posts `Answered`; the keys (`PAIN_BINDINGS`) belong to whichever screen 
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,6 +18,7 @@ from backrelief_tui.tui import styles
 
 SCALE_WORDS = "0 = no pain, 10 = the worst you can imagine."
 KEYS_HINT = "Press 0–9, t for 10 · s to skip"
+ROOMY = 11 * 5  # eleven 4-cell buttons, a cell apart; narrower, they are 3 cells wide
 
 # The keys, for whichever screen hosts a PainScale: answer(n) and skip actions.
 PAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
@@ -49,6 +51,9 @@ class PainScale(Vertical):
                 button.can_focus = False  # digits always reach the screen; clicks still work
                 yield button
         yield Label(Content(KEYS_HINT), classes="pain-keys")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width - self.styles.gutter.width < ROOMY, "-tight")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

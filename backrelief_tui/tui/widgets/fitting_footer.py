@@ -1,0 +1,108 @@
+"""A footer that fits: at any width it shows whole keys, the ones that matter first.
+
+Textual's `Footer` lays every shown key out in one row and cuts off what does not fit
+(at 60 columns the picker lost History and Edit behind the palette key, and a stray
+"h" showed through). `FittingFooter` measures first and, only as far as needed to fit:
+
+1. drops the palette key (ctrl+p still works, and `?` lists it);
+2. uses the short labels the screen gives (`short`: action -> (key shown, label));
+3. lets the keys named in `optional` give way, in that order;
+4. as a last resort drops keys from the right, never leaving half a key.
+
+Every key still works whether it is shown or not, and `?` lists them all. The footer
+is compact (no padding around the key) unless told otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+
+ShortLabels = Mapping[str, tuple[str, str]]
+PALETTE_CLASS = "-command-palette"
+
+
+def key_width(key_display: str, description: str, *, compact: bool) -> int:
+    """Cells one key takes in the row, with the gap after it."""
+    text = cell_len(key_display) + (cell_len(description) + 1 if description else 0)
+    return text + 1 if compact else text + 3  # compact: a 1-cell gap; else padding around key and label
+
+
+def fitting(keys: Sequence[tuple[str, str, str]], width: int, *, short: ShortLabels, optional: Sequence[str],
+            palette: int, compact: bool = True) -> tuple[list[tuple[str, str, str]], bool]:
+    """Which keys to show in `width` cells: (action, key shown, label) for each, and whether the palette stays.
+
+    `palette` is the palette key's width (0 when there is none).
+    """
+
+    def total(chosen: Iterable[tuple[str, str, str]], with_palette: bool) -> int:
+        cells = sum(key_width(key, label, compact=compact) for _action, key, label in chosen)
+        return cells + (palette if with_palette else 0) - (1 if compact else 0)  # no gap after the last
+
+    chosen = list(keys)
+    if total(chosen, True) <= width:
+        return chosen, bool(palette)
+    if total(chosen, False) <= width:
+        return chosen, False
+    chosen = [(action, *short.get(action, (key, label))) for action, key, label in chosen]
+    for action in optional:
+        if total(chosen, False) <= width:
+            break
+        chosen = [item for item in chosen if item[0] != action]
+    while chosen and total(chosen, False) > width:
+        chosen.pop()
+    return chosen, False
+
+
+class FittingFooter(Footer):
+    """A `Footer` that shows as many whole keys as fit, shortening and leaving out on purpose."""
+
+    def __init__(self, *, short: ShortLabels | None = None, optional: Sequence[str] = (),
+                 show_command_palette: bool = True, compact: bool = True, id: str | None = None) -> None:
+        super().__init__(show_command_palette=show_command_palette, compact=compact, id=id)
+        self.short: ShortLabels = short or {}
+        self.optional = tuple(optional)
+        self._fitted_width = 0
+        self.shown_actions: tuple[str, ...] = ()
+        """The actions whose keys are on the footer now (the tests read it)."""
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        keys = [widget for widget in widgets if _is_key(widget) and not widget.has_class(PALETTE_CLASS)]
+        palettes = [widget for widget in widgets if _is_key(widget) and widget.has_class(PALETTE_CLASS)]
+        width = self.size.width or self.screen.size.width
+        self._fitted_width = width
+        palette_width = 0
+        if palettes:
+            palette = palettes[0]
+            # docked right behind a 1-cell border, which takes the place of the gap
+            palette_width = key_width(str(getattr(palette, "key_display", "")),
+                                      str(getattr(palette, "description", "")), compact=self.compact)
+        described = [(str(getattr(key, "action", "")), str(getattr(key, "key_display", "")),
+                      str(getattr(key, "description", ""))) for key in keys]
+        chosen, keep_palette = fitting(described, width, short=self.short, optional=self.optional,
+                                       palette=palette_width, compact=self.compact)
+        by_action = {str(getattr(key, "action", "")): key for key in keys}
+        self.shown_actions = tuple(action for action, _key, _label in chosen)
+        for action, key_display, label in chosen:
+            widget = by_action[action]
+            widget.key_display = key_display  # type: ignore[attr-defined]
+            widget.description = label  # type: ignore[attr-defined]
+            yield widget
+        if keep_palette:
+            yield from palettes
+        yield from (widget for widget in widgets if not _is_key(widget))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._fitted_width:
+            self.call_after_refresh(self.recompose)
+
+
+def _is_key(widget: Widget) -> bool:
+    """A footer key (Textual's FooterKey: a key, what it shows and its action)."""
+    return hasattr(widget, "key_display") and hasattr(widget, "action")
