@@ -17,7 +17,7 @@ from backrelief_tui.core.plan import Plan, plan_session
 from backrelief_tui.core.poses import load_poses, looks_like_pose_file
 from backrelief_tui.core.routine import Beat, Kind, Move, Problem, kit_text
 from backrelief_tui.core.text import printable
-from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration
+from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration, plural
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -155,7 +155,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(problem)
         elif routine is not None:
             total = plan_session(routine).total_seconds
-            print(printable(f"{path}: ok ({len(routine.moves)} moves, {format_duration(total)})"))
+            print(printable(f"{path}: ok ({plural(len(routine.moves), 'move')}, {format_duration(total)})"))
     return 1 if failed else 0
 
 
@@ -173,7 +173,7 @@ def _validate_poses(path: Path, library: Library) -> bool:
         print(printable(problem))
     if not problems:
         poses = sum(len(figure.poses) for figure in [*book.moves.values(), *book.neutral.values()])
-        print(f"{printable(path)}: ok (pose file: {len(book.moves)} moves, {poses} poses)")
+        print(f"{printable(path)}: ok (pose file: {plural(len(book.moves), 'move')}, {plural(poses, 'pose')})")
     return not problems
 
 

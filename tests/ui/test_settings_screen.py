@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+from textual.widgets import TabbedContent
+
 from backrelief_tui.core.engine import Engine
 from backrelief_tui.core.plan import Side, plan_session
 from backrelief_tui.core.routine import Sides
@@ -51,6 +53,9 @@ async def test_picker_s_opens_the_highlighted_routine_and_a_typed_hold_is_used_n
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen) and app.screen.routine_id == "activate"
+        assert app.screen.query_one(TabbedContent).active == "general"  # General first (issue 19.7)
+        await pilot.press("f3")
+        await pilot.pause()
         assert app.focused is app.screen.query_one(OverrideTable)
         for _ in range(PLANK_ROW):
             await pilot.press("down")

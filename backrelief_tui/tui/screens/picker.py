@@ -168,7 +168,7 @@ class PickerScreen(AppScreen[None]):
     def action_settings(self) -> None:
         from backrelief_tui.tui.screens.settings import SettingsScreen
 
-        self.app.push_screen(SettingsScreen(self.highlighted_id(), tab="moves"))
+        self.app.push_screen(SettingsScreen(self.highlighted_id()))  # General first; Moves shows this routine
 
     def action_build(self) -> None:
         from backrelief_tui.tui.screens.build import BuildScreen

@@ -87,7 +87,7 @@ FIELDS: dict[str, Field] = {
     "lead_in": Field("Get ready before the first move", "s"),
     "default_rest": Field("Rest between moves", "s"),
     "switch_seconds": Field("Time to switch sides", "s"),
-    "position_change": Field("Extra time per change of level", "s"),
+    "position_change": Field("Getting down or up (floor ↔ standing)", "s"),
     "pain_checkin": Field("Ask about pain before and after"),
     "include_bonus": Field("Include bonus moves (kneeling bridge)"),
     "sound": Field("Sound cues"),
@@ -118,8 +118,16 @@ PLUS_LABELS = {
     "rest": "Rest ±5 s",
 }
 
+TABS = {"general": ("General", "f2"), "moves": ("Moves", "f3"), "spots": ("Tight spots", "f4")}
+
+
+def tab_title(tab: str) -> str:
+    title, key = TABS[tab]
+    return f"{title} [dim]{key.upper()}[/]"
+
+
 HELP_NOTE = (
-    "Three tabs: click one, or tab to the tab bar and use ← →.\n"
+    "Three tabs: F2 General, F3 Moves, F4 Tight spots (or click one, or tab to the tab bar and use ← →).\n"
     "General: session timing, sound, the spoken coach (with a voice test), break nudges (how often, "
     "which days and hours, the weekly goal, the routine a nudge suggests) and the theme. "
     "Type a value, then enter: it is checked, then saved.\n"
@@ -198,6 +206,8 @@ class SettingsScreen(AppScreen[None]):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         # In a text field ? is typed into it: F1 opens the help there (and is shown only there).
         Binding("f1", "help_in_field", "Help", key_display="F1"),
+        # Tabs by key from anywhere, a text field included (the tab titles name the keys).
+        *(Binding(key, f"show_tab('{tab}')", title, show=False, priority=True) for tab, (title, key) in TABS.items()),
     ]
     NARROW = 80  # below this many columns the footer is compact and leaves out the palette's hint
 
@@ -215,12 +225,12 @@ class SettingsScreen(AppScreen[None]):
         yield Label(Content.assemble(("Settings", "bold"), "  saved as you change them"), id="settings-title")
         yield Static(id="settings-problems")
         with TabbedContent(initial=self.initial_tab, id="settings-tabs"):
-            with TabPane("General", id="general"):
+            with TabPane(tab_title("general"), id="general"):
                 # Not a tab stop of its own: it scrolls to whichever field has focus.
                 with VerticalScroll(id="general-form", can_focus=False):
                     yield from self._general_rows()
                 yield Static(id="general-status", classes="status")
-            with TabPane("Moves", id="moves"):
+            with TabPane(tab_title("moves"), id="moves"):
                 with Horizontal(id="moves-top"):
                     routines = self.app.library.routines
                     chosen = self.routine_id if self.routine_id in routines else next(iter(routines), None)
@@ -234,7 +244,7 @@ class SettingsScreen(AppScreen[None]):
                     yield Label(id="value-prompt")
                     yield ValueInput(id="value-input", compact=True, select_on_focus=False)
                 yield Static(id="moves-status", classes="status")
-            with TabPane("Tight spots", id="spots"):
+            with TabPane(tab_title("spots"), id="spots"):
                 yield Static(Content(
                     f"Spend time where it is tight, skip what is fine. Release rolls for a tight area get "
                     f"{TIGHT_FACTOR:g}× the time, for a fine area {FINE_FACTOR:g}×; built routines put tight "
@@ -338,6 +348,12 @@ class SettingsScreen(AppScreen[None]):
     def focus_tab(self, tab: str) -> None:
         first = {"general": "#lead_in", "moves": "#override-table", "spots": "#spots-table"}
         self.query_one(first[tab]).focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        if self._editing is not None:
+            self.action_close_value_editor()
+        self.query_one(TabbedContent).active = tab
+        self.focus_tab(tab)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         # Clicking a tab (or arrowing along the tab bar) leaves focus on the tab bar; that is
