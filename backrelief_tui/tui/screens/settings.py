@@ -87,7 +87,7 @@ FIELDS: dict[str, Field] = {
     "lead_in": Field("Get ready before the first move", "s"),
     "default_rest": Field("Rest between moves", "s"),
     "switch_seconds": Field("Time to switch sides", "s"),
-    "position_change": Field("Getting down or up (floor ↔ standing)", "s"),
+    "position_change": Field("Time to get down or up", "s"),
     "pain_checkin": Field("Ask about pain before and after"),
     "include_bonus": Field("Include bonus moves (kneeling bridge)"),
     "sound": Field("Sound cues"),
