@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench sounds clean alsa-headers espeak-ng
+.PHONY: run test check bench sounds clean build-deps espeak-ng
 
 run: $(STAMP)
 	$(VENV)/bin/backrelief
@@ -17,7 +17,7 @@ test: check
 
 # ruff (lint and import order), mypy (strict for core/), import-linter (the layers).
 check: $(STAMP)
-	$(VENV)/bin/ruff check backrelief_tui tests benchmarks sounds
+	$(VENV)/bin/ruff check backrelief_tui tests benchmarks sounds tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -29,8 +29,8 @@ sounds: $(STAMP)
 
 # Reinstall only when the project's metadata changed (the install is editable,
 # so code edits need no reinstall).
-$(STAMP): pyproject.toml | alsa-headers espeak-ng
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml | build-deps espeak-ng
+	test -x $(VENV)/bin/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,check]'
 	touch $(STAMP)
@@ -40,16 +40,26 @@ $(VENV)/.installed-bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,check,bench]'
 	touch $(VENV)/.installed-bench
 
-# simpleaudio compiles against ALSA; install the headers when they are missing.
-alsa-headers:
-	@if [ ! -f /usr/include/alsa/asoundlib.h ] && [ ! -f $(STAMP) ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing ALSA headers (libasound2-dev) for simpleaudio..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libasound2-dev >/dev/null; \
-	  else \
-	    echo "simpleaudio needs the ALSA headers: install libasound2-dev (Debian/Ubuntu)," >&2; \
-	    echo "alsa-lib-devel (Fedora) or alsa-lib (Arch), then run make again." >&2; \
-	    exit 1; \
+# What building .venv needs from the system: venv itself, and for simpleaudio (compiled
+# here) a C compiler with the Python and ALSA headers. Checked only while .venv is not built;
+# installed with apt-get as root, else one message naming the packages.
+build-deps:
+	@if [ ! -f $(STAMP) ]; then \
+	  missing=""; \
+	  $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	  command -v cc >/dev/null || missing="$$missing gcc"; \
+	  $(PYTHON) -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+	    || missing="$$missing python3-dev"; \
+	  [ -f /usr/include/alsa/asoundlib.h ] || missing="$$missing libasound2-dev"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "Installing$$missing (to build .venv; simpleaudio compiles against ALSA)..."; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "Building .venv needs:$$missing (Debian/Ubuntu names: sudo apt install$$missing)," >&2; \
+	      echo "then run make again. Fedora: python3-devel gcc alsa-lib-devel; Arch: gcc alsa-lib." >&2; \
+	      exit 1; \
+	    fi; \
 	  fi; \
 	fi
 
