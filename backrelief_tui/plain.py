@@ -198,7 +198,7 @@ class PlainSession:
         """"Stop this session? y/n", with the session held while the question is open."""
         engine = self.engine
         held = engine.running
-        events = engine.pause() if held else []
+        events = engine.pause(PauseReason.QUESTION) if held else []
         self.handle(events, quiet=True)
         self.line("stop", CONFIRM_STOP)
         answer = self.keys.wait(None) if self.keys is not None else "y"

@@ -59,6 +59,7 @@ class EventKind(StrEnum):
 class PauseReason(StrEnum):
     PERSON = "person"  # space, or a dialog that holds the session while it is open
     CLOCK_JUMP = "clock-jump"  # the process was stopped or the machine slept
+    QUESTION = "question"  # "stop this session?" holds it: answered yes, it was the end, not a pause
 
 
 @dataclass(frozen=True)
@@ -452,7 +453,10 @@ class Engine:
         now = self._clock()
         paused = self.state is State.PAUSED
         self._close_visit(self._paused_at if paused else now)
-        if paused:
+        if paused and self.pause_reason is PauseReason.QUESTION:
+            self.pauses -= 1  # the session ended when the person asked to stop
+            now = self._paused_at
+        elif paused:
             self._end_pause(now)
         self.prelude = None
         self.ended_at = now

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from backrelief_tui.core.engine import Engine, EventKind, State, StepStatus
+from backrelief_tui.core.engine import Engine, EventKind, PauseReason, State, StepStatus
 from backrelief_tui.core.plan import Phase, plan_session
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import Settings
@@ -193,6 +193,28 @@ def test_stop_keeps_what_was_done():
     assert engine.ended_at - engine.started_at == 25
     assert engine.active_seconds() == pytest.approx(19)
     assert [r.status for r in engine.results()] == ["done", "not-reached"]
+
+
+def test_stopping_when_asked_is_the_end_not_a_pause():
+    engine, clock = engine_for(make_move("a", hold=10), make_move("b", hold=10))
+    engine.start()
+    clock.advance(5 + 4)
+    engine.poll()
+    engine.pause(PauseReason.QUESTION)  # "Stop this session?" is open
+    clock.advance(6)  # reading it
+    engine.stop()  # yes
+    assert engine.pauses == 0 and engine.paused_seconds == 0
+    assert engine.ended_at - engine.started_at == 9 and engine.active_seconds() == pytest.approx(9)
+
+
+def test_keeping_on_after_the_question_counts_it_as_a_pause():
+    engine, clock = engine_for(make_move("a", hold=10))
+    engine.start()
+    clock.advance(7)
+    engine.pause(PauseReason.QUESTION)
+    clock.advance(3)
+    engine.resume()  # no: keep going
+    assert engine.pauses == 1 and engine.paused_seconds == pytest.approx(3)
 
 
 def test_next_wakeup_lands_on_whole_seconds_and_deadlines():

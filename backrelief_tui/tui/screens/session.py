@@ -352,15 +352,16 @@ class SessionScreen(AppScreen[None]):
         self._paint()
         self._refresh_footer()
 
-    def _hold_for_dialog(self) -> None:
+    def _hold_for_dialog(self, reason: PauseReason = PauseReason.PERSON) -> None:
         """A dialog opens over the session: time stops until it closes (reps are not done while reading)."""
         if self.engine.running:
             self._held_by_dialog = True
-            self._apply(self.engine.pause())
+            self._apply(self.engine.pause(reason))
 
     def _release_after_dialog(self) -> None:
         engine = self.engine
-        if self._held_by_dialog and engine.state is State.PAUSED and engine.pause_reason is PauseReason.PERSON:
+        if (self._held_by_dialog and engine.state is State.PAUSED
+                and engine.pause_reason in (PauseReason.PERSON, PauseReason.QUESTION)):
             self._held_by_dialog = False
             self._apply(self.engine.resume())
 
@@ -373,7 +374,7 @@ class SessionScreen(AppScreen[None]):
     def action_quit_session(self) -> None:
         from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 
-        self._hold_for_dialog()
+        self._hold_for_dialog(PauseReason.QUESTION)
 
         def answered(stop: bool | None) -> None:
             if stop and not self.engine.over:
