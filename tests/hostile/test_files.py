@@ -95,7 +95,7 @@ def test_a_chain_of_600_includes(home):
     assert result.code == 1
     one_problem(result, "c0.toml", "599 levels deep")
     one_problem(result, "c590.toml", "9 levels deep")  # judged as the library judges it
-    one_problem(result, "c592.toml", "ok (1 moves")
+    one_problem(result, "c592.toml", "ok (1 move")
 
 
 def test_a_loop_of_includes(home):

@@ -435,4 +435,4 @@ def test_validate_knows_a_pose_file_by_its_tables_and_checks_it_against_the_beat
     routine.write_text('id = "morning"\ntitle = "Morning"\nsummary = "Up."\n[[moves]]\nref = "cobra"\n',
                        encoding="utf-8")
     assert main(["validate", str(routine)]) == 0
-    assert capsys.readouterr().out.startswith(f"{routine}: ok (1 moves, ")
+    assert capsys.readouterr().out.startswith(f"{routine}: ok (1 move, ")
