@@ -1,15 +1,24 @@
-"""Every subcommand's arguments, and the module:function that runs it (imported on use)."""
+"""Every subcommand's arguments, and the module:function that runs it (imported on use).
+
+`backrelief --help` and every command pay for this module, so it imports argparse and
+nothing else of weight: the constants the help names come from `core.choices` (the
+models behind them would cost ~60 ms), and `datetime`, `pathlib` and `typing` load only
+where an argument is converted or a type is checked.
+"""
 
 from __future__ import annotations
 
 import argparse
-from datetime import date
-from pathlib import Path
-from typing import TypeAlias
 
-from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS
-from backrelief_tui.core.settings import OVERRIDE_FIELDS
+from backrelief_tui.core.choices import EQUIPMENT, MAX_MINUTES, MIN_MINUTES, OVERRIDE_FIELDS, TARGETS
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs a few ms of every command's start
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+    from typing import TypeAlias
+
+    Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 DESCRIPTION = """\
 Follow-along low-back-pain relief in your terminal: trigger-point release,
@@ -17,14 +26,19 @@ stretching and glute/core activation, one move at a time, with a big countdown,
 cues and beeps. Run with no command to open the app."""
 
 
-Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
 def day_argument(text: str) -> date:
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
+
+
+def path_argument(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 def weeks_argument(text: str) -> int:
@@ -70,7 +84,7 @@ def _routine_commands(commands: Subcommands) -> None:
 
     command = _add(commands, "validate", f"{where}:cmd_validate",
                    help="check routine files and pose files; exit 1 when any has a problem")
-    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    command.add_argument("files", nargs="+", type=path_argument, metavar="FILE")
 
     _add(commands, "paths", f"{where}:cmd_paths", help="where settings, your routines and session records live")
 
@@ -147,7 +161,7 @@ def _history_commands(commands: Subcommands) -> None:
     command = _add(commands, "report", f"{where}:cmd_report",
                    help="a Markdown summary of the last weeks, for a physiotherapist")
     command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
-    command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    command.add_argument("--output", "-o", type=path_argument, metavar="FILE", help="write to FILE instead of printing")
 
 
 def _progress_commands(commands: Subcommands) -> None:
