@@ -558,12 +558,6 @@ class SessionIndex:
 
     # -- the refresh itself -----------------------------------------------------------------
 
-    def pending(self, folders: Iterable[str] | None = None) -> list[str]:
-        """The files a refresh would read now (stats every file, reads none)."""
-        chosen = None if folders is None else sorted(set(folders))
-        plan: _Plan | None = self._use(lambda connection: self._plan(connection, chosen, lambda: False))
-        return [file for _key, file, _old in plan.to_read] if plan is not None else []
-
     def _plan(self, connection: sqlite3.Connection, folders: list[str] | None,
               cancelled: Cancelled) -> _Plan | None:
         """Stat every file against its row: what to read, and which rows are gone. None when cancelled."""

@@ -50,21 +50,6 @@ from backrelief_tui.core.records import (
 from backrelief_tui.core.toml_edit import set_top_level
 
 
-class Scan:
-    """A listing in two halves (`RecordStore.scan()`): what is still to read, then the listing.
-
-    Kept for the history screen until it moves to `index.page()` and a threaded `refresh()`.
-    """
-
-    def __init__(self, store: RecordStore, pending: list[str]) -> None:
-        self.store = store
-        self.pending = pending  # files the index has no up-to-date row for
-
-    def finish(self) -> list[Entry]:
-        """Bring the index up to date and return every entry, newest first."""
-        return self.store.entries()
-
-
 class RecordStore:
     """Session records under one folder (`<data>/sessions` by default)."""
 
@@ -250,20 +235,6 @@ class RecordStore:
             else:
                 unreadable += 1
         return records, unreadable
-
-    def scan(self) -> Scan:
-        """Kept for the current history screen: the files the index must still read, then `finish()`.
-
-        Prefer `index.page()` for what is shown and `refresh()` in a worker thread.
-        """
-        try:
-            pending = self.index.pending()
-        except IndexUnavailable:
-            pending = []
-        return Scan(self, pending)
-
-    def summaries(self) -> list[SessionSummary]:
-        return [entry for entry in self.entries() if isinstance(entry, SessionSummary)]
 
     def _reindex(self, path: Path) -> None:
         with suppress(IndexUnavailable):  # no index, no harm: the file is written
