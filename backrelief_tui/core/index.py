@@ -41,7 +41,6 @@ Unreadable files stay listed with their reason; the index never writes a record.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import sqlite3
 import stat
@@ -598,7 +597,7 @@ class SessionIndex:
             read_ns = self._now_ns()
             raw, st, problem = _read(file)
             if st is not None:  # (else gone since the walk: the next refresh drops its row)
-                digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
+                digest = _digest(raw) if raw is not None else b""
                 if old is not None and digest and digest == old[1]:
                     same_rows.append((*_stamp(st), read_ns, key, digest, read_ns))
                     same += 1
@@ -709,7 +708,7 @@ class SessionIndex:
             with _transaction(connection):
                 connection.execute("DELETE FROM files WHERE key = ? AND read_ns <= ?", (key, read_ns))
             return None
-        digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
+        digest = _digest(raw) if raw is not None else b""
         row = self._row(key, file, raw, problem, st, digest, read_ns)
         with _transaction(connection):
             connection.execute(_UPSERT, row)
@@ -973,6 +972,13 @@ def _read(file: str) -> tuple[bytes | None, os.stat_result | None, str]:
     """
     raw, st, problem = read_regular_stat(file, MAX_RECORD_BYTES)
     return (raw, st, problem) if st is not None else (None, None, "")
+
+
+def _digest(raw: bytes) -> bytes:
+    """The hash a row keeps of a file's bytes (hashlib loads on first use: OpenSSL costs every command ms)."""
+    import hashlib
+
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,14 @@ class RecordStore:
         self.root = root if root is not None else paths.sessions_dir()
         self.index_path = index_path if index_path is not None else paths.index_file()
         self.index = SessionIndex(self.root, self.index_path, now_ns=now_ns)
-        self.live = LiveMarkers(live_dir if live_dir is not None else paths.live_dir(), self.root)
+        self._live_dir = live_dir
         self._now_ns = now_ns
         self.last_refresh: RefreshResult | None = None
+
+    @cached_property
+    def live(self) -> LiveMarkers:
+        """The live-session markers (made on first use: `history` and `report` never need them)."""
+        return LiveMarkers(self._live_dir if self._live_dir is not None else paths.live_dir(), self.root)
 
     # -- single records ---------------------------------------------------------------
 
