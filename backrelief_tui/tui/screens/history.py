@@ -30,7 +30,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
@@ -169,7 +169,7 @@ class HistoryScreen(AppScreen[None]):
     """Every recorded session; Enter opens one."""
 
     DEFAULT_CSS = styles.beside(__file__, "history.tcss")
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # the pain chart goes under 80 columns
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide"), (100, "-wider")]  # the pain chart goes under 80 columns
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # and both charts under 24 rows
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
@@ -210,7 +210,7 @@ class HistoryScreen(AppScreen[None]):
         with Horizontal(id="charts"):
             yield MinutesChart(id="minutes-chart")
             yield PainChart(id="pain-chart")
-        with Horizontal(id="controls"):
+        with Container(id="controls"):
             yield Static(Content("Routine: All routines (f)"), id="routine-filter")
             yield Label(id="sort-label")
             yield Label(id="count")
@@ -283,11 +283,13 @@ class HistoryScreen(AppScreen[None]):
         if overview is None:
             return
         self.reading = False
+        self.remove_class("-reading")
         self._show_overview(overview)
         self.refill(keep=len(self.rows) if keep else 0)
 
     def _show_reading(self) -> None:
         self.reading = True
+        self.add_class("-reading")  # no charts or controls yet: nothing to chart, sort or filter
         self.query_one("#stats", Static).update(Content(reading_text(self.refresher.progress)))
         self.rows, self.total = [], 0
         self.query_one(DataTable).clear()

@@ -142,18 +142,25 @@ def when_text(started: datetime | None) -> str:
 
 
 def hours(minutes: float) -> str:
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:,.1f} h"
+    if minutes < 120:
+        return f"{minutes:,.0f} min"
+    return f"{minutes / 60:.1f} h" if minutes < 60_000 else f"{minutes / 60:,.0f} h"
+
+
+def _many(count: int, noun: str) -> str:
+    """`plural()` with a thousands separator: `33,334 days`."""
+    return plural(count, noun).replace(str(count), f"{count:,}", 1)
 
 
 def stats_text(stats: Stats, unreadable: int) -> str:
     parts = [
-        f"Streak {plural(stats.streak, 'day')} (best {stats.best_streak:,})",
-        f"this week {plural(stats.week_sessions, 'session')}, {stats.week_minutes:.0f} min",
-        f"this month {stats.month_sessions}, {stats.month_minutes:.0f} min",
+        f"Streak {_many(stats.streak, 'day')} (best {stats.best_streak:,})",
+        f"this week {_many(stats.week_sessions, 'session')}, {stats.week_minutes:,.0f} min",
+        f"this month {stats.month_sessions:,}, {stats.month_minutes:,.0f} min",
         f"in all {stats.total_sessions:,}, {hours(stats.total_minutes)}",
     ]
     if unreadable:
-        parts.append(f"{plural(unreadable, 'unreadable file')}")
+        parts.append(f"{_many(unreadable, 'unreadable file')}")
     return " · ".join(parts)
 
 
@@ -167,7 +174,6 @@ def count_text(shown: int, total: int, page: int) -> str:
 
 def reading_text(progress: tuple[int, int] | None) -> str:
     """The header while the index is built for the first time (or rebuilt)."""
-    if progress is None or progress[1] == 0:
-        return "Reading your sessions…"
-    done, total = progress
-    return f"Reading your sessions… {done:,} of {total:,} files"
+    where = "" if progress is None or progress[1] == 0 else f" {progress[0]:,} of {progress[1]:,} files"
+    return (f"Reading your sessions…{where}\n"
+            "This happens once: it carries on if you leave this screen, and resumes where it stopped if you quit.")
