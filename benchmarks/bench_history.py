@@ -236,13 +236,20 @@ def _startup(home: Path) -> tuple[float, float]:
         process.stop()
 
 
+def _pump_until(process: PtyProcess, marker: bytes, timeout: float) -> None:
+    """Read the program's output until `marker` shows (or `timeout` seconds pass)."""
+    deadline = time.perf_counter() + timeout
+    while marker not in process.marks and time.perf_counter() < deadline and not process.poll():
+        process.pump(0.02, markers=(marker,))
+
+
 def _press_h(process: PtyProcess) -> float:
     """Press `h` in a running app and return the milliseconds until the rows are on the terminal."""
     process.output.clear()
     process.marks.clear()
     pressed = time.perf_counter() - process.started
     process.send(b"h")
-    process.pump(20.0, markers=(ROWS_MARKER,))
+    _pump_until(process, ROWS_MARKER, 20.0)
     if ROWS_MARKER not in process.marks:
         raise RuntimeError(f"the history never showed its rows: {bytes(process.output[-300:])!r}")
     return (process.marks[ROWS_MARKER] - pressed) * 1000
@@ -252,7 +259,7 @@ def _h_on_screen(home: Path) -> float:
     """`h` to rows painted in the real app, warm (the first `h` of the run)."""
     process = spawn([sys.executable, "-m", "backrelief_tui"], env=_env(home), size=(100, 30), cwd=str(_code_root()))
     try:
-        process.pump(20.0, markers=(STARTUP_MARKER,))
+        _pump_until(process, STARTUP_MARKER, 20.0)
         if STARTUP_MARKER not in process.marks:
             raise RuntimeError(f"the picker never showed: {bytes(process.output[-300:])!r}")
         process.pump(2.5)  # start-up's own work after the first frame (the player, interrupted sessions)
@@ -268,7 +275,7 @@ def _h_after_session(home: Path, routine: Path) -> float:
     process = spawn([sys.executable, "-m", "backrelief_tui", "run", str(routine)], env=_env(home), size=(100, 30),
                     cwd=str(_code_root()))
     try:
-        process.pump(60.0, markers=(SUMMARY_MARKER,))
+        _pump_until(process, SUMMARY_MARKER, 60.0)
         if SUMMARY_MARKER not in process.marks:
             raise RuntimeError(f"the session never ended: {bytes(process.output[-300:])!r}")
         return _press_h(process)
