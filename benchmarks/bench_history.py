@@ -28,7 +28,10 @@ Figures and budgets (the issue's table, the rows about history):
   Budget 250 ms; and the build that carries on must not parse again what the first half
   did (rebuild_quit_reparsed = 0).
 Figures only: refresh_unchanged_100k_ms (the background refresh when nothing changed:
-every file stat-ed), index_build_10k_s (the whole first build of 10,000).
+every file stat-ed), index_build_10k_s (the whole first build of 10,000);
+app_quit_in_rebuild_ms: ctrl+q in the real app while the history screen shows a first build
+of 10,000 under way (its cache deleted), until the process has exited, against
+app_quit_idle_ms, the same from the picker with nothing running (medians of 3).
 
 Record sets come from benchmarks/history_data.py (about three sessions a day), made once
 and kept in the temporary folder with their index; the first run builds both (minutes).
@@ -286,6 +289,32 @@ def _h_after_session(home: Path, routine: Path) -> float:
             store.update_one(path)  # its row goes too: the set stays as generated
 
 
+def _quit_ms(home: Path, *, rebuilding: bool) -> float:
+    """Milliseconds from ctrl+q until the app has exited: during a first build shown on `h`, or idle."""
+    if rebuilding:
+        shutil.rmtree(home / "cache", ignore_errors=True)
+    process = spawn([sys.executable, "-m", "backrelief_tui"], env=_env(home), size=(100, 30), cwd=str(_code_root()))
+    try:
+        _pump_until(process, STARTUP_MARKER, 20.0)
+        process.pump(1.0)
+        if rebuilding:
+            process.send(b"h")
+            _pump_until(process, b" files", 20.0)  # "Reading your sessions… 256 of 10,000 files"
+            if b" files" not in process.marks:
+                raise RuntimeError(f"no first build on screen: {bytes(process.output[-300:])!r}")
+            process.pump(1.0)
+        asked = time.perf_counter()
+        process.send(b"\x11")  # ctrl+q
+        deadline = asked + 60.0
+        while not process.poll() and time.perf_counter() < deadline:
+            process.pump(0.01)
+        if not process.poll():
+            raise RuntimeError("the app did not quit within a minute")
+        return (time.perf_counter() - asked) * 1000
+    finally:
+        process.stop()
+
+
 def run(big: int = BIG, small: int = SMALL) -> dict:
     compileall.compile_dir(_code_root() / "backrelief_tui", quiet=1)  # as pip does; see bench_startup
     started = time.perf_counter()
@@ -305,6 +334,15 @@ def run(big: int = BIG, small: int = SMALL) -> dict:
     unchanged = _median_ms(big_store.refresh, 3)
     copy_ms, copy_parsed = _copy_refresh(small_home)
     cold_build, quit_ms, reparsed = _cold_build(small_home)
+
+    with tempfile.TemporaryDirectory(prefix="bench-quit-") as tmp:
+        # The 10,000 records seen from a home of its own (its own cache), so the shared index stays built.
+        quit_home = Path(tmp) / "home"
+        (quit_home / "data").mkdir(parents=True)
+        (quit_home / "data" / "sessions").symlink_to(small_home / "data" / "sessions")
+        shutil.copytree(small_home / "config", quit_home / "config")
+        quit_rebuilding = statistics.median(_quit_ms(quit_home, rebuilding=True) for _ in range(3))
+        quit_idle = statistics.median(_quit_ms(quit_home, rebuilding=False) for _ in range(3))
 
     history_json = _command_ms(small_home, "history", "--json")
     report = _command_ms(big_home, "report", "--weeks", "4")
@@ -337,6 +375,8 @@ def run(big: int = BIG, small: int = SMALL) -> dict:
         "startup_rss_ratio": round(rss_big / rss_none, 2),
         "refresh_unchanged_100k_ms": round(unchanged, 1),
         "rebuild_quit_ms": round(quit_ms, 1),
+        "app_quit_in_rebuild_ms": round(quit_rebuilding, 1),
+        "app_quit_idle_ms": round(quit_idle, 1),
         "rebuild_quit_reparsed": reparsed,
         "index_build_10k_s": round(cold_build, 1),
     }
