@@ -359,6 +359,9 @@ class SessionFlow:
             self.app.call_from_thread(self.show_running_elsewhere, self._routine_title(store, path))
         if found.offer is not None:
             self.app.call_from_thread(self.offer_resume, found.offer)
+        # While the app idles after start-up, load the history screen's code (Textual's table with it),
+        # so the first `h` does not wait for it (~20 ms).
+        import backrelief_tui.tui.screens.history  # noqa: F401
 
     @staticmethod
     def _routine_title(store: RecordStore, path: Path) -> str:
