@@ -23,9 +23,9 @@ from backrelief_tui.core.store import RecordStore
 from backrelief_tui.core.text import json_safe, printable
 from backrelief_tui.core.wording import format_duration, pain_change
 
-# core.plan (for durations) and core.report load only where they are used: they bring in the
-# routine model, which `history --json` and `--csv` do not need.
-PROGRESSION_WEEKS = 4  # core.progression.PROGRESSION_WEEKS, not imported here for the same reason
+# core.report and csv load only where they are used: each command here pays for its imports
+# (`history --json` with 10,000 sessions has 0.3 s in all: benchmarks/bench_history.py).
+PROGRESSION_WEEKS = 4  # core.progression.PROGRESSION_WEEKS, not imported here: it brings in the routine model
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
