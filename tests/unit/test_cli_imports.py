@@ -18,3 +18,25 @@ def test_the_models_use_the_one_copy_of_the_choices():
     assert routine.TARGETS is choices.TARGETS and routine.EQUIPMENT is choices.EQUIPMENT
     assert settings.OVERRIDE_FIELDS is choices.OVERRIDE_FIELDS
     assert (builder.MIN_MINUTES, builder.MAX_MINUTES) == (choices.MIN_MINUTES, choices.MAX_MINUTES)
+
+
+def _choices(parser):
+    [action] = [a for a in parser._actions if a.dest == "command"]  # argparse's subparsers action
+    return action.choices
+
+
+def test_a_parser_for_one_command_reads_it_as_the_whole_one_does():
+    from backrelief_tui.commands.parser import build_parser
+
+    whole = build_parser()
+    samples = {"history": ["--json", "--since", "2025-03-01"], "report": ["--weeks", "3", "-o", "x.md"],
+               "set": ["cobra", "hold=30", "--tight", "hips"], "build": ["--minutes", "7", "--no-floor"],
+               "validate": ["a.toml", "b.toml"], "due": ["--format", "tmux"], "snooze": ["1h"], "show": ["desk"],
+               "skip": ["today"], "remind": ["status"]}
+    for name, sub in _choices(whole).items():
+        one = build_parser(name)
+        assert list(_choices(one)) == [name]
+        argv = [name, *samples.get(name, [])]
+        assert one.parse_args(argv) == whole.parse_args(argv), name
+        assert _choices(one)[name].format_help() == sub.format_help(), name
+    assert list(_choices(build_parser("histori"))) == list(_choices(whole))  # not ours: all of them, to say so
