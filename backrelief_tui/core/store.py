@@ -242,6 +242,9 @@ class RecordStore:
                 unreadable += 1
         return records, unreadable
 
+    def summaries(self) -> list[SessionSummary]:
+        return [entry for entry in self.entries() if isinstance(entry, SessionSummary)]
+
     def _reindex(self, path: Path) -> None:
         with suppress(IndexUnavailable):  # no index, no harm: the file is written
             self.index.update_one(path)

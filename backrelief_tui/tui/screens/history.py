@@ -280,7 +280,8 @@ class HistoryScreen(AppScreen[None]):
         if first_build:
             self._show_reading()
             return
-        overview = self._ask(lambda source: source.overview(self.today))
+        goal = self.app.settings.weekly_goal
+        overview = self._ask(lambda source: source.overview(self.today, goal))
         if overview is None:
             return
         self.reading = False

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from backrelief_tui.core.index import ORDERS, Order, Overview
 from backrelief_tui.core.records import Entry, SessionSummary
+from backrelief_tui.core.schedule import DEFAULT_GOAL
 from backrelief_tui.core.stats import Stats, compute
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import plural
@@ -25,7 +26,7 @@ UNREADABLE = "*unreadable*"
 class HistorySource(Protocol):
     """What the history screen asks: `SessionIndex` answers it, and `Listing` without an index."""
 
-    def overview(self, today: date) -> Overview: ...
+    def overview(self, today: date, goal: int = ...) -> Overview: ...
 
     def page(self, order: Order = Order.NEWEST, *, routine: str | None = None, unreadable: bool = False,
              offset: int = 0, limit: int = 60) -> list[Entry]: ...
@@ -110,12 +111,12 @@ class Listing:
         self.summaries = [e for e in self.entries if isinstance(e, SessionSummary)]
         self._sorted: dict[tuple[str, Order], list[Entry]] = {}
 
-    def overview(self, today: date) -> Overview:
+    def overview(self, today: date, goal: int = DEFAULT_GOAL) -> Overview:
         titles: dict[str, str] = {}
         for summary in self.summaries:  # newest first: the first title seen is the newest
             titles.setdefault(summary.routine, summary.routine_title)
         routines = sorted(titles.items(), key=lambda item: (item[1].lower(), item[0]))
-        return Overview(compute(self.summaries, today), len(self.summaries),
+        return Overview(compute(self.summaries, today, goal), len(self.summaries),
                         len(self.entries) - len(self.summaries), tuple(routines))
 
     def page(self, order: Order = Order.NEWEST, *, routine: str | None = None, unreadable: bool = False,
