@@ -32,7 +32,8 @@ def test_a_parser_for_one_command_reads_it_as_the_whole_one_does():
     samples = {"history": ["--json", "--since", "2025-03-01"], "report": ["--weeks", "3", "-o", "x.md"],
                "set": ["cobra", "hold=30", "--tight", "hips"], "build": ["--minutes", "7", "--no-floor"],
                "validate": ["a.toml", "b.toml"], "due": ["--format", "tmux"], "snooze": ["1h"], "show": ["desk"],
-               "skip": ["today"], "remind": ["status"]}
+               "skip": ["today"], "remind": ["status"], "pain": ["last", "before=6"], "delete": ["last"],
+               "restore": ["x.toml"], "morning": ["better"]}
     for name, sub in _choices(whole).items():
         one = build_parser(name)
         assert list(_choices(one)) == [name]
