@@ -390,7 +390,8 @@ def run(big: int = BIG, small: int = SMALL) -> dict:
 
 
 def run_code_only(big: int = BIG, small: int = SMALL) -> dict:
-    """The subprocess figures alone, for BENCH_CODE pointing at code without the index (before)."""
+    """The subprocess figures alone (the CLI, start-up, `h` on the real screen), for BENCH_CODE pointing at
+    another version of the code (before)."""
     big_home, small_home = history_home(big), history_home(small)
     with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
         nothing = empty_home(Path(tmp))
@@ -401,6 +402,12 @@ def run_code_only(big: int = BIG, small: int = SMALL) -> dict:
         }
         _startup(big_home), _startup(nothing)
         runs = [(_startup(big_home), _startup(nothing)) for _ in range(3)]
+    figures["h_screen_warm_ms"] = round(statistics.median(_h_on_screen(big_home) for _ in range(SCREEN_RUNS)), 1)
+    with tempfile.TemporaryDirectory(prefix="bench-routine-") as tmp:
+        routine = Path(tmp) / "bench-tiny.toml"
+        routine.write_text(TINY_ROUTINE, encoding="utf-8")
+        figures["h_screen_after_session_ms"] = round(statistics.median(
+            _h_after_session(big_home, routine) for _ in range(SESSION_RUNS)), 1)
     figures.update(
         startup_cpu_100k_s=round(statistics.median(a[0] for a, _b in runs), 3),
         startup_cpu_empty_s=round(statistics.median(b[0] for _a, b in runs), 3),
