@@ -21,6 +21,7 @@ Unreadable files are listed with the reason, and never touched.
 from __future__ import annotations
 
 import contextlib
+import gc
 import weakref
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -182,6 +183,11 @@ class HistoryScreen(AppScreen[None]):
     ]
 
     def __init__(self, store: RecordStore, *, today: date | None = None, page: int = PAGE) -> None:
+        # Building the screen makes thousands of objects that live as long as it does (widgets,
+        # styles, rows). With the collector on, those bursts set off full collections that walk
+        # the whole app (10-70 ms each, three or four per `h`): collection waits for the first frame.
+        self._collector_paused = gc.isenabled()
+        gc.disable()
         super().__init__()
         self.store = store
         self.today = today or datetime.now().astimezone().date()
@@ -229,10 +235,17 @@ class HistoryScreen(AppScreen[None]):
         self.call_after_refresh(self._first_frame)
 
     def on_unmount(self) -> None:
+        self._resume_collector()  # (gone before its first frame)
         with contextlib.suppress(ValueError):
             self.refresher.watchers.remove(self)
 
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
+
     def _first_frame(self) -> None:
+        self._resume_collector()
         self.loaded = not self.reading
         refresher = self.refresher
         if refresher.unusable and self.listing is None:
