@@ -11,6 +11,12 @@ Our package is byte-compiled first, as `pip install` does for Textual: otherwise
 PYTHONDONTWRITEBYTECODE is set (as in CI containers), every run would compile our
 sources (~15 ms) while Textual's come ready-made, and the ratio would measure that.
 
+The command line's start-up (issue 16): `backrelief --help` and `backrelief list` against
+`python -c pass`, each run to its end with its output thrown away, interleaved, median of
+CLI_RUNS (after one warm-up of each). They run the `backrelief` script's own lines
+(`from backrelief_tui.__main__ import main`) on PYTHONPATH, so BENCH_CODE=/another/checkout
+times another version of the code the same way (a before/after table). Budget: 3× each.
+
     python benchmarks/bench_startup.py [RUNS]      # or through `make bench`
 """
 
@@ -19,8 +25,10 @@ from __future__ import annotations
 import compileall
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +42,10 @@ TARGET_RATIO = 1.3
 RSS_BUDGET_MB = 80.0
 APP_MARKER = b"Desk break"  # the first routine in the picker
 BASELINE_MARKER = b"minimal-app-ready"
+CLI_RUNS = 21
+CLI_BUDGET = 3.0  # × `python -c pass`
+# What the `backrelief` console script runs (pip writes these lines into .venv/bin/backrelief).
+SCRIPT = "import sys\nfrom backrelief_tui.__main__ import main\nsys.exit(main())"
 
 BASELINE = f"""
 from textual.app import App
@@ -79,9 +91,48 @@ def _app_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "backrelief_tui"]
 
 
+def _code_root() -> Path:
+    return Path(os.environ.get("BENCH_CODE", ROOT)).resolve()
+
+
+def _cli(home: str, runs: int = CLI_RUNS) -> dict[str, float]:
+    """Milliseconds (medians) for `python -c pass`, `backrelief --help` and `backrelief list`, and the ratios."""
+    code = _code_root()
+    compileall.compile_dir(code / "backrelief_tui", quiet=1)
+    env = _env(home)
+    env["PYTHONPATH"] = str(code)
+    commands = {
+        "python_pass": [sys.executable, "-c", "pass"],
+        "help": [sys.executable, "-c", SCRIPT, "--help"],
+        "list": [sys.executable, "-c", SCRIPT, "list"],
+    }
+
+    def once(argv: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(argv, env=env, cwd=str(code), check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - started
+
+    for argv in commands.values():
+        once(argv)  # warm-up: the disk cache, the settings file a first `list` may write
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            times[name].append(once(argv))
+    medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    return {
+        "python_pass_ms": round(medians["python_pass"], 1),
+        "help_ms": round(medians["help"], 1),
+        "list_ms": round(medians["list"], 1),
+        "help_ratio": round(medians["help"] / medians["python_pass"], 2),
+        "list_ratio": round(medians["list"] / medians["python_pass"], 2),
+    }
+
+
 def run(runs: int = RUNS) -> dict:
     app_argv = _app_argv()
     compileall.compile_dir(ROOT / "backrelief_tui", quiet=1)
+    with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
+        cli = _cli(str(Path(tmp) / "home"))
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         baseline_path = Path(tmp) / "minimal_app.py"
         baseline_path.write_text(BASELINE, encoding="utf-8")
@@ -115,18 +166,28 @@ def run(runs: int = RUNS) -> dict:
         "app_peak_rss_mb": round(rss, 1),
         "minimal_peak_rss_mb": round(max(row["rss_mb"] for row in baseline), 1),
         "target_ratio": TARGET_RATIO,
-        "ok": ratio <= TARGET_RATIO and rss < RSS_BUDGET_MB,
+        **cli,
+        "cli_budget": f"--help and list ≤ {CLI_BUDGET:g}× python -c pass (median of {CLI_RUNS}, {_code_root()})",
+        "ok": (ratio <= TARGET_RATIO and rss < RSS_BUDGET_MB
+               and cli["help_ratio"] <= CLI_BUDGET and cli["list_ratio"] <= CLI_BUDGET),
     }
 
 
 def main(argv: list[str]) -> int:
+    if "--cli" in argv:  # the command-line rows alone (quick; honours BENCH_CODE)
+        with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
+            for key, value in _cli(str(Path(tmp) / "home")).items():
+                print(f"{key:<16} {value}")
+        return 0
     result = run(int(argv[1]) if len(argv) > 1 else RUNS)
     print(f"{result['name']}: app {result['app_painted_ms']} ms, minimal Textual app "
           f"{result['minimal_painted_ms']} ms -> {result['ratio']}× (target ≤ {TARGET_RATIO}×) "
           f"{'OK' if result['ok'] else 'OVER'} (run by run, middle half: {result['pair_ratio_quartiles']}×)\n"
           f"  to exit after ready: {result['app_exited_ms']} ms vs {result['minimal_exited_ms']} ms "
           f"({result['exit_ratio']}×) · peak RSS {result['app_peak_rss_mb']} MB "
-          f"(minimal {result['minimal_peak_rss_mb']} MB)")
+          f"(minimal {result['minimal_peak_rss_mb']} MB)\n"
+          f"  CLI: python -c pass {result['python_pass_ms']} ms, --help {result['help_ms']} ms "
+          f"({result['help_ratio']}×), list {result['list_ms']} ms ({result['list_ratio']}×), budget ≤ {CLI_BUDGET:g}×")
     return 0 if result["ok"] else 1
 
 

@@ -43,7 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     from backrelief_tui.commands.parser import build_parser
 
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    args = build_parser(command).parse_args(argv)
     module_name, _, function_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), function_name)
     try:

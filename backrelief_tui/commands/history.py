@@ -10,15 +10,12 @@ looking at its weeks' year folders only, then reading just its weeks' files.
 from __future__ import annotations
 
 import argparse
-import csv
 import gc
 import json
-import math
 import sys
-from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime, timedelta
-from typing import Any, TextIO
+from typing import TextIO
 
 from backrelief_tui.commands import fail
 from backrelief_tui.core.records import Entry, SessionSummary, Unreadable, summary_to_json
@@ -26,9 +23,9 @@ from backrelief_tui.core.store import RecordStore
 from backrelief_tui.core.text import json_safe, printable
 from backrelief_tui.core.wording import format_duration, pain_change
 
-# core.plan (for durations) and core.report load only where they are used: they bring in the
-# routine model, which `history --json` and `--csv` do not need.
-PROGRESSION_WEEKS = 4  # core.progression.PROGRESSION_WEEKS, not imported here for the same reason
+# core.report and csv load only where they are used: each command here pays for its imports
+# (`history --json` with 10,000 sessions has 0.3 s in all: benchmarks/bench_history.py).
+PROGRESSION_WEEKS = 4  # core.progression.PROGRESSION_WEEKS, not imported here: it brings in the routine model
 
 CSV_FIELDS = ("started", "date", "routine", "routine_title", "status", "how_far", "minutes", "planned_minutes",
               "moves_done", "moves_total", "pauses", "pain_before", "pain_after", "note", "file", "problem")
@@ -58,30 +55,21 @@ def write_json(items: list[dict[str, object]], out: TextIO) -> None:
     """`json.dump(items, out, indent=2, ensure_ascii=False)`, character for character, for a list of flat
     objects (scalar values), as `history --json` prints them.
 
-    About twice as fast: with `indent` the standard library encodes in pure Python, while
-    here each value goes straight to its C string encoder or `repr` (10,000 sessions: 6 MB).
+    About twice as fast: with `indent` the standard library encodes in pure Python, so the
+    list is encoded once by the C encoder, with ",\n    " between an object's members, and
+    only the seams between objects are rewritten. A JSON string holds no raw newline (it is
+    escaped), so "},\n    {" can only be such a seam (10,000 sessions: 6 MB).
     One difference: characters that could act on a terminal (DEL, C1 controls, bidi and
     zero-width characters) are written as `\\uXXXX` escapes (`core.text.json_safe`), the same data.
     """
     if not items:
         out.write("[]")
         return
-    quote = json.encoder.encode_basestring  # what json.dump uses with ensure_ascii=False
-
-    def standard(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
-    def number(value: float) -> str:
-        return float.__repr__(value) if math.isfinite(value) else standard(value)
-
-    encode: dict[type, Callable[[Any], str]] = {
-        str: quote, int: int.__repr__, float: number, bool: standard, type(None): standard}
-    keys: dict[str, str] = {}  # every item has the same keys: each quoted once
-    out.write(json_safe("[\n" + ",\n".join(
-        "  {\n" + ",\n".join([(keys.get(key) or keys.setdefault(key, f"    {quote(key)}: "))
-                               + encode.get(type(value), standard)(value) for key, value in entry.items()])
-        + "\n  }" if entry else "  {}"
-        for entry in items) + "\n]"))
+    if not all(items):  # an empty object prints as `{}`: the plain way (never for history, which has no empty one)
+        out.write(json_safe(json.dumps(items, indent=2, ensure_ascii=False)))
+        return
+    text = json.dumps(items, ensure_ascii=False, separators=(",\n    ", ": "))
+    out.write(json_safe("[\n  {\n    " + text[2:-2].replace("},\n    {", "\n  },\n  {\n    ") + "\n  }\n]"))
 
 
 def cmd_history(args: argparse.Namespace, store: RecordStore | None = None) -> int:
@@ -111,6 +99,8 @@ def _history(args: argparse.Namespace, store: RecordStore) -> int:
         out.write("\n")
         return 0
     if args.csv:
+        import csv
+
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for entry in entries:

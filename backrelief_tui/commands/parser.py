@@ -1,15 +1,24 @@
-"""Every subcommand's arguments, and the module:function that runs it (imported on use)."""
+"""Every subcommand's arguments, and the module:function that runs it (imported on use).
+
+`backrelief --help` and every command pay for this module, so it imports argparse and
+nothing else of weight: the constants the help names come from `core.choices` (the
+models behind them would cost ~60 ms), and `datetime`, `pathlib` and `typing` load only
+where an argument is converted or a type is checked.
+"""
 
 from __future__ import annotations
 
 import argparse
-from datetime import date
-from pathlib import Path
-from typing import TypeAlias
 
-from backrelief_tui.core.builder import MAX_MINUTES, MIN_MINUTES
-from backrelief_tui.core.routine import EQUIPMENT, TARGETS
-from backrelief_tui.core.settings import OVERRIDE_FIELDS
+from backrelief_tui.core.choices import EQUIPMENT, MAX_MINUTES, MIN_MINUTES, OVERRIDE_FIELDS, TARGETS
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs a few ms of every command's start
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+    from typing import TypeAlias
+
+    Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 DESCRIPTION = """\
 Follow-along low-back-pain relief in your terminal: trigger-point release,
@@ -17,14 +26,19 @@ stretching and glute/core activation, one move at a time, with a big countdown,
 cues and beeps. Run with no command to open the app."""
 
 
-Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
 def day_argument(text: str) -> date:
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
+
+
+def path_argument(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 def weeks_argument(text: str) -> int:
@@ -37,11 +51,17 @@ def weeks_argument(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `command` (the first argument), only that subcommand is declared.
+
+    Declaring all twenty costs every command ~8 ms; one is all `parse_args` needs when the
+    first argument names it (the whole list is for `--help` and mistakes). When `command`
+    is not one of ours, every subcommand is declared, so argparse can say what exists.
+    """
     parser = argparse.ArgumentParser(prog="backrelief", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(handler="backrelief_tui.commands.routines:cmd_tui")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), command)
     _routine_commands(commands)
     _customize_commands(commands)
     _history_commands(commands)
@@ -49,17 +69,41 @@ def build_parser() -> argparse.ArgumentParser:
     _record_commands(commands)
     _nudge_commands(commands)
     _figure_command(commands)
+    if command is not None and not commands.found:
+        return build_parser()
     return parser
 
 
-def _add(commands: Subcommands, name: str, handler: str, *,
-         help: str, description: str | None = None) -> argparse.ArgumentParser:
-    command = commands.add_parser(name, help=help, description=description)
+class _Unused:
+    """Stands for a subcommand that is not declared this time: every declaration on it is ignored."""
+
+    def add_argument(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def add_mutually_exclusive_group(self, *args: object, **kwargs: object) -> _Unused:
+        return self
+
+
+class _Commands:
+    """The subcommands: all of them, or only `only` (see `build_parser`)."""
+
+    def __init__(self, subparsers: Subcommands, only: str | None) -> None:
+        self.subparsers = subparsers
+        self.only = only
+        self.found = False
+
+
+def _add(commands: _Commands, name: str, handler: str, *,
+         help: str, description: str | None = None) -> argparse.ArgumentParser | _Unused:
+    if commands.only is not None and name != commands.only:
+        return _Unused()
+    commands.found = True
+    command = commands.subparsers.add_parser(name, help=help, description=description)
     command.set_defaults(handler=handler)
     return command
 
 
-def _routine_commands(commands: Subcommands) -> None:
+def _routine_commands(commands: _Commands) -> None:
     where = "backrelief_tui.commands.routines"
     command = _add(commands, "list", f"{where}:cmd_list", help="list the routines with their length")
     command.add_argument("--json", action="store_true", help="print JSON")
@@ -70,7 +114,7 @@ def _routine_commands(commands: Subcommands) -> None:
 
     command = _add(commands, "validate", f"{where}:cmd_validate",
                    help="check routine files and pose files; exit 1 when any has a problem")
-    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    command.add_argument("files", nargs="+", type=path_argument, metavar="FILE")
 
     _add(commands, "paths", f"{where}:cmd_paths", help="where settings, your routines and session records live")
 
@@ -90,7 +134,7 @@ def _routine_commands(commands: Subcommands) -> None:
          help="play every cue and say which audio backend worked")
 
 
-def _customize_commands(commands: Subcommands) -> None:
+def _customize_commands(commands: _Commands) -> None:
     where = "backrelief_tui.commands.customize"
     command = _add(
         commands, "set", f"{where}:cmd_set", help="your own numbers for a move (hold, reps, sides, rest, rep_rest)",
@@ -135,7 +179,7 @@ def _customize_commands(commands: Subcommands) -> None:
                          help="with --save: replace a routine with the same id (yours or a built-in)")
 
 
-def _history_commands(commands: Subcommands) -> None:
+def _history_commands(commands: _Commands) -> None:
     where = "backrelief_tui.commands.history"
     command = _add(commands, "history", f"{where}:cmd_history", help="list your sessions, newest first")
     form = command.add_mutually_exclusive_group()
@@ -147,10 +191,10 @@ def _history_commands(commands: Subcommands) -> None:
     command = _add(commands, "report", f"{where}:cmd_report",
                    help="a Markdown summary of the last weeks, for a physiotherapist")
     command.add_argument("--weeks", type=weeks_argument, default=4, metavar="N", help="weeks to cover (default 4)")
-    command.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    command.add_argument("--output", "-o", type=path_argument, metavar="FILE", help="write to FILE instead of printing")
 
 
-def _progress_commands(commands: Subcommands) -> None:
+def _progress_commands(commands: _Commands) -> None:
     command = _add(
         commands, "progress", "backrelief_tui.commands.progress:cmd_progress",
         help="is it helping? the weekly goal, pain against your first two weeks, and suggested steps",
@@ -164,7 +208,7 @@ def _progress_commands(commands: Subcommands) -> None:
     command.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _record_commands(commands: Subcommands) -> None:
+def _record_commands(commands: _Commands) -> None:
     where = "backrelief_tui.commands.sessions"
     session_help = "the session: its start as `backrelief history` shows it (\"2025-03-12 09:00\"), its id, " \
                    "its file, or `last`"
@@ -192,7 +236,7 @@ def _record_commands(commands: Subcommands) -> None:
                          help="the session day it is about (default: yesterday)")
 
 
-def _nudge_commands(commands: Subcommands) -> None:
+def _nudge_commands(commands: _Commands) -> None:
     where = "backrelief_tui.commands.nudges"
     command = _add(
         commands, "due", "backrelief_tui.commands.due:cmd_due", help="is a back break due? (exit 0 when it is)",
@@ -226,7 +270,7 @@ def _nudge_commands(commands: Subcommands) -> None:
     command.add_argument("--dry-run", action="store_true", help="print the unit files and commands, change nothing")
 
 
-def _figure_command(commands: Subcommands) -> None:
+def _figure_command(commands: _Commands) -> None:
     command = _add(commands, "figure", "backrelief_tui.commands.figures:cmd_figure",
                    help="draw a move's key poses (or every move of a routine) as text",
                    description="Draw the stick figure of a move at each of its poses, in braille, the way the "

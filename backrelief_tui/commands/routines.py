@@ -14,7 +14,6 @@ from backrelief_tui.commands.context import load_context
 from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, find_routine, load_library, load_routine_file
 from backrelief_tui.core.plan import Plan, plan_session
-from backrelief_tui.core.poses import load_poses, looks_like_pose_file
 from backrelief_tui.core.routine import Beat, Kind, Move, Problem, kit_text
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration, plural
@@ -136,6 +135,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     A file is also judged as part of the library: an id that another of your files has
     already, or that another file given here has, is a problem (one of them would be hidden).
     """
+    from backrelief_tui.core.poses import looks_like_pose_file  # here: the figures cost `list` and `show` ~10 ms
+
     library = load_library()
     failed = False
     ids: dict[str, Path] = {}
@@ -168,6 +169,8 @@ def _same_file(name: str, path: Path) -> bool:
 
 def _validate_poses(path: Path, library: Library) -> bool:
     """A pose file (`routines/poses/*.toml`): its figures, against the moves and beats of the library."""
+    from backrelief_tui.core.poses import load_poses
+
     book, problems = load_poses(path, library.moves, require_neutral=False)
     for problem in problems:
         print(printable(problem))
@@ -191,9 +194,18 @@ def cmd_paths(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, routine_name: str | None = None) -> int:
-    from backrelief_tui.tui.app import run_app  # Textual loads only for the TUI
+    import gc
 
-    return run_app(routine_name=routine_name)
+    # As `backrelief` alone does (__main__): no collection while start-up makes its long-lived objects;
+    # the app freezes them once on screen. Without it, every full collection of a `backrelief run`
+    # walks all of them (50-70 ms, now and then, for the whole run).
+    gc.disable()
+    try:
+        from backrelief_tui.tui.app import run_app  # Textual loads only for the TUI
+
+        return run_app(routine_name=routine_name)
+    finally:
+        gc.enable()  # if the app never got on screen
 
 
 def cmd_run(args: argparse.Namespace) -> int:

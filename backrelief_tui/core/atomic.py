@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -35,6 +34,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, follow_sym
     if mode is None and existing is not None and stat.S_ISREG(existing.st_mode):
         mode = stat.S_IMODE(existing.st_mode)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here: commands that only read (history, report) need not load it (a few ms)
+
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file private (0600): give it the mode it is meant to have.

@@ -46,6 +46,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from backrelief_tui.core.choices import MAX_MINUTES as MAX_MINUTES  # (re-exported: shared with the CLI)
+from backrelief_tui.core.choices import MIN_MINUTES as MIN_MINUTES
 from backrelief_tui.core.library import Library
 from backrelief_tui.core.plan import plan_session
 from backrelief_tui.core.routine import EQUIPMENT, TARGETS, Kind, Move, Position, Routine, clip_title, prefer_kit
@@ -53,8 +55,6 @@ from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.tight_spots import FINE, TIGHT, Tightness, round_to_five, tightness
 from backrelief_tui.core.wording import INJURY_CAUTION, format_duration, plural
 
-MIN_MINUTES = 2
-MAX_MINUTES = 60
 LEVELS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 LONG_REP_SECONDS = 10
 FIRST_LEVEL = 0.75  # how much of each move a short build keeps before it drops a move

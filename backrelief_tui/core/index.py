@@ -41,7 +41,6 @@ Unreadable files stay listed with their reason; the index never writes a record.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import sqlite3
 import stat
@@ -558,12 +557,6 @@ class SessionIndex:
 
     # -- the refresh itself -----------------------------------------------------------------
 
-    def pending(self, folders: Iterable[str] | None = None) -> list[str]:
-        """The files a refresh would read now (stats every file, reads none)."""
-        chosen = None if folders is None else sorted(set(folders))
-        plan: _Plan | None = self._use(lambda connection: self._plan(connection, chosen, lambda: False))
-        return [file for _key, file, _old in plan.to_read] if plan is not None else []
-
     def _plan(self, connection: sqlite3.Connection, folders: list[str] | None,
               cancelled: Cancelled) -> _Plan | None:
         """Stat every file against its row: what to read, and which rows are gone. None when cancelled."""
@@ -604,7 +597,7 @@ class SessionIndex:
             read_ns = self._now_ns()
             raw, st, problem = _read(file)
             if st is not None:  # (else gone since the walk: the next refresh drops its row)
-                digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
+                digest = _digest(raw) if raw is not None else b""
                 if old is not None and digest and digest == old[1]:
                     same_rows.append((*_stamp(st), read_ns, key, digest, read_ns))
                     same += 1
@@ -715,7 +708,7 @@ class SessionIndex:
             with _transaction(connection):
                 connection.execute("DELETE FROM files WHERE key = ? AND read_ns <= ?", (key, read_ns))
             return None
-        digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b""
+        digest = _digest(raw) if raw is not None else b""
         row = self._row(key, file, raw, problem, st, digest, read_ns)
         with _transaction(connection):
             connection.execute(_UPSERT, row)
@@ -979,6 +972,13 @@ def _read(file: str) -> tuple[bytes | None, os.stat_result | None, str]:
     """
     raw, st, problem = read_regular_stat(file, MAX_RECORD_BYTES)
     return (raw, st, problem) if st is not None else (None, None, "")
+
+
+def _digest(raw: bytes) -> bytes:
+    """The hash a row keeps of a file's bytes (hashlib loads on first use: OpenSSL costs every command ms)."""
+    import hashlib
+
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

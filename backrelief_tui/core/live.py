@@ -32,7 +32,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import tempfile
 import threading
 import weakref
 from dataclasses import dataclass
@@ -226,6 +225,8 @@ class LiveMarkers:
     def _create(self, path: Path, record: Path, content: bytes) -> LiveMarker | None:
         """A new marker, locked before it gets its name; None when the name was taken meanwhile."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: only a session that starts needs it (a few ms off every command)
+
         fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
         try:
             if not _try_lock(fd):  # nobody else knows this file: cannot happen

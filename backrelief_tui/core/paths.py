@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 from pathlib import Path
 
 import platformdirs
@@ -68,6 +67,8 @@ def index_file() -> Path:
 
 def live_dir() -> Path:
     """The markers of sessions running now, per machine: a synced BACKRELIEF_HOME must not share them."""
+    import socket  # here: every command imports this module, and socket costs a few ms
+
     host = re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname())[:64] or "host"
     return state_dir() / "live" / host
 

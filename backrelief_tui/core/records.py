@@ -519,16 +519,3 @@ def summary_to_row(summary: SessionSummary) -> list[Any]:
     values = list(_SUMMARY_VALUES(summary))
     values[3], values[4] = values[3].isoformat(), values[4].isoformat()  # started, ended
     return values
-
-
-def summary_from_row(row: list[Any], file: str) -> SessionSummary:
-    """Rebuild a summary from an index row; raises on anything odd (the caller reads the file instead)."""
-    if len(row) != len(SUMMARY_FIELDS):
-        raise ValueError("bad index row")
-    values = list(row)
-    values[3] = datetime.fromisoformat(values[3])
-    values[4] = datetime.fromisoformat(values[4])
-    if values[3].tzinfo is None:
-        raise ValueError("bad index row")
-    values[5] = SessionStatus(values[5])
-    return SessionSummary(file, *values)

@@ -14,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from backrelief_tui.core.choices import EQUIPMENT as EQUIPMENT  # (re-exported: one copy, shared with the CLI)
+from backrelief_tui.core.choices import TARGETS as TARGETS
 from backrelief_tui.core.text import has_unsafe, is_invisible, printable
 from backrelief_tui.core.tomlfile import read_toml_file
 
@@ -36,9 +38,6 @@ class Position(StrEnum):
     SEATED = "seated"
     STANDING = "standing"
 
-
-TARGETS = ("calves", "hamstrings", "hips", "glutes", "abs", "spine", "lats", "thoracic", "pecs", "core")
-EQUIPMENT = ("ball", "roller", "peanut", "block", "band", "wall", "chair", "desk")
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_TITLE = 60

@@ -22,6 +22,7 @@ from typing import Any
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.choices import OVERRIDE_FIELDS as OVERRIDE_FIELDS  # (re-exported: shared with the CLI)
 from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.pain import DEFAULT_PAIN_LIMIT, DEFAULT_PAIN_LOW, PAIN_SCALE
 from backrelief_tui.core.routine import (
@@ -63,8 +64,6 @@ class Verbosity(StrEnum):
     FULL = "full"  # also go, rest, beat labels, done
 
 
-# What can be overridden per move, and the routine-file rules that apply to each.
-OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
 # The break-nudge settings, and the short names `backrelief set schedule every=50 days=mon-fri ...` gives them.
 SCHEDULE_FIELDS = {"every": "break_every", "days": "work_days", "hours": "work_hours", "goal": "weekly_goal",
                    "routine": "nudge_routine"}

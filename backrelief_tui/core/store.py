@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,21 +51,6 @@ from backrelief_tui.core.records import (
 from backrelief_tui.core.toml_edit import set_top_level
 
 
-class Scan:
-    """A listing in two halves (`RecordStore.scan()`): what is still to read, then the listing.
-
-    Kept for the history screen until it moves to `index.page()` and a threaded `refresh()`.
-    """
-
-    def __init__(self, store: RecordStore, pending: list[str]) -> None:
-        self.store = store
-        self.pending = pending  # files the index has no up-to-date row for
-
-    def finish(self) -> list[Entry]:
-        """Bring the index up to date and return every entry, newest first."""
-        return self.store.entries()
-
-
 class RecordStore:
     """Session records under one folder (`<data>/sessions` by default)."""
 
@@ -73,9 +59,14 @@ class RecordStore:
         self.root = root if root is not None else paths.sessions_dir()
         self.index_path = index_path if index_path is not None else paths.index_file()
         self.index = SessionIndex(self.root, self.index_path, now_ns=now_ns)
-        self.live = LiveMarkers(live_dir if live_dir is not None else paths.live_dir(), self.root)
+        self._live_dir = live_dir
         self._now_ns = now_ns
         self.last_refresh: RefreshResult | None = None
+
+    @cached_property
+    def live(self) -> LiveMarkers:
+        """The live-session markers (made on first use: `history` and `report` never need them)."""
+        return LiveMarkers(self._live_dir if self._live_dir is not None else paths.live_dir(), self.root)
 
     # -- single records ---------------------------------------------------------------
 
@@ -250,17 +241,6 @@ class RecordStore:
             else:
                 unreadable += 1
         return records, unreadable
-
-    def scan(self) -> Scan:
-        """Kept for the current history screen: the files the index must still read, then `finish()`.
-
-        Prefer `index.page()` for what is shown and `refresh()` in a worker thread.
-        """
-        try:
-            pending = self.index.pending()
-        except IndexUnavailable:
-            pending = []
-        return Scan(self, pending)
 
     def summaries(self) -> list[SessionSummary]:
         return [entry for entry in self.entries() if isinstance(entry, SessionSummary)]

@@ -9,6 +9,7 @@ call it; it never reaches into them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -17,6 +18,8 @@ from backrelief_tui.core.clock import Clock, WallClock
 from backrelief_tui.core.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.timer import Timer
 
     from backrelief_tui.audio import Player
@@ -244,6 +247,7 @@ class SessionFlow:
             recorder.finish(session.engine)
             self.show_record_error(recorder)
             self._keep_trying(session)
+            self.index_record(recorder)
         did_something = any(result.done_steps for result in session.engine.results())
         ask_pain = (self.app.settings.pain_checkin and recorder is not None and recorder.record is not None
                     and did_something)
@@ -254,6 +258,26 @@ class SessionFlow:
             session.recorder.set_pain_after(value)
             self.show_record_error(session.recorder)
             self._keep_trying(session)
+            self.index_record(session.recorder)
+
+    def index_record(self, recorder: SessionRecorder) -> None:
+        """The history index reads this session's file again, in a thread (its one row; see core/index.py)."""
+        store, path = self.store, getattr(recorder, "path", None)  # (a test's recorder may keep no file)
+        if store is not None and path is not None:
+            self.app.run_worker(lambda: self._index_in_thread(store, path), thread=True, group="history-update",
+                                exit_on_error=False)
+
+    def _index_in_thread(self, store: RecordStore, path: Path) -> None:
+        from textual.worker import get_current_worker
+
+        if store.update_one(path) is not None and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._history_changed)
+
+    def _history_changed(self) -> None:
+        """An open history screen shows the session (none is open if its module was never loaded)."""
+        history = sys.modules.get("backrelief_tui.tui.screens.history")
+        if history is not None:
+            history.history_changed(self.app)
 
     # -- a record not saved at the end (a full disk) ----------------------------------------
 
@@ -287,6 +311,7 @@ class SessionFlow:
         if self.not_saved(session) is None:
             self.unsaved = None
             self._stop_retrying()
+            self.index_record(session.recorder)  # saved at last: the history shows it as it ended
             return True
         return False
 
@@ -318,19 +343,40 @@ class SessionFlow:
     # -- sessions cut short ----------------------------------------------------------------
 
     def check_interrupted(self) -> None:
-        """After the first frame, in a thread: offer the session cut short < 1 h ago; mark older ones stopped."""
+        """After the first frame, in a thread: offer the session cut short < 1 h ago; mark older ones stopped;
+        say which sessions another window is running (never offered, never written here)."""
         if self.store is not None:
             self.app.run_worker(self._find_interrupted, thread=True, group="interrupted", exclusive=True)
 
     def _find_interrupted(self) -> None:
-        from backrelief_tui.core.recorder import interrupted_sessions
+        from backrelief_tui.core.recorder import find_interrupted
 
         store = self.store
         if store is None:
             return
-        offer, _stopped = interrupted_sessions(store, self.wall_clock())
-        if offer is not None:
-            self.app.call_from_thread(self.offer_resume, offer)
+        found = find_interrupted(store, self.wall_clock())  # the live markers only: O(1) in the history
+        for path in found.elsewhere:
+            self.app.call_from_thread(self.show_running_elsewhere, self._routine_title(store, path))
+        if found.offer is not None:
+            self.app.call_from_thread(self.offer_resume, found.offer)
+        # While the app idles after start-up, load the history screen's code (Textual's table with it),
+        # so the first `h` does not wait for it (~20 ms).
+        import backrelief_tui.tui.screens.history  # noqa: F401
+
+    @staticmethod
+    def _routine_title(store: RecordStore, path: Path) -> str:
+        from backrelief_tui.core.records import SessionRecord
+
+        record = store.load(path)  # read, never written: that window is its writer
+        if isinstance(record, SessionRecord):
+            return record.routine_title
+        return record.routine or "routine"  # what its file name says
+
+    def show_running_elsewhere(self, title: str) -> None:
+        from backrelief_tui.core.text import printable
+
+        self.app.notify(f"A {printable(title)} session is running in another window; it is left to that window.",
+                        title="Session history", timeout=10, markup=False)
 
     def offer_resume(self, offer: Interrupted) -> None:
         from backrelief_tui.core.plan import lead_in_seconds, plan_session

@@ -420,7 +420,8 @@ async def test_the_builder_shows_amount_time_and_where_at_each_size(make_app, si
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        app.push_screen(BuildScreen(minutes=4))
+        await app.push_screen(BuildScreen(minutes=4))  # mounted before the frames that paint it
+        await pilot.pause()
         await pilot.pause()
         screen = app.screen
         text = screen_text(app)

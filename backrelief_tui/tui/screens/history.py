@@ -1,35 +1,69 @@
 """The history screen: the sessions so far, the streak, this week and month, two charts.
 
-The store is read through its cache index (in a worker thread only when many files
-are new to it), then the stats and charts are computed over every session. Sorting and the routine filter also work on
-every session; the table shows them a page at a time, because a DataTable lays out
-every row it holds (10,000 rows take about a second) and nobody scrolls that far.
+Everything on it comes from the history index (core/index.py), so `h` costs the same with
+ten sessions or 100,000: the header and the charts from the index's aggregates, the
+table a page at a time (`m` for more) with the sort order and the routine filter done in
+SQL, and "Showing N of M" from counts kept up to date.
+
+The index is brought up to date by one refresh per run of the app, started the first time
+the screen is shown (after its first frame, so it never delays it), in a thread worker
+that belongs to the app: leaving the screen does not stop it, coming back shows how far
+it got, and there is never a second one. Until a first build is complete (a first start,
+a deleted cache) the screen says "Reading your sessions…" with that progress. Quitting
+cancels the worker, and the refresh stops before its next file, keeping what it read.
+A session that ends updates its own row (`SessionFlow`), so the refresh need not run again.
+
+Without a usable index (an unwritable cache folder, say) the files are parsed in a
+thread and the screen works on that list (`history_view.Listing`) the same way.
+Unreadable files are listed with the reason, and never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import weakref
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import Worker, get_current_worker
 
-from backrelief_tui.core.records import Entry, SessionStatus, SessionSummary, Unreadable
-from backrelief_tui.core.stats import Stats, compute
-from backrelief_tui.core.store import RecordStore, Scan
+from backrelief_tui.core.index import ORDERS, IndexUnavailable, Order, Overview, RefreshResult
+from backrelief_tui.core.records import Entry, SessionStatus, Unreadable
+from backrelief_tui.core.stats import Stats
+from backrelief_tui.core.store import RecordStore
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import format_duration, how_far, pain_change
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
-from backrelief_tui.tui.screens.history_view import ALL, SORTS, UNREADABLE, sort_and_filter, stats_text, when_text
+from backrelief_tui.tui.screens.history_view import (
+    ALL,
+    HistorySource,
+    Listing,
+    count_text,
+    filter_choices,
+    reading_text,
+    selection,
+    stats_text,
+    when_text,
+)
 from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
 
+if TYPE_CHECKING:
+    from textual.app import App
+
 PAGE = 60  # rows per page: a few screens' worth (each row costs layout time); `m` adds more
-INLINE_PARSE = 100  # up to this many files without an index entry are parsed without a thread (~0.1 s)
+NO_SESSIONS = "No sessions yet. Finish or stop a routine and it shows up here."
+T = TypeVar("T")
 
 
 def row_cells(entry: Entry) -> tuple[Text, ...]:
@@ -45,12 +79,100 @@ def row_cells(entry: Entry) -> tuple[Text, ...]:
             Text(pain_change(entry.pain_before, entry.pain_after)))
 
 
+# -- the app's one refresh of the index --------------------------------------------------------
+
+
+class RefreshProgress(Message):
+    """The refresh read `done` of the `total` files it has to read."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done, self.total = done, total
+
+
+class RefreshFinished(Message):
+    """The refresh ended (not when it was cancelled: then the app is quitting)."""
+
+
+class IndexRefresh:
+    """The one refresh of the history index an app runs (see the module docstring).
+
+    Its worker belongs to the app, not to a screen. The screen showing the history
+    watches it: progress and the end come to it as messages (`post_message` is safe
+    from the worker's thread and never waits for the UI).
+    """
+
+    def __init__(self, app: App[Any], store: RecordStore) -> None:
+        self.app = app
+        self.store = store
+        self.worker: Worker[None] | None = None
+        self.progress: tuple[int, int] | None = None  # (files read, files to read) of the running refresh
+        self.result: RefreshResult | None = None  # of the last refresh that ended
+        self.ended = False  # a refresh ran to its end in this run of the app
+        self.unusable = False  # ... and the index could not be used (the files are parsed instead)
+        self.watchers: list[HistoryScreen] = []  # the history screens on the stack (one, as a rule)
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and not self.worker.is_finished
+
+    def start(self, *, again: bool = False) -> bool:
+        """Start a refresh unless one is running, or one has already run (unless `again`). True if started."""
+        if self.running or (self.ended and not again):
+            return False
+        self.progress = None
+        self.worker = self.app.run_worker(self._run, name="history index refresh", group="history-refresh",
+                                          thread=True, exit_on_error=False)
+        return True
+
+    def _run(self) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.progress = (done, total)
+            self._tell(RefreshProgress(done, total))
+
+        result = self.store.refresh(progress=progress, cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled:
+            return  # the app is quitting: the next run carries on from what this one kept
+        self.result, self.unusable = result, result is None
+        self.ended = result is None or result.complete
+        self._tell(RefreshFinished())
+
+    def _tell(self, message: Message) -> None:
+        for screen in list(self.watchers):
+            with contextlib.suppress(RuntimeError):  # the event loop closed under us: the app has quit
+                screen.post_message(message)
+
+
+_refreshes: weakref.WeakKeyDictionary[App[Any], IndexRefresh] = weakref.WeakKeyDictionary()
+
+
+def index_refresh(app: App[Any], store: RecordStore) -> IndexRefresh:
+    """The app's refresh of `store`'s index (made on first use)."""
+    refresh = _refreshes.get(app)
+    if refresh is None or refresh.store is not store:
+        refresh = _refreshes[app] = IndexRefresh(app, store)
+    return refresh
+
+
+def history_changed(app: App[Any]) -> None:
+    """A session's row changed in the index (it just ended): the history screen, if open, shows it."""
+    for screen in app.screen_stack:
+        if isinstance(screen, HistoryScreen):
+            screen.requery(keep=True)
+
+
+# -- the screen ------------------------------------------------------------------------------------
+
+
 class HistoryScreen(AppScreen[None]):
     """Every recorded session; Enter opens one."""
 
     DEFAULT_CSS = styles.beside(__file__, "history.tcss")
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # the pain chart goes under 80 columns
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # and both charts under 24 rows
+    # Under 80 columns the pain chart goes, under 100 the count gets a line of its own, under 24 rows both charts go.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide"), (100, "-wider")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("enter", "open", "Details", priority=True),
@@ -61,26 +183,41 @@ class HistoryScreen(AppScreen[None]):
     ]
 
     def __init__(self, store: RecordStore, *, today: date | None = None, page: int = PAGE) -> None:
+        # Building the screen makes thousands of objects that live as long as it does (widgets,
+        # styles, rows). With the collector on, those bursts set off full collections that walk
+        # the whole app (10-70 ms each, three or four per `h`): collection waits for the first frame.
+        self._collector_paused = gc.isenabled()
+        gc.disable()
         super().__init__()
         self.store = store
         self.today = today or datetime.now().astimezone().date()
         self.page = page
-        self.entries: list[Entry] = []
-        self.rows: list[Entry] = []
-        self.shown = 0
-        self.sort = 0
-        self.routine = ALL
-        self.loaded = False
+        self.listing: Listing | None = None  # the parsed files, when the index cannot be used
+        self.reading = False  # waiting for the index's first build, or for the files to be parsed
+        self.parsing = False  # the files are being parsed (no usable index)
+        self.rows: list[Entry] = []  # what the table shows, in order
+        self.total = 0  # rows there are with this filter
+        self.sort = 0  # index into ORDERS
+        self.routine = ALL  # the filter: ALL, a routine id, or UNREADABLE
+        self.loaded = False  # the rows are on screen (tests and the benchmark wait for this)
         self.stats: Stats | None = None
-        self.filters: list[tuple[str, str]] = [("All routines", ALL)]  # (label, routine id) for `f`
+        self.filters: list[tuple[str, str]] = [("All routines", ALL)]  # (label, choice) for `f`
+
+    @property
+    def order(self) -> Order:
+        return ORDERS[self.sort]
+
+    @property
+    def refresher(self) -> IndexRefresh:
+        return index_refresh(self.app, self.store)
 
     def compose(self) -> ComposeResult:
         yield Label(Content.assemble(("History", "bold")), id="history-title")
-        yield Static(Content("Reading your sessions…"), id="stats")
+        yield Static(id="stats")
         with Horizontal(id="charts"):
             yield MinutesChart(id="minutes-chart")
             yield PainChart(id="pain-chart")
-        with Horizontal(id="controls"):
+        with Container(id="controls"):
             yield Static(Content("Routine: All routines (f)"), id="routine-filter")
             yield Label(id="sort-label")
             yield Label(id="count")
@@ -93,78 +230,169 @@ class HistoryScreen(AppScreen[None]):
         for label, key, width in (("When", "when", 20), ("Routine", "routine", 13), ("Time", "time", 6),
                                   ("Result", "result", 21), ("Pain", "pain", 7)):
             table.add_column(label, key=key, width=width)
-        self.load()  # the table, the only focusable widget, gets the focus by itself
+        self.refresher.watchers.append(self)
+        self.requery()  # the table, the only focusable widget, gets the focus by itself
+        self.call_after_refresh(self._first_frame)
 
-    def load(self) -> None:
-        """List the sessions: right here when the index covers (nearly) all of them, else in a thread.
+    def on_unmount(self) -> None:
+        self._resume_collector()  # (gone before its first frame)
+        with contextlib.suppress(ValueError):
+            self.refresher.watchers.remove(self)
 
-        A thread would compete with the first paint for the interpreter and make the usual
-        case slower; parsing thousands of new files (a first start, a big sync) takes seconds.
-        """
-        scan = self.store.scan()
-        if len(scan.pending) <= INLINE_PARSE:
-            entries = scan.finish()
-            self.show_entries(entries, self._stats(entries))
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
+
+    def _first_frame(self) -> None:
+        self._resume_collector()
+        self.loaded = not self.reading
+        refresher = self.refresher
+        if refresher.unusable and self.listing is None:
+            self._parse_files()
         else:
-            self.query_one("#stats", Static).update(Content(
-                f"Reading {len(scan.pending)} session files for the first time…"))
-            self._finish_in_thread(scan)
+            # Once per run (a missing index is built, a stale one caught up), or again if the index went.
+            refresher.start(again=self.reading and not self.parsing)
 
-    def _stats(self, entries: list[Entry]) -> Stats:
-        return compute([e for e in entries if isinstance(e, SessionSummary)], self.today)
+    def _rows_painted(self) -> None:
+        self.loaded = True
 
-    @work(thread=True, exclusive=True, group="history-load")
-    def _finish_in_thread(self, scan: Scan) -> None:
-        entries = scan.finish()
-        self.app.call_from_thread(self.show_entries, entries, self._stats(entries))
+    # -- where the rows come from -------------------------------------------------------------
 
-    def show_entries(self, entries: list[Entry], stats: Stats) -> None:
-        self.entries, self.stats = entries, stats
-        unreadable = sum(not e.readable for e in entries)
+    @property
+    def source(self) -> HistorySource:
+        return self.listing if self.listing is not None else self.store.index
+
+    def _ask(self, question: Callable[[HistorySource], T]) -> T | None:
+        """`question(source)`; None when the index turns out unusable (the files are then parsed instead)."""
+        try:
+            return question(self.source)
+        except IndexUnavailable:
+            self._parse_files()
+            return None
+
+    def _first_build(self) -> bool | None:
+        """Whether the index has never been completely built (None: it cannot be used)."""
+        if self.listing is not None:
+            return False
+        try:
+            return self.store.index.needs_refresh()
+        except IndexUnavailable:
+            self._parse_files()
+            return None
+
+    def requery(self, *, keep: bool = False) -> None:
+        """The header, the charts, the filter choices and the table from the source again.
+
+        With `keep`, as many rows as were shown and the cursor where it was (the history
+        changed under the screen: a refresh found new files, a session just ended).
+        """
+        first_build = self._first_build()
+        if first_build is None:
+            return
+        if first_build:
+            self._show_reading()
+            return
+        goal = self.app.settings.weekly_goal
+        overview = self._ask(lambda source: source.overview(self.today, goal))
+        if overview is None:
+            return
+        self.reading = False
+        self.remove_class("-reading")
+        self._show_overview(overview)
+        self.refill(keep=len(self.rows) if keep else 0)
+
+    def _show_reading(self) -> None:
+        self.reading = True
+        self.add_class("-reading")  # no charts or controls yet: nothing to chart, sort or filter
+        self.query_one("#stats", Static).update(Content(reading_text(self.refresher.progress)))
+        self.rows, self.total = [], 0
+        self.query_one(DataTable).clear()
+        self.query_one("#count", Label).update("")
+
+    def _show_overview(self, overview: Overview) -> None:
+        self.stats = overview.stats
+        files = overview.sessions + overview.unreadable
         self.query_one("#stats", Static).update(Content(
-            stats_text(stats, unreadable) if entries else
-            "No sessions yet. Finish or stop a routine and it shows up here."))
-        self.query_one(MinutesChart).show(stats.daily_minutes)
-        self.query_one(PainChart).show(stats.pain)
-        titles = {e.routine: e.routine_title for e in entries if isinstance(e, SessionSummary)}
-        self.filters = [("All routines", ALL)] + sorted(((title, rid) for rid, title in titles.items()),
-                                                        key=lambda item: item[0].lower())
-        if unreadable:
-            self.filters.append(("Unreadable files", UNREADABLE))
-        if self.routine not in {value for _label, value in self.filters}:
+            stats_text(overview.stats, overview.unreadable) if files else NO_SESSIONS))
+        self.query_one(MinutesChart).show(overview.stats.daily_minutes)
+        self.query_one(PainChart).show(overview.stats.pain)
+        self.filters = filter_choices(overview)
+        if self.routine not in {choice for _label, choice in self.filters}:
             self.routine = ALL
-        self.refill()
-        self.call_after_refresh(self._shown)
 
-    def _shown(self) -> None:
-        self.loaded = True  # the data is on screen (tests and the benchmark wait for this)
+    def _parse_files(self) -> None:
+        """No usable index: parse every file in a thread, then show them (a `Listing`)."""
+        if self.listing is not None or self.parsing:
+            return
+        self.parsing = True
+        self._show_reading()
+        self.run_worker(self._parse_in_thread, thread=True, group="history-parse", exclusive=True,
+                        exit_on_error=False)
 
-    # -- the table ----------------------------------------------------------------------
+    def _parse_in_thread(self) -> None:
+        entries = self.store.entries()  # through the index if it works again, else every file parsed
+        self.app.call_from_thread(self._show_listing, entries)
 
-    def refill(self) -> None:
-        self.rows = sort_and_filter(self.entries, self.routine, self.sort)
+    def _show_listing(self, entries: Sequence[Entry]) -> None:
+        self.listing, self.parsing = Listing(entries), False
+        self.requery()
+        self.call_after_refresh(self._rows_painted)
+
+    # -- the refresh's news ------------------------------------------------------------------------
+
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        if self.reading and self.listing is None:
+            self.query_one("#stats", Static).update(Content(reading_text((message.done, message.total))))
+
+    def on_refresh_finished(self, _message: RefreshFinished) -> None:
+        refresher = self.refresher
+        if refresher.unusable:
+            self._parse_files()
+            return
+        result = refresher.result
+        if self.listing is None and (self.reading or result is not None and (result.parsed or result.removed)):
+            was_reading = self.reading
+            self.requery(keep=not was_reading)
+            if was_reading and not self.reading:
+                self.call_after_refresh(self._rows_painted)
+
+    # -- the table ----------------------------------------------------------------------------
+
+    def refill(self, *, keep: int = 0) -> None:
+        """The table from its first row in the current order and filter (and at least `keep` rows)."""
+        routine, unreadable = selection(self.routine)
+        order = self.order
+
+        def first_rows(source: HistorySource) -> tuple[int, list[Entry]]:
+            total = source.count(routine=routine, unreadable=unreadable)
+            return total, source.page(order, routine=routine, unreadable=unreadable, offset=0,
+                                      limit=max(self.page, keep))
+
+        answer = self._ask(first_rows)
+        if answer is None:
+            return
         table = self.query_one(DataTable)
+        cursor = table.cursor_row if keep else 0
+        self.total, rows = answer
         table.clear()
-        self.shown = 0
-        self._add_page()
-        self.query_one("#sort-label", Label).update(Content(f"Sorted {SORTS[self.sort][0]} (s)"))
-        label = dict((value, label) for label, value in self.filters).get(self.routine, self.routine)
+        self.rows = []
+        self._add(rows)
+        if keep and self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1), scroll=False)
+        self.query_one("#sort-label", Label).update(Content(f"Sorted {order.value} (s)"))
+        label = dict((choice, label) for label, choice in self.filters).get(self.routine, self.routine)
         self.query_one("#routine-filter", Static).update(Content(f"Routine: {printable(label)} (f)"))
 
-    def _add_page(self) -> None:
-        table = self.query_one(DataTable)
-        batch = self.rows[self.shown:self.shown + self.page]
-        table.add_rows(row_cells(entry) for entry in batch)
-        self.shown += len(batch)
-        total = len(self.rows)
-        more = f" · m for {min(self.page, total - self.shown)} more" if self.shown < total else ""
-        noun = "session" if total == 1 else "sessions"
-        count = f"{total} {noun}" if self.shown == total else f"Showing {self.shown} of {total} {noun}{more}"
-        self.query_one("#count", Label).update(Content(count))
+    def _add(self, rows: list[Entry]) -> None:
+        self.query_one(DataTable).add_rows(row_cells(entry) for entry in rows)
+        self.rows.extend(rows)
+        self.total = max(self.total, len(self.rows))  # (a row added since the count: never "31 of 30")
+        self.query_one("#count", Label).update(Content(count_text(len(self.rows), self.total, self.page)))
 
     def selected(self) -> Entry | None:
         table = self.query_one(DataTable)
-        if not self.shown or table.cursor_row is None or not 0 <= table.cursor_row < self.shown:
+        if not self.rows or table.cursor_row is None or not 0 <= table.cursor_row < len(self.rows):
             return None
         return self.rows[table.cursor_row]
 
@@ -185,16 +413,25 @@ class HistoryScreen(AppScreen[None]):
         self.action_open()
 
     def action_sort(self) -> None:
-        self.sort = (self.sort + 1) % len(SORTS)
-        self.refill()
+        if not self.reading:
+            self.sort = (self.sort + 1) % len(ORDERS)
+            self.refill()
 
     def action_more(self) -> None:
         # Always in the footer: toggling it would rebuild the footer (slow) for little gain.
-        if self.shown < len(self.rows):
-            self._add_page()
+        if self.reading or len(self.rows) >= self.total:
+            return
+        routine, unreadable = selection(self.routine)
+        order, offset = self.order, len(self.rows)
+        rows = self._ask(lambda source: source.page(order, routine=routine, unreadable=unreadable,
+                                                    offset=offset, limit=self.page))
+        if rows is not None:
+            self._add(rows)
 
     def action_filter(self) -> None:
         """Show the next routine (then unreadable files, then all again)."""
+        if self.reading:
+            return
         values = [value for _label, value in self.filters]
         position = values.index(self.routine) if self.routine in values else 0
         self.routine = values[(position + 1) % len(values)]
@@ -207,9 +444,13 @@ class HistoryScreen(AppScreen[None]):
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
+        if self.reading:
+            return
         key = str(event.column_key.value)
+        orders = {"time": Order.LONGEST, "routine": Order.ROUTINE, "pain": Order.RELIEF}
         if key == "when":
-            self.sort = 1 if self.sort == 0 else 0  # newest <-> oldest
+            order = Order.OLDEST if self.order is Order.NEWEST else Order.NEWEST
         else:
-            self.sort = {"time": 2, "routine": 3, "pain": 4}.get(key, 0)
+            order = orders.get(key, Order.NEWEST)
+        self.sort = ORDERS.index(order)
         self.refill()

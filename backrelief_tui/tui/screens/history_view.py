@@ -1,17 +1,55 @@
-"""What the history screen shows, worked out without Textual: sort orders, the routine filter, the header line."""
+"""What the history screen shows, worked out without Textual: the orders, the routine filter, the header
+line, and the listing the screen falls back on when the history index cannot be used.
+
+The screen asks a `HistorySource` for everything: the index (core/index.py) answers from
+SQL, bounded by what is shown; a `Listing` answers the same questions over every session
+in memory, after the files were parsed (an unwritable cache folder, say).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
+from backrelief_tui.core.index import ORDERS, Order, Overview
 from backrelief_tui.core.records import Entry, SessionSummary
-from backrelief_tui.core.stats import Stats
+from backrelief_tui.core.schedule import DEFAULT_GOAL
+from backrelief_tui.core.stats import Stats, compute
+from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import plural
 
 ALL = "*all*"
 UNREADABLE = "*unreadable*"
+
+
+class HistorySource(Protocol):
+    """What the history screen asks: `SessionIndex` answers it, and `Listing` without an index."""
+
+    def overview(self, today: date, goal: int = ...) -> Overview: ...
+
+    def page(self, order: Order = Order.NEWEST, *, routine: str | None = None, unreadable: bool = False,
+             offset: int = 0, limit: int = 60) -> list[Entry]: ...
+
+    def count(self, *, routine: str | None = None, unreadable: bool = False) -> int: ...
+
+
+def selection(choice: str) -> tuple[str | None, bool]:
+    """A filter choice (a routine id, ALL or UNREADABLE) as `page()`'s and `count()`'s (routine, unreadable)."""
+    if choice == UNREADABLE:
+        return None, True
+    return (None if choice == ALL else choice), False
+
+
+def filter_choices(overview: Overview) -> list[tuple[str, str]]:
+    """(label, choice) for the `f` key: all, each routine by its newest title, then the unreadable files."""
+    choices = [("All routines", ALL)] + [(printable(title), routine) for routine, title in overview.routines]
+    if overview.unreadable:
+        choices.append(("Unreadable files", UNREADABLE))
+    return choices
+
+
+# -- the listing without an index: the same orders as the index's SQL (core/index.py) -----------
 
 
 def _newest(entry: Entry) -> float:
@@ -25,7 +63,7 @@ def _relief(entry: Entry) -> float:
     return float("-inf")
 
 
-# label -> key and order; readable sessions first for every order but the date ones.
+# Readable sessions first for every order but the two by date; ties keep the newest-first order.
 def _longest(entry: Entry) -> tuple[bool, float, float]:
     seconds = entry.active_seconds if isinstance(entry, SessionSummary) else 0.0
     return (entry.readable, seconds, _newest(entry))
@@ -41,27 +79,63 @@ def _most_relief(entry: Entry) -> tuple[bool, float, float]:
 
 
 SortKey = Callable[[Entry], Any]  # each order compares its own kind of key
-SORTS: list[tuple[str, SortKey, bool]] = [
-    ("newest first", _newest, True),
-    ("oldest first", _newest, False),
-    ("longest first", _longest, True),
-    ("by routine", _by_routine, False),
-    ("most relief first", _most_relief, True),
-]
+SORT_KEYS: dict[Order, tuple[SortKey, bool]] = {  # key, reverse
+    Order.NEWEST: (_newest, True),
+    Order.OLDEST: (_newest, False),
+    Order.LONGEST: (_longest, True),
+    Order.ROUTINE: (_by_routine, False),
+    Order.RELIEF: (_most_relief, True),
+}
+assert tuple(SORT_KEYS) == ORDERS  # the `s` key walks the orders in this order
 
 
-def sort_and_filter(entries: Sequence[Entry], routine: str = ALL, sort: int = 0) -> list[Entry]:
-    """The rows to show, in order: `routine` is a routine id, ALL, or UNREADABLE."""
-    if sort == 0 and routine == ALL:
-        return list(entries)  # the store lists newest first already
-    if routine == UNREADABLE:
+def sort_and_filter(entries: Sequence[Entry], choice: str = ALL, order: Order = Order.NEWEST) -> list[Entry]:
+    """The rows to show, in order, from entries listed newest first: `choice` is a routine id, ALL or UNREADABLE."""
+    if choice == UNREADABLE:
         chosen = [e for e in entries if not e.readable]
-    elif routine != ALL:
-        chosen = [e for e in entries if e.readable and e.routine == routine]
+    elif choice != ALL:
+        chosen = [e for e in entries if e.readable and e.routine == choice]
     else:
         chosen = list(entries)
-    _label, key, reverse = SORTS[sort]
-    return sorted(chosen, key=key, reverse=reverse)
+    if order is Order.NEWEST:
+        return chosen  # listed newest first already
+    key, reverse = SORT_KEYS[order]
+    return sorted(chosen, key=key, reverse=reverse)  # stable: ties stay newest first
+
+
+class Listing:
+    """The history in memory, from every file parsed: a `HistorySource` for when there is no usable index."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = list(entries)  # newest first, as RecordStore.entries() lists them
+        self.summaries = [e for e in self.entries if isinstance(e, SessionSummary)]
+        self._sorted: dict[tuple[str, Order], list[Entry]] = {}
+
+    def overview(self, today: date, goal: int = DEFAULT_GOAL) -> Overview:
+        titles: dict[str, str] = {}
+        for summary in self.summaries:  # newest first: the first title seen is the newest
+            titles.setdefault(summary.routine, summary.routine_title)
+        routines = sorted(titles.items(), key=lambda item: (item[1].lower(), item[0]))
+        return Overview(compute(self.summaries, today, goal), len(self.summaries),
+                        len(self.entries) - len(self.summaries), tuple(routines))
+
+    def page(self, order: Order = Order.NEWEST, *, routine: str | None = None, unreadable: bool = False,
+             offset: int = 0, limit: int = 60) -> list[Entry]:
+        rows = self._rows(routine, unreadable, Order(order))
+        return rows[max(0, offset):max(0, offset) + max(0, limit)]
+
+    def count(self, *, routine: str | None = None, unreadable: bool = False) -> int:
+        return len(self._rows(routine, unreadable, Order.NEWEST))
+
+    def _rows(self, routine: str | None, unreadable: bool, order: Order) -> list[Entry]:
+        choice = UNREADABLE if unreadable else ALL if routine is None else routine
+        rows = self._sorted.get((choice, order))
+        if rows is None:
+            rows = self._sorted[(choice, order)] = sort_and_filter(self.entries, choice, order)
+        return rows
+
+
+# -- text -------------------------------------------------------------------------------------
 
 
 def when_text(started: datetime | None) -> str:
@@ -69,16 +143,38 @@ def when_text(started: datetime | None) -> str:
 
 
 def hours(minutes: float) -> str:
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+    if minutes < 120:
+        return f"{minutes:,.0f} min"
+    return f"{minutes / 60:.1f} h" if minutes < 60_000 else f"{minutes / 60:,.0f} h"
+
+
+def _many(count: int, noun: str) -> str:
+    """`plural()` with a thousands separator: `33,334 days`."""
+    return plural(count, noun).replace(str(count), f"{count:,}", 1)
 
 
 def stats_text(stats: Stats, unreadable: int) -> str:
     parts = [
-        f"Streak {plural(stats.streak, 'day')} (best {stats.best_streak})",
-        f"this week {plural(stats.week_sessions, 'session')}, {stats.week_minutes:.0f} min",
-        f"this month {stats.month_sessions}, {stats.month_minutes:.0f} min",
-        f"in all {stats.total_sessions}, {hours(stats.total_minutes)}",
+        f"Streak {_many(stats.streak, 'day')} (best {stats.best_streak:,})",
+        f"this week {_many(stats.week_sessions, 'session')}, {stats.week_minutes:,.0f} min",
+        f"this month {stats.month_sessions:,}, {stats.month_minutes:,.0f} min",
+        f"in all {stats.total_sessions:,}, {hours(stats.total_minutes)}",
     ]
     if unreadable:
-        parts.append(f"{plural(unreadable, 'unreadable file')}")
+        parts.append(f"{_many(unreadable, 'unreadable file')}")
     return " · ".join(parts)
+
+
+def count_text(shown: int, total: int, page: int) -> str:
+    """`31 sessions`, or `Showing 10 of 31 sessions · m for 10 more`."""
+    noun = "session" if total == 1 else "sessions"
+    if shown >= total:
+        return f"{total:,} {noun}"
+    return f"Showing {shown:,} of {total:,} {noun} · m for {min(page, total - shown):,} more"
+
+
+def reading_text(progress: tuple[int, int] | None) -> str:
+    """The header while the index is built for the first time (or rebuilt)."""
+    where = "" if progress is None or progress[1] == 0 else f" {progress[0]:,} of {progress[1]:,} files"
+    return (f"Reading your sessions…{where}\n"
+            "This happens once: it carries on if you leave this screen, and resumes where it stopped if you quit.")
