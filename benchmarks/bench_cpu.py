@@ -5,7 +5,8 @@ measures them over the same WINDOW seconds once they are all on screen (`ptyrun.
 CPU time from /proc, bytes written to the terminal, repaints = bursts of output):
 
 - `hold`: the real app, `backrelief run hold.toml` (the venv's script, as a person starts
-  it): the cobra held for 90 s, its figure standing still, with a populated data folder
+  it): one 90 s forearm plank (a single Hold beat: the figure steps into it for 1.5 s, then
+  stands still), with a populated data folder
   (a hard-linked copy of the 100,000-record history `benchmarks/history_data.py` makes);
 - `reps`: the same app and data on `reps.toml`: reverse hypers, each rep Lift (2 s, the
   figure moving) / Hold (2 s, still) / Lower (2 s, moving), 20 reps, so the whole window is reps;
@@ -63,10 +64,11 @@ BUDGETS = {
 HOLD = """\
 id = "bench-hold"
 title = "Bench hold"
-summary = "The cobra held for ninety seconds: the CPU benchmark's static hold."
+summary = "A forearm plank held for ninety seconds: the CPU benchmark's static hold."
 
 [[moves]]
-ref = "cobra"
+ref = "front-plank"
+reps = 1
 hold = 90
 """
 REPS = """\
