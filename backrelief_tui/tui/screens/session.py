@@ -15,12 +15,14 @@ advance the clock, then call `tick()`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Label, Static
 
 from backrelief_tui.audio import Backend
@@ -37,6 +39,8 @@ from backrelief_tui.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
     from backrelief_tui.tui.session_flow import Session
+
+WidgetT = TypeVar("WidgetT", bound=Widget)
 
 SESSION_KEYS = (
     ("space", "pause / resume (on a self-paced step: done)"),
@@ -97,6 +101,7 @@ class SessionScreen(AppScreen[None]):
         self._finished = False
         self._held_by_dialog = False  # a dialog paused the session and resumes it when it closes
         self.view: SessionView = session_view(self.engine)
+        self._widgets: dict[str, Widget] = {}  # selector -> widget (see `_widget`)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -205,26 +210,26 @@ class SessionScreen(AppScreen[None]):
                 self.remove_class(f"-{self._phase}")
             self.add_class(f"-{view.phase}")
             self._phase = view.phase
-            self.query_one(Figure).set_phase(view.phase)
+            self._widget("#figure", Figure).set_phase(view.phase)
         self.set_class(view.self_paced, "-self-paced")
         self._text("#where", f"{self.routine_title} · {view.where}" if view.where else self.routine_title)
         self._text("#sound", self._sound_state())
         self._text("#phase", view.label)
         self._text("#title", view.title)
         self._text("#detail", view.detail)
-        self.query_one("#beat", BigText).show(view.beat)
-        self.query_one("#clock", BigText).show(view.clock)
+        self._widget("#beat", BigText).show(view.beat)
+        self._widget("#clock", BigText).show(view.clock)
         self._text("#move-left", view.move_left)
         self._text("#hint", view.hint)
         self._text("#cue", view.cue)
         self._text("#caution", self._caution(view))
         self._text("#variation", f"Variation: {view.variation}" if view.variation else "")
         self._text("#next-up", view.next_up)
-        self.query_one(SessionProgress).show(view.progress, view.total, view.remaining)
+        self._widget("#progress", SessionProgress).show(view.progress, view.total, view.remaining)
         label = "Done" if view.self_paced else ("Resume" if view.paused else "Pause")
         if self._shown.get("#pause") != label:
             self._shown["#pause"] = label
-            self.query_one("#pause", Button).label = label
+            self._widget("#pause", Button).label = label
         self._draw_figure(view.figure)
 
     def _caution(self, view: SessionView) -> str:
@@ -234,7 +239,7 @@ class SessionScreen(AppScreen[None]):
         return f"Caution: {view.caution}" if view.caution else ""
 
     def _draw_figure(self, figure: FigureView | None) -> None:
-        widget = self.query_one(Figure)
+        widget = self._widget("#figure", Figure)
         if figure is None:
             widget.clear()
             self._stop_frames()
@@ -255,13 +260,22 @@ class SessionScreen(AppScreen[None]):
             self._frame_timer.stop()
             self._frame_timer = None
 
+    def _widget(self, selector: str, kind: type[WidgetT]) -> WidgetT:
+        """The widget at `selector`, looked up once: a query walks the DOM, and `_paint` runs every second."""
+        widget = self._widgets.get(selector)
+        if widget is None:
+            widget = self._widgets[selector] = self.query_one(selector, kind)
+        assert isinstance(widget, kind)
+        return widget
+
     def _text(self, selector: str, text: str) -> None:
-        if self._shown.get(selector) == text:
+        before = self._shown.get(selector)
+        if before == text:
             return  # unchanged: no repaint, no layout
         self._shown[selector] = text
         # literal(): "[bold]" in a routine file shows as typed, never as markup.
-        widget = self.query_one(selector, Static)
-        widget.update(literal(text))
+        widget = self._widget(selector, Static)
+        widget.update(literal(text), layout=_size_may_change(widget, before, text))
         widget.set_class(not text, "-empty")  # an empty line takes no room
 
     def _sound_state(self) -> str:
@@ -391,3 +405,18 @@ class SessionScreen(AppScreen[None]):
             action = event.button.id or ""
         if self.check_action(action, ()):
             getattr(self, f"action_{action}")()
+
+
+def _size_may_change(widget: Widget, before: str | None, after: str) -> bool:
+    """Whether a line's new text can change its size, so that the screen needs a layout pass.
+
+    A layout pass arranges every widget on the screen again; most seconds only a count in a
+    line of fixed width changes. A line keeps its size when it has a fixed width and both
+    texts fit on one line of it (appearing or disappearing is a change of size too).
+    """
+    width = widget.content_size.width
+    if not before or not after or not width or "\n" in before or "\n" in after:
+        return True
+    if widget.styles.width is None or widget.styles.width.is_auto:
+        return True
+    return cell_len(before) > width or cell_len(after) > width

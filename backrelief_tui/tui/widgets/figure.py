@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from backrelief_tui.core.braille import Raster, rasterise
+from backrelief_tui.core.braille import Raster, Run, rasterise
 from backrelief_tui.core.figures import Layer, MoveFigure, figure_box, frame_between
 from backrelief_tui.core.plan import Side
 from backrelief_tui.core.poses import PoseBook, builtin_poses
@@ -49,6 +51,16 @@ def cached_raster(figure: MoveFigure, side: Side | None, from_pose: str, to_pose
     if len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
     return raster
+
+
+def changed_cells(before: tuple[Run, ...], after: tuple[Run, ...]) -> tuple[int, int] | None:
+    """The cells (first, last + 1) in which two rows of braille runs differ; None when they do not."""
+    old = [(char, layer) for text, layer in before for char in text]
+    new = [(char, layer) for text, layer in after for char in text]
+    if len(old) != len(new):
+        return 0, max(len(old), len(new))
+    changed = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    return (changed[0], changed[-1] + 1) if changed else None
 
 
 def quantise(fraction: float) -> int:
@@ -93,6 +105,7 @@ class Figure(Widget):
         self._what: tuple[object, ...] | None = None  # (figure, side, from, to, step): what is drawn
         self._phase = ""
         self.redraws = 0  # how many times show() asked for a repaint (the tests count them)
+        self._pass: tuple[Raster | None, Style, dict[Layer, Style]] | None = None
         self.set_phase(phase)
 
     @property
@@ -125,10 +138,28 @@ class Figure(Widget):
         what = (id(figure), figure.move_id, side, from_pose, to_pose, step)
         if what == self._what:
             return
+        before = self.raster()
         self._figure = figure
         self._what = what
         self.redraws += 1
-        self.refresh()
+        self._repaint_changes(before, self.raster())
+
+    def _repaint_changes(self, before: Raster | None, after: Raster | None) -> None:
+        """Repaint only the cells that differ between two frames of the same size.
+
+        From one frame to the next most of the body stays where it was: repainting only the
+        rows that changed, up to their last changed cell, keeps both the work and the bytes
+        sent to the terminal in proportion to the movement.
+        """
+        if before is None or after is None or (before.width, before.height) != (after.width, after.height):
+            self.refresh()
+            return
+        regions = [Region(first, y, last - first, 1)
+                   for y, (old, new) in enumerate(zip(before.rows, after.rows, strict=True))
+                   if old != new and (span := changed_cells(old, new)) is not None
+                   for first, last in (span,)]
+        if regions:
+            self.refresh(*regions)
 
     def show_pose(self, move: Move | str, pose: str, side: Side | None) -> None:
         """One keyframe standing still: the start position during a rest or the lead-in."""
@@ -150,13 +181,21 @@ class Figure(Widget):
         assert side is None or isinstance(side, Side)
         return cached_raster(self._figure, side, from_pose, to_pose, step, self.size.width, self.size.height)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass = None  # the styles and the raster are looked up once per repaint, not once per row
+        return super().render_lines(crop)
+
+    def _paint_pass(self) -> tuple[Raster | None, Style, dict[Layer, Style]]:
+        if self._pass is None:
+            styles = {layer: self.get_component_rich_style(name) for layer, name in LAYER_CLASSES.items()}
+            self._pass = (self.raster(), self.rich_style, styles)
+        return self._pass
+
     def render_line(self, y: int) -> Strip:
-        raster = self.raster()
+        raster, base, styles = self._paint_pass()
         width = self.size.width
         if raster is None or y >= raster.height:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
-        styles = {layer: self.get_component_rich_style(name) for layer, name in LAYER_CLASSES.items()}
+            return Strip.blank(width, base)
         segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
         return Strip(segments, raster.width).adjust_cell_length(width, base)
 
