@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
@@ -100,6 +101,7 @@ class Drawing:
     left: int = 0
 
 
+@lru_cache(maxsize=256)
 def drawing(text: str, width: int, height: int, max_scale: int) -> Drawing:
     """`text` as large as fits in width × height, centred both ways (as `content-align: center middle` would)."""
     scale = best_scale(text, width, height, max_scale) if text and can_draw(text) else 0
@@ -140,6 +142,7 @@ class BigText(Widget):
         self.text = text
         self.max_scale = max_scale
         self.scale = 0  # the scale of the last paint (0: plain text)
+        self._styles: tuple[RichStyle, RichStyle] | None = None  # (letters, padding)
 
     def show(self, text: str) -> None:
         """Change the text; repaints only the cells that change (the size is watched by Textual)."""
@@ -160,6 +163,10 @@ class BigText(Widget):
         """The plain text, for when big letters do not fit (they are drawn line by line: `render_line`)."""
         return Content(self.text)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # looked up once per repaint, not once per row
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         # Big letters are drawn here rather than by Content, so that `show` knows exactly which
         # cells a new text changes (the drawing is centred the way content-align would centre it).
@@ -168,14 +175,16 @@ class BigText(Widget):
         if not drawn.scale:
             return super().render_line(y)
         width = self.content_size.width
-        style = self.visual_style
-        # The padding in the style Content pads with (the same look, but not merged with the
-        # letters): an SVG export (the snapshots) lays out each run of text on its own.
-        padding = (style + VisualStyle(reverse=False)).rich_style
+        if self._styles is None:
+            style = self.visual_style
+            # The padding in the style Content pads with (the same look, but not merged with the
+            # letters): an SVG export (the snapshots) lays out each run of text on its own.
+            self._styles = (style.rich_style, (style + VisualStyle(reverse=False)).rich_style)
+        letters, padding = self._styles
         row = y - drawn.top
         if not 0 <= row < len(drawn.rows):
             return Strip.blank(width, padding)
         line = drawn.rows[row]
         right = width - drawn.left - len(line)
-        segments = [Segment(" " * drawn.left, padding), Segment(line, style.rich_style), Segment(" " * right, padding)]
+        segments = [Segment(" " * drawn.left, padding), Segment(line, letters), Segment(" " * right, padding)]
         return Strip([segment for segment in segments if segment.text], width)
