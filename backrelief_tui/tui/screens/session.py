@@ -4,8 +4,8 @@ All timing lives in the engine. This screen only calls engine methods and paints
 `session_view(engine)`; it wakes itself with a one-shot timer at
 `engine.next_wakeup()` (when the shown second changes or an event is due), so the
 text redraws about once a second, not on a fast fixed interval. While the body moves
-(a lift, a lower, stepping into a hold) the figure alone is redrawn a few times a
-second; during a hold nothing moves and nothing is drawn. Sounds, speech and the record
+(a lift, a lower, stepping into a hold) the same wake-up comes a few times a second and
+only the figure changes; during a hold nothing moves and nothing is drawn between seconds. Sounds, speech and the record
 are the session flow's: the screen hands it every batch of engine events.
 
 Any way out asks first: `q` and ctrl+q (the stop question), and the help and stop
@@ -15,6 +15,7 @@ advance the clock, then call `tick()`.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.cells import cell_len
@@ -90,8 +91,8 @@ class SessionScreen(AppScreen[None]):
         self.session = session
         self.engine = session.engine
         self.routine_title = session.routine.title
-        self._timer: Timer | None = None
-        self._frame_timer: Timer | None = None
+        self._wake_handle: asyncio.TimerHandle | None = None
+        self._animating = False  # the figure moves: wake for its frames too
         self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
         self._shown: dict[str, str] = {}  # selector -> text on screen now
         self._footer_key: tuple[State, bool, bool] | None = None
@@ -140,13 +141,12 @@ class SessionScreen(AppScreen[None]):
 
     def on_unmount(self) -> None:
         self._disarm()
-        self._stop_frames()
 
     # -- the one loop: engine call -> events -> sound, record, paint, re-arm --------------
 
     def tick(self) -> None:
-        """Poll the engine at the clock's time and update the screen (the timer calls this)."""
-        self._timer = None
+        """Poll the engine at the clock's time and update the screen (the wake-up calls this)."""
+        self._wake_handle = None
         self._apply(self.engine.poll())
 
     def _apply(self, events: list[Event]) -> None:
@@ -177,21 +177,32 @@ class SessionScreen(AppScreen[None]):
             return
         self._finished = True
         self._disarm()
-        self._stop_frames()
         self.app.flow.ended(self.session)  # the record, then the summary in this screen's place
 
     def _arm(self) -> None:
+        """Wake when the shown second changes or an event is due; while the figure moves, every frame too.
+
+        One wake-up for both, so a frame and a new second falling together are painted
+        together, and frames start again in step with each second. It is the event loop's
+        own one-shot timer: a Textual timer per second is a task of its own and costs more
+        than everything the screen does in that second.
+        """
         self._disarm()
         wake = self.engine.next_wakeup()
         if wake is not None:
-            self.wake_delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
-            self._timer = self.set_timer(self.wake_delay, self.tick, name="session-wake")
+            delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
+            self.wake_delay = min(delay, FRAME_SECONDS) if self._animating else delay
+            self._wake_handle = asyncio.get_running_loop().call_later(self.wake_delay, self._wake)
+
+    def _wake(self) -> None:
+        self._wake_handle = None
+        self.call_next(self.tick)  # in the screen's own context, errors reported as Textual reports them
 
     def _disarm(self) -> None:
         self.wake_delay = None
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._wake_handle is not None:
+            self._wake_handle.cancel()
+            self._wake_handle = None
 
     # -- output ---------------------------------------------------------------------------
 
@@ -242,23 +253,11 @@ class SessionScreen(AppScreen[None]):
         widget = self._widget("#figure", Figure)
         if figure is None:
             widget.clear()
-            self._stop_frames()
+            self._animating = False
             return
         widget.show(figure.move, figure.side, figure.from_pose, figure.to_pose, figure.fraction)
-        if figure.moving and self.engine.running and widget.display:
-            if self._frame_timer is None:
-                self._frame_timer = self.set_interval(FRAME_SECONDS, self._frame, name="figure-frames")
-        else:
-            self._stop_frames()
-
-    def _frame(self) -> None:
-        """Between the once-a-second ticks: the figure alone, while the body moves."""
-        self._draw_figure(session_view(self.engine).figure)
-
-    def _stop_frames(self) -> None:
-        if self._frame_timer is not None:
-            self._frame_timer.stop()
-            self._frame_timer = None
+        # While the body moves the wake-up comes every frame (see `_arm`); during a hold, once a second.
+        self._animating = figure.moving and self.engine.running and widget.display
 
     def _widget(self, selector: str, kind: type[WidgetT]) -> WidgetT:
         """The widget at `selector`, looked up once: a query walks the DOM, and `_paint` runs every second."""

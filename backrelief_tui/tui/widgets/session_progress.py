@@ -49,14 +49,13 @@ class SessionProgress(Widget):
         if before is None or before[1] != width or len(before[2]) != len(remaining):
             self.refresh()
             return
-        regions = []
-        if before[0] != drawn[0]:
-            regions.append(Region(min(before[0], drawn[0]), 0, abs(before[0] - drawn[0]), 1))
-        changed = [x for x, (a, b) in enumerate(zip(before[2], remaining, strict=True)) if a != b]
-        if changed:
-            start = self._bar_width(width) + len(GAP)
-            regions.append(Region(start + changed[0], 0, changed[-1] - changed[0] + 1, 1))
-        self.refresh(*regions)
+        # One region from the first changed cell to the last: the terminal gets the line from
+        # its start up to the last change anyway, and two regions on a line would send it twice.
+        changed = [min(before[0], drawn[0]), max(before[0], drawn[0])] if before[0] != drawn[0] else []
+        start = self._bar_width(width) + len(GAP)
+        label = [start + x for x, (a, b) in enumerate(zip(before[2], remaining, strict=True)) if a != b]
+        changed += [label[0], label[-1] + 1] if label else []
+        self.refresh(Region(min(changed), 0, max(changed) - min(changed), 1))
 
     def _bar_width(self, width: int) -> int:
         return max(0, width - len(self.remaining) - len(GAP))
