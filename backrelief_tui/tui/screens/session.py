@@ -195,8 +195,14 @@ class SessionScreen(AppScreen[None]):
             self._wake_handle = asyncio.get_running_loop().call_later(self.wake_delay, self._wake)
 
     def _wake(self) -> None:
+        # Called straight from the event loop, in the context `_arm` ran in: `call_next` would
+        # cost a message and an inspect.signature() call every time. An error still goes
+        # through Textual's own handling of a failed callback.
         self._wake_handle = None
-        self.call_next(self.tick)  # in the screen's own context, errors reported as Textual reports them
+        try:
+            self.tick()
+        except Exception as error:
+            self.call_next(_raise, error)
 
     def _disarm(self) -> None:
         self.wake_delay = None
@@ -404,6 +410,10 @@ class SessionScreen(AppScreen[None]):
             action = event.button.id or ""
         if self.check_action(action, ()):
             getattr(self, f"action_{action}")()
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 def _size_may_change(widget: Widget, before: str | None, after: str) -> bool:

@@ -56,25 +56,26 @@ def can_draw(text: str) -> bool:
 
 def measure(text: str, scale: int) -> tuple[int, int]:
     """(columns, rows) that `text` takes at `scale`."""
-    glyphs = [_GLYPHS[character] for character in text.upper()]
-    pixels = sum(len(glyph[0]) for glyph in glyphs) + GAP * max(0, len(glyphs) - 1)
-    return pixels * scale, (HEIGHT * scale + 1) // 2
+    return _pixel_width(text.upper()) * scale, (HEIGHT * scale + 1) // 2
+
+
+def _pixel_width(text: str) -> int:
+    return sum(len(_GLYPHS[character][0]) for character in text) + GAP * max(0, len(text) - 1)
 
 
 @lru_cache(maxsize=256)
 def render(text: str, scale: int) -> tuple[str, ...]:
     """`text` in big letters at `scale`, one string per terminal row (half blocks; spaces elsewhere)."""
-    glyphs = [_GLYPHS[character] for character in text.upper()]
-    rows: list[str] = []
-    for pixel_row in range(HEIGHT):
-        line = []
-        for index, glyph in enumerate(glyphs):
-            if index:
-                line.append("." * GAP)
-            line.append(glyph[pixel_row])
-        rows.append("".join(line))
-    pixels = [[row[column // scale] == "#" for column in range(len(row) * scale)]
-              for row in rows for _ in range(scale)]
+    glyphs = [_glyph(character, scale) for character in text.upper()]
+    gap = " " * (GAP * scale)
+    return tuple(gap.join(rows) for rows in zip(*glyphs, strict=True))
+
+
+@lru_cache(maxsize=256)
+def _glyph(character: str, scale: int) -> tuple[str, ...]:
+    """One glyph at `scale`, one string per terminal row: letters are drawn a glyph at a time, so a
+    countdown's every new second is made of glyphs already drawn (columns never share a cell)."""
+    pixels = [[pixel == "#" for pixel in row for _ in range(scale)] for row in _GLYPHS[character] for _ in range(scale)]
     if len(pixels) % 2:
         pixels.append([False] * len(pixels[0]))
     cells = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
@@ -84,9 +85,9 @@ def render(text: str, scale: int) -> tuple[str, ...]:
 
 def best_scale(text: str, width: int, height: int, max_scale: int = 4) -> int:
     """The largest scale at which `text` fits in width × height (0 when even scale 1 does not)."""
+    pixels = _pixel_width(text.upper())
     for scale in range(max_scale, 0, -1):
-        columns, rows = measure(text, scale)
-        if columns <= width and rows <= height:
+        if pixels * scale <= width and (HEIGHT * scale + 1) // 2 <= height:
             return scale
     return 0
 
