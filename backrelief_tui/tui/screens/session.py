@@ -33,7 +33,7 @@ from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import literal
-from backrelief_tui.tui.screens.session_view import FigureView, SessionView, session_view
+from backrelief_tui.tui.screens.session_view import FigureView, SessionView, figure_view, session_view
 from backrelief_tui.tui.widgets.big_text import BigText
 from backrelief_tui.tui.widgets.figure import Figure
 from backrelief_tui.tui.widgets.session_progress import SessionProgress
@@ -93,6 +93,7 @@ class SessionScreen(AppScreen[None]):
         self.routine_title = session.routine.title
         self._wake_handle: asyncio.TimerHandle | None = None
         self._animating = False  # the figure moves: wake for its frames too
+        self._next_second: float | None = None  # the clock time at which the shown second next changes
         self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
         self._shown: dict[str, str] = {}  # selector -> text on screen now
         self._footer_key: tuple[State, bool, bool] | None = None
@@ -147,7 +148,13 @@ class SessionScreen(AppScreen[None]):
     def tick(self) -> None:
         """Poll the engine at the clock's time and update the screen (the wake-up calls this)."""
         self._wake_handle = None
-        self._apply(self.engine.poll())
+        events = self.engine.poll()
+        if not events and self._next_second is not None and self.app.flow.clock() < self._next_second:
+            # A frame between two seconds while the body moves: nothing but the figure can change.
+            self._draw_figure(figure_view(self.engine))
+            self._arm()
+            return
+        self._apply(events)
 
     def _apply(self, events: list[Event]) -> None:
         if events:
@@ -188,7 +195,7 @@ class SessionScreen(AppScreen[None]):
         than everything the screen does in that second.
         """
         self._disarm()
-        wake = self.engine.next_wakeup()
+        wake = self._next_second = self.engine.next_wakeup()
         if wake is not None:
             delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
             self.wake_delay = min(delay, FRAME_SECONDS) if self._animating else delay
@@ -215,10 +222,12 @@ class SessionScreen(AppScreen[None]):
     def flash(self) -> None:
         """Briefly light up the panel: the visual cue when no sound was played."""
         self.flashes += 1
-        self.add_class("-flash")
+        # On the panel, not the screen: a class on the screen restyles every widget on it, twice.
+        panel = self._widget("#panel", Vertical)
+        panel.add_class("-flash")
         if self._flash_timer is not None:
             self._flash_timer.stop()
-        self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="flash-off")
+        self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: panel.remove_class("-flash"), name="flash-off")
 
     def _paint(self) -> None:
         view = self.view = session_view(self.engine)

@@ -129,6 +129,15 @@ def session_view(engine: Engine) -> SessionView:
     )
 
 
+def figure_view(engine: Engine) -> FigureView | None:
+    """The figure alone, as `session_view(engine).figure` has it: for the frames between two seconds."""
+    step = engine.step
+    if step is None or engine.over:
+        return None
+    getting_ready = step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
+    return _figure(engine, step, _shown_move(engine, step)[0], getting_ready, engine.beat_now())
+
+
 def _shown_move(engine: Engine, step: Step) -> tuple[Move, int]:
     """The move the person should think about: during a rest between moves, the next one."""
     if step.phase is Phase.REST and step.rep == 0:

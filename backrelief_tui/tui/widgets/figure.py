@@ -30,6 +30,7 @@ from backrelief_tui.core.routine import Move
 
 STEPS = 40  # a beat's movement is drawn in at most this many different frames
 CACHE_SIZE = 600  # rasters kept: ~4 kB each, so a couple of MB at most
+STRIP_CACHE_SIZE = 4000  # rows kept per widget: a few reps of a few moves
 PHASES = ("get-ready", "work", "rest", "switch-side", "paused")
 LAYER_CLASSES = {Layer.FLOOR: "figure--floor", Layer.PROP: "figure--prop", Layer.FAR: "figure--far",
                  Layer.BODY: "figure--body", Layer.WORK: "figure--work", Layer.HEAD: "figure--body"}
@@ -106,6 +107,7 @@ class Figure(Widget):
         self._phase = ""
         self.redraws = 0  # how many times show() asked for a repaint (the tests count them)
         self._pass: tuple[Raster | None, Style, dict[Layer, Style]] | None = None
+        self._strips: dict[tuple[object, ...], Strip] = {}  # rows already drawn (see render_line)
         self.set_phase(phase)
 
     @property
@@ -196,8 +198,16 @@ class Figure(Widget):
         width = self.size.width
         if raster is None or y >= raster.height:
             return Strip.blank(width, base)
-        segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
-        return Strip(segments, raster.width).adjust_cell_length(width, base)
+        # Every rep draws the same frames: a row drawn once (in the same colours) is kept.
+        key = (self._what, width, raster.height, y, base, tuple(styles.values()))
+        strip = self._strips.get(key)
+        if strip is None:
+            segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
+            strip = Strip(segments, raster.width).adjust_cell_length(width, base)
+            if len(self._strips) >= STRIP_CACHE_SIZE:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
 
     def on_resize(self) -> None:
         self.refresh()
