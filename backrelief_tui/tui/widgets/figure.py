@@ -54,14 +54,16 @@ def cached_raster(figure: MoveFigure, side: Side | None, from_pose: str, to_pose
     return raster
 
 
-def changed_cells(before: tuple[Run, ...], after: tuple[Run, ...]) -> tuple[int, int] | None:
-    """The cells (first, last + 1) in which two rows of braille runs differ; None when they do not."""
-    old = [(char, layer) for text, layer in before for char in text]
-    new = [(char, layer) for text, layer in after for char in text]
-    if len(old) != len(new):
-        return 0, max(len(old), len(new))
-    changed = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-    return (changed[0], changed[-1] + 1) if changed else None
+def changed_end(before: tuple[Run, ...], after: tuple[Run, ...]) -> int:
+    """Where the last difference between two rows of braille runs ends (a cell index; 0 when equal).
+
+    Whole runs are compared from the right, so the answer may be a few cells past the exact
+    change: a repaint goes from the row's start to there anyway.
+    """
+    old, new = len(before), len(after)
+    while old and new and before[old - 1] == after[new - 1]:
+        old, new = old - 1, new - 1
+    return max(sum(len(text) for text, _ in before[:old]), sum(len(text) for text, _ in after[:new]))
 
 
 def quantise(fraction: float) -> int:
@@ -147,19 +149,18 @@ class Figure(Widget):
         self._repaint_changes(before, self.raster())
 
     def _repaint_changes(self, before: Raster | None, after: Raster | None) -> None:
-        """Repaint only the cells that differ between two frames of the same size.
+        """Repaint only the rows that differ between two frames of the same size, up to their last change.
 
-        From one frame to the next most of the body stays where it was: repainting only the
-        rows that changed, up to their last changed cell, keeps both the work and the bytes
-        sent to the terminal in proportion to the movement.
+        From one frame to the next most of the body stays where it was: repainting only what
+        changed keeps both the work and the bytes sent to the terminal in proportion to the movement.
         """
         if before is None or after is None or (before.width, before.height) != (after.width, after.height):
             self.refresh()
             return
-        regions = [Region(first, y, last - first, 1)
-                   for y, (old, new) in enumerate(zip(before.rows, after.rows, strict=True))
-                   if old != new and (span := changed_cells(old, new)) is not None
-                   for first, last in (span,)]
+        # The terminal gets each repainted row from the figure's left edge, so a region only needs
+        # to say how far along the row the change goes.
+        regions = [Region(0, y, changed_end(old, new), 1)
+                   for y, (old, new) in enumerate(zip(before.rows, after.rows, strict=True)) if old != new]
         if regions:
             self.refresh(*regions)
 
