@@ -57,6 +57,7 @@ SESSION_KEYS = (
 WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already due
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 FLASH_SECONDS = 0.3
+FLASH_STRENGTH = "20%"  # the panel lights up in the foreground colour at this strength
 FRAME_SECONDS = 0.2  # the figure's frame rate while the body moves: 5 a second is smooth enough to follow
 
 
@@ -222,12 +223,17 @@ class SessionScreen(AppScreen[None]):
     def flash(self) -> None:
         """Briefly light up the panel: the visual cue when no sound was played."""
         self.flashes += 1
-        # On the panel, not the screen: a class on the screen restyles every widget on it, twice.
+        # The panel's own background, set and cleared inline: a CSS class (on the screen or the
+        # panel) has every widget under it matched against the whole stylesheet again, twice a
+        # flash, and without sound that is every rep.
         panel = self._widget("#panel", Vertical)
-        panel.add_class("-flash")
+        panel.styles.background = f"{self.app.get_css_variables()['foreground']} {FLASH_STRENGTH}"
         if self._flash_timer is not None:
             self._flash_timer.stop()
-        self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: panel.remove_class("-flash"), name="flash-off")
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._flash_off, name="flash-off")
+
+    def _flash_off(self) -> None:
+        self._widget("#panel", Vertical).styles.background = None  # back to the stylesheet's
 
     def _paint(self) -> None:
         view = self.view = session_view(self.engine)
