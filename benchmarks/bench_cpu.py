@@ -12,7 +12,10 @@ CPU time from /proc, bytes written to the terminal, repaints = bursts of output)
   figure moving) / Hold (2 s, still) / Lower (2 s, moving), 20 reps, so the whole window is reps;
 - `hold-empty`: `hold` again with no records (the peak RSS reference);
 - `digits`: `benchmarks/digits_app.py`, a bare Textual `Digits` app updated once a second;
-- `termdown`: `termdown 90`, the familiar reference (the `bench` extra installs it).
+- `termdown`: `termdown 90`, the familiar reference (the `bench` extra installs it);
+- `bigtext`: `benchmarks/bigtext_app.py`, the session screen's big digits alone (8 rows, as
+  at 100×30) counting down once a second: what the size of the digits costs by itself
+  (figures only, no budget).
 
 Settings for the app: no lead-in (the window opens on the move), sound off (termdown and
 the Digits app are silent too), no pain check-in, the safety note already read. Every
@@ -27,6 +30,10 @@ ratio of medians measured in the same rounds:
 | terminal bytes per second, hold / Digits app | ≤ 1.5× | issue 16 |
 | repaints per second during the hold | ≤ 1.1 (one per shown second: no figure frames) | issues 13, 16 |
 | peak RSS in a session, 100,000 records / none | ≤ 1.5× | issue 16 (bench_history has the picker's) |
+
+The noise shows in the `*_by_round` figures (the lowest and highest ratio of a round) and
+the load average. BENCH_CODE=/path/to/another/checkout runs the app (and the BigText
+reference) on that code instead, for a before/after table; the other references stay.
 
     python benchmarks/bench_cpu.py [RUNS [WINDOW]]      # or `python -m benchmarks cpu`, `make bench`
 """
@@ -48,7 +55,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.ptyrun import PtyProcess, Usage, measure, spawn  # noqa: E402
 
-RUNS = 3
+RUNS = 5
 WINDOW = 60.0  # seconds: the issue's window; a countdown's CPU is a few ticks of /proc's 10 ms a second
 SETTLE = 3.0  # seconds after every program is on screen (the hold's figure has stepped into place)
 RECORDS = 100_000
@@ -84,6 +91,11 @@ SETTINGS = "lead_in = 0\nsound = false\npain_checkin = false\nsafety_acknowledge
 MARKERS = {"hold": b"Bench hold", "reps": b"Bench reps", "hold-empty": b"Bench hold"}
 
 
+def code_root() -> Path:
+    """The checkout whose app is measured: this one, or BENCH_CODE's."""
+    return Path(os.environ.get("BENCH_CODE", ROOT)).resolve()
+
+
 def termdown_command() -> list[str] | None:
     found = shutil.which("termdown", path=str(Path(sys.executable).parent)) or shutil.which("termdown")
     return [found] if found else None
@@ -110,7 +122,7 @@ def _env(home: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
     env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=str(home),
                LANG=env.get("LANG", "C.UTF-8"),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+               PYTHONPATH=os.pathsep.join(filter(None, [str(code_root()), os.environ.get("PYTHONPATH")])))
     return env
 
 
@@ -121,13 +133,14 @@ def _start(tmp: Path, records: Path, termdown: list[str] | None) -> dict[str, Pt
     homes = {"hold": _home(tmp / "hold", records), "reps": _home(tmp / "reps", records),
              "hold-empty": _home(tmp / "hold-empty", None)}
     routine = {"hold": "hold.toml", "reps": "reps.toml", "hold-empty": "hold.toml"}
-    processes = {name: spawn([*app_command(), "run", str(tmp / routine[name])], env=_env(home), cwd=str(ROOT))
+    code = str(code_root())
+    processes = {name: spawn([*app_command(), "run", str(tmp / routine[name])], env=_env(home), cwd=code)
                  for name, home in homes.items()}
     reference_env = _env(homes["hold-empty"])
-    processes["digits"] = spawn([sys.executable, str(ROOT / "benchmarks" / "digits_app.py"), "90"],
-                                env=reference_env, cwd=str(ROOT))
+    for name, script in (("digits", "digits_app.py"), ("bigtext", "bigtext_app.py")):
+        processes[name] = spawn([sys.executable, str(ROOT / "benchmarks" / script), "90"], env=reference_env, cwd=code)
     if termdown:
-        processes["termdown"] = spawn([*termdown, "90"], env=reference_env, cwd=str(ROOT))
+        processes["termdown"] = spawn([*termdown, "90"], env=reference_env, cwd=code)
     return processes
 
 
@@ -191,7 +204,7 @@ def run(runs: int = RUNS, window: float = WINDOW) -> dict:
         ratios = sorted(row[top][key] / max(row[bottom][key], 1e-9) for row in rounds)
         return f"{ratios[0]:.2f}–{ratios[-1]:.2f}"
 
-    names = ["hold", "reps", "digits"] + (["termdown"] if termdown else [])
+    names = ["hold", "reps", "digits", "bigtext"] + (["termdown"] if termdown else [])
     figures: dict[str, object] = {}
     for name in names:
         figures[f"{name}_cpu_percent"] = round(median(name, "cpu"), 3)
@@ -218,6 +231,7 @@ def run(runs: int = RUNS, window: float = WINDOW) -> dict:
                    reps_peak_rss_mb=round(median("reps", "rss"), 1),
                    digits_peak_rss_mb=round(median("digits", "rss"), 1))
     figures.update({name: round(value, 2) for name, value in ratios.items()})
+    figures["bigtext_vs_digits_bytes"] = round(median("bigtext", "bytes") / median("digits", "bytes"), 2)
     figures.update(noise)
     over = [name for name, value in ratios.items() if value > BUDGETS[name]]
     return {
@@ -225,6 +239,7 @@ def run(runs: int = RUNS, window: float = WINDOW) -> dict:
                 f"{RECORDS:,} records)",
         **figures,
         "load_average": round(os.getloadavg()[0], 2),
+        "code": str(code_root()),
         "budgets": ", ".join(f"{name} ≤ {value:g}" for name, value in BUDGETS.items()),
         "over": ", ".join(over) or "none",
         "ok": not over,
