@@ -36,7 +36,7 @@ class SessionProgress(Widget):
         self.total = 1.0
         self.remaining = ""
         self._drawn: tuple[int, int, str] | None = None  # (filled, width, label) on the screen
-        self._styles: tuple[Style, Style, Style] | None = None  # looked up once per repaint
+        self._styles: tuple[object, Style, Style, Style] | None = None  # (key, bar, track, text): see render_line
 
     def show(self, done: float, total: float, remaining: str) -> None:
         """Repaints only when the filled width or the label would change, and then only those cells."""
@@ -64,15 +64,18 @@ class SessionProgress(Widget):
         bar = self._bar_width(width)
         return round(bar * min(1.0, max(0.0, self.done / self.total)))
 
-    def render_lines(self, crop: Region) -> list[Strip]:
+    def notify_style_update(self) -> None:
         self._styles = None
-        return super().render_lines(crop)
+        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
-        if self._styles is None:
-            self._styles = (self.get_component_rich_style("progress--bar"),
+        # The colours are looked up again only when the styles or the background under the bar
+        # change: a component style walks every ancestor, and the bar repaints every second.
+        key = (self.background_colors, self.app.theme)
+        if self._styles is None or self._styles[0] != key:
+            self._styles = (key, self.get_component_rich_style("progress--bar"),
                             self.get_component_rich_style("progress--track"), self.visual_style.rich_style)
-        bar_style, track_style, style = self._styles
+        _key, bar_style, track_style, style = self._styles
         width = self.content_size.width
         if y:
             return Strip.blank(width, style)
