@@ -17,8 +17,10 @@ CPU time from /proc, bytes written to the terminal, repaints = bursts of output)
   at 100×30) counting down once a second: what the size of the digits costs by itself
   (figures only, no budget).
 
-Settings for the app: no lead-in (the window opens on the move), sound off (termdown and
-the Digits app are silent too), no pain check-in, the safety note already read. Every
+Settings for the app: no lead-in (the window opens on the move), no pain check-in, the
+safety note already read; sound as by default (on: the cues and the spoken coach play), into
+ALSA's null device, so nothing is heard and no sound card is needed (`app_sound` says what
+the app's top bar said: "sound on", or its fallback where ALSA is missing). Every
 figure is the median over RUNS rounds (each round its own fresh homes), and each budget a
 ratio of medians measured in the same rounds:
 
@@ -87,7 +89,8 @@ summary = "Twenty reverse hypers (Lift, Hold, Lower): the CPU benchmark's animat
 ref = "reverse-hyper"
 reps = 20
 """
-SETTINGS = "lead_in = 0\nsound = false\npain_checkin = false\nsafety_acknowledged = true\n"
+SETTINGS = "lead_in = 0\npain_checkin = false\nsafety_acknowledged = true\n"
+ALSA_NULL = "pcm.!default { type null }\n"  # the sound goes nowhere: see bench_audio.py for the file sink
 MARKERS = {"hold": b"Bench hold", "reps": b"Bench reps", "hold-empty": b"Bench hold"}
 
 
@@ -120,7 +123,9 @@ def _home(folder: Path, records: Path | None) -> Path:
 
 def _env(home: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=str(home),
+    alsa = home.parent / "asound.conf"
+    alsa.write_text(ALSA_NULL, encoding="utf-8")
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=str(home), ALSA_CONFIG_PATH=str(alsa),
                LANG=env.get("LANG", "C.UTF-8"),
                PYTHONPATH=os.pathsep.join(filter(None, [str(code_root()), os.environ.get("PYTHONPATH")])))
     return env
@@ -168,7 +173,16 @@ def _on_screen(processes: dict[str, PtyProcess], timeout: float = 30.0) -> None:
             raise RuntimeError(f"{name} exited early: {bytes(process.output[-300:])!r}")
 
 
-def _round(tmp: Path, records: Path, termdown: list[str] | None, window: float) -> dict[str, dict[str, float]]:
+def _sound_state(output: bytearray) -> str:
+    """What the app's top bar says about the sound."""
+    for state in (b"sound on", b"bell only", b"sound off", b"muted"):
+        if state in output:
+            return state.decode()
+    return "unknown"
+
+
+def _round(tmp: Path, records: Path, termdown: list[str] | None,
+           window: float) -> tuple[dict[str, dict[str, float]], str]:
     processes = _start(tmp, records, termdown)
     try:
         _on_screen(processes)
@@ -176,8 +190,9 @@ def _round(tmp: Path, records: Path, termdown: list[str] | None, window: float) 
         for name, process in processes.items():
             if process.poll():
                 raise RuntimeError(f"{name} ended during the window: {bytes(process.output[-300:])!r}")
-        return {name: {"cpu": use.cpu_percent, "bytes": use.bytes_per_s, "repaints": use.repaints_per_s,
-                       "rss": processes[name].peak_rss_mb()} for name, use in usage.items()}
+        figures = {name: {"cpu": use.cpu_percent, "bytes": use.bytes_per_s, "repaints": use.repaints_per_s,
+                          "rss": processes[name].peak_rss_mb()} for name, use in usage.items()}
+        return figures, _sound_state(processes["hold"].output)
     finally:
         for process in processes.values():
             process.stop()
@@ -192,10 +207,12 @@ def _records() -> Path:
 def run(runs: int = RUNS, window: float = WINDOW) -> dict:
     termdown = termdown_command()
     records = _records()
-    rounds = []
+    rounds, sounds = [], set()
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
         for index in range(runs):
-            rounds.append(_round(Path(tmp) / str(index), records, termdown, window))
+            figures, sound = _round(Path(tmp) / str(index), records, termdown, window)
+            rounds.append(figures)
+            sounds.add(sound)
 
     def median(name: str, key: str) -> float:
         return statistics.median(row[name][key] for row in rounds)
@@ -238,6 +255,7 @@ def run(runs: int = RUNS, window: float = WINDOW) -> dict:
         "name": f"the countdown: CPU, terminal bytes, repaints, RSS ({window:.0f} s windows, median of {runs}, "
                 f"{RECORDS:,} records)",
         **figures,
+        "app_sound": ", ".join(sorted(sounds)),
         "load_average": round(os.getloadavg()[0], 2),
         "code": str(code_root()),
         "budgets": ", ".join(f"{name} ≤ {value:g}" for name, value in BUDGETS.items()),
