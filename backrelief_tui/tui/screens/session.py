@@ -58,7 +58,8 @@ WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already du
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 FLASH_SECONDS = 0.3
 FLASH_STRENGTH = "20%"  # the panel lights up in the foreground colour at this strength
-FRAME_SECONDS = 0.2  # the figure's frame rate while the body moves: 5 a second is smooth enough to follow
+FRAME_SECONDS = 0.25  # the figure's frames while the body moves: 4 a second (8 to a 2 s lift) reads as smooth;
+# each frame costs a repaint of the screen, and 5 a second put animated reps over their CPU budget (make bench)
 
 
 class SessionScreen(AppScreen[None]):
