@@ -16,6 +16,7 @@ advance the clock, then call `tick()`.
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.cells import cell_len
@@ -200,7 +201,11 @@ class SessionScreen(AppScreen[None]):
         wake = self._next_second = self.engine.next_wakeup()
         if wake is not None:
             delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
-            self.wake_delay = min(delay, FRAME_SECONDS) if self._animating else delay
+            if self._animating:
+                # Frames on a grid counted back from the next second: evenly spaced whatever
+                # the timer's lateness, and every rep drawn from the same (cached) frames.
+                delay -= FRAME_SECONDS * max(0, math.floor((delay - FRAME_SECONDS / 2) / FRAME_SECONDS))
+            self.wake_delay = delay
             self._wake_handle = asyncio.get_running_loop().call_later(self.wake_delay, self._wake)
 
     def _wake(self) -> None:
