@@ -5,8 +5,9 @@ All timing lives in the engine. This screen only calls engine methods and paints
 `engine.next_wakeup()` (when the shown second changes or an event is due), so the
 text redraws about once a second, not on a fast fixed interval. While the body moves
 (a lift, a lower, stepping into a hold) the same wake-up comes a few times a second and
-only the figure changes; during a hold nothing moves and nothing is drawn between seconds. Sounds, speech and the record
-are the session flow's: the screen hands it every batch of engine events.
+only the figure changes; during a hold nothing moves and nothing is drawn between seconds.
+Sounds, speech and the record are the session flow's: the screen hands it every batch of
+engine events.
 
 Any way out asks first: `q` and ctrl+q (the stop question), and the help and stop
 dialogs hold the session (a pause) while they are open. Tests drive it with a FakeClock:
@@ -152,7 +153,8 @@ class SessionScreen(AppScreen[None]):
         """Poll the engine at the clock's time and update the screen (the wake-up calls this)."""
         self._wake_handle = None
         events = self.engine.poll()
-        if not events and self._next_second is not None and self.app.flow.clock() < self._next_second:
+        if (not events and self._animating and self.engine.running and self._next_second is not None
+                and self.app.flow.clock() < self._next_second):
             # A frame between two seconds while the body moves: nothing but the figure can change.
             self._draw_figure(figure_view(self.engine))
             self._arm()
