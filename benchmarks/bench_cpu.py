@@ -1,15 +1,43 @@
-"""CPU while a 60 s hold counts down, next to `termdown 60` measured the same way, plus peak RSS.
+"""The countdown's cost (issues 12, 13, 16): CPU, terminal bytes and repaints while the session screen counts down.
 
-Each run starts `backrelief run hold.toml` (one 60-second hold, no lead-in, sound off, no
-check-in) and `termdown 60` side by side, each in its own 100×30 pseudo-terminal. After a
-settling pause both are measured over the same WINDOW seconds: CPU time (user + system,
-from /proc) divided by wall time, and the bytes each wrote to its terminal per second (a
-proxy for redraws). Peak RSS is the app's VmHWM at the end. Medians over RUNS runs.
+Each round starts five programs together, each in its own 100×30 pseudo-terminal, and
+measures them over the same WINDOW seconds once they are all on screen (`ptyrun.measure`:
+CPU time from /proc, bytes written to the terminal, repaints = bursts of output):
 
-termdown comes from the `bench` extra (`make bench` installs it); when it is missing the
-figure is reported as unavailable.
+- `hold`: the real app, `backrelief run hold.toml` (the venv's script, as a person starts
+  it): one 90 s forearm plank (a single Hold beat: the figure steps into it for 1.5 s, then
+  stands still), with a populated data folder
+  (a hard-linked copy of the 100,000-record history `benchmarks/history_data.py` makes);
+- `reps`: the same app and data on `reps.toml`: reverse hypers, each rep Lift (2 s, the
+  figure moving) / Hold (2 s, still) / Lower (2 s, moving), 20 reps, so the whole window is reps;
+- `hold-empty`: `hold` again with no records (the peak RSS reference);
+- `digits`: `benchmarks/digits_app.py`, a bare Textual `Digits` app updated once a second;
+- `termdown`: `termdown 90`, the familiar reference (the `bench` extra installs it);
+- `bigtext`: `benchmarks/bigtext_app.py`, the session screen's big digits alone (8 rows, as
+  at 100×30) counting down once a second: what the size of the digits costs by itself
+  (figures only, no budget).
 
-    python benchmarks/bench_cpu.py [RUNS]      # or through `make bench`
+Settings for the app: no lead-in (the window opens on the move), no pain check-in, the
+safety note already read; sound as by default (on: the cues and the spoken coach play), into
+ALSA's null device, so nothing is heard and no sound card is needed (`app_sound` says what
+the app's top bar said: "sound on", or its fallback where ALSA is missing). Every
+figure is the median over RUNS rounds (each round its own fresh homes), and each budget a
+ratio of medians measured in the same rounds:
+
+| figure | budget | from |
+|---|---|---|
+| CPU, hold / Digits app | ≤ 1.2× | issue 16 |
+| CPU, hold / termdown | ≤ 1× | issues 12, 13 |
+| CPU, reps / termdown | ≤ 2× | issues 12, 13 |
+| terminal bytes per second, hold / Digits app | ≤ 1.5× | issue 16 |
+| repaints per second during the hold | ≤ 1.1 (one per shown second: no figure frames) | issues 13, 16 |
+| peak RSS in a session, 100,000 records / none | ≤ 1.5× | issue 16 (bench_history has the picker's) |
+
+The noise shows in the `*_by_round` figures (the lowest and highest ratio of a round) and
+the load average. BENCH_CODE=/path/to/another/checkout runs the app (and the BigText
+reference) on that code instead, for a before/after table; the other references stay.
+
+    python benchmarks/bench_cpu.py [RUNS [WINDOW]]      # or `python -m benchmarks cpu`, `make bench`
 """
 
 from __future__ import annotations
@@ -17,6 +45,7 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,27 +55,48 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.ptyrun import PtyProcess, spawn  # noqa: E402
+from benchmarks.ptyrun import PtyProcess, Usage, measure, spawn  # noqa: E402
 
-RUNS = 3
-SETTLE = 3.0  # seconds after the first frame before measuring
-WINDOW = 20.0
-RSS_BUDGET_MB = 80.0
+RUNS = 5
+WINDOW = 60.0  # seconds: the issue's window; a countdown's CPU is a few ticks of /proc's 10 ms a second
+SETTLE = 3.0  # seconds after every program is on screen (the hold's figure has stepped into place)
+RECORDS = 100_000
+BUDGETS = {
+    "hold_vs_digits_cpu": 1.2,
+    "hold_vs_termdown_cpu": 1.0,
+    "reps_vs_termdown_cpu": 2.0,
+    "hold_vs_digits_bytes": 1.5,
+    "hold_repaints_per_s": 1.1,
+    "rss_100k_vs_empty": 1.5,
+}
 
 HOLD = """\
 id = "bench-hold"
 title = "Bench hold"
-summary = "One sixty-second hold, for the CPU benchmark."
+summary = "A forearm plank held for ninety seconds: the CPU benchmark's static hold."
 
 [[moves]]
-id = "long-hold"
-name = "Long hold"
-kind = "hold"
-hold = 60
-position = "floor"
-cues = ["Breathe slowly.", "Stay tall.", "Relax the shoulders."]
+ref = "front-plank"
+reps = 1
+hold = 90
 """
-SETTINGS = "lead_in = 0\nsound = false\npain_checkin = false\nsafety_acknowledged = true\n"
+REPS = """\
+id = "bench-reps"
+title = "Bench reps"
+summary = "Twenty reverse hypers (Lift, Hold, Lower): the CPU benchmark's animated reps."
+
+[[moves]]
+ref = "reverse-hyper"
+reps = 20
+"""
+SETTINGS = "lead_in = 0\npain_checkin = false\nsafety_acknowledged = true\n"
+ALSA_NULL = "pcm.!default { type null }\n"  # the sound goes nowhere: see bench_audio.py for the file sink
+MARKERS = {"hold": b"Bench hold", "reps": b"Bench reps", "hold-empty": b"Bench hold"}
+
+
+def code_root() -> Path:
+    """The checkout whose app is measured: this one, or BENCH_CODE's."""
+    return Path(os.environ.get("BENCH_CODE", ROOT)).resolve()
 
 
 def termdown_command() -> list[str] | None:
@@ -54,95 +104,171 @@ def termdown_command() -> list[str] | None:
     return [found] if found else None
 
 
-def _measure(processes: dict[str, PtyProcess]) -> dict[str, dict[str, float]]:
-    """CPU and output rate of each process over the same WINDOW."""
-    start_cpu = {name: process.cpu_seconds() for name, process in processes.items()}
-    start_bytes = {name: len(process.output) for name, process in processes.items()}
-    started = time.perf_counter()
-    while time.perf_counter() - started < WINDOW:
+def app_command() -> list[str]:
+    """How a person starts it: the venv's `backrelief` script, else `python -m backrelief_tui`."""
+    script = Path(sys.executable).with_name("backrelief")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "backrelief_tui"]
+
+
+def _home(folder: Path, records: Path | None) -> Path:
+    """A BACKRELIEF_HOME with the bench settings and, when given, a hard-linked copy of a sessions folder."""
+    home = folder / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
+    if records is not None:
+        (home / "data").mkdir()
+        subprocess.run(["cp", "-al", str(records), str(home / "data" / "sessions")], check=True)
+    return home
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
+    alsa = home.parent / "asound.conf"
+    alsa.write_text(ALSA_NULL, encoding="utf-8")
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=str(home), ALSA_CONFIG_PATH=str(alsa),
+               LANG=env.get("LANG", "C.UTF-8"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(code_root()), os.environ.get("PYTHONPATH")])))
+    return env
+
+
+def _start(tmp: Path, records: Path, termdown: list[str] | None) -> dict[str, PtyProcess]:
+    tmp.mkdir(parents=True)
+    (tmp / "hold.toml").write_text(HOLD, encoding="utf-8")
+    (tmp / "reps.toml").write_text(REPS, encoding="utf-8")
+    homes = {"hold": _home(tmp / "hold", records), "reps": _home(tmp / "reps", records),
+             "hold-empty": _home(tmp / "hold-empty", None)}
+    routine = {"hold": "hold.toml", "reps": "reps.toml", "hold-empty": "hold.toml"}
+    code = str(code_root())
+    processes = {name: spawn([*app_command(), "run", str(tmp / routine[name])], env=_env(home), cwd=code)
+                 for name, home in homes.items()}
+    reference_env = _env(homes["hold-empty"])
+    for name, script in (("digits", "digits_app.py"), ("bigtext", "bigtext_app.py")):
+        processes[name] = spawn([sys.executable, str(ROOT / "benchmarks" / script), "90"], env=reference_env, cwd=code)
+    if termdown:
+        processes["termdown"] = spawn([*termdown, "90"], env=reference_env, cwd=code)
+    return processes
+
+
+def _on_screen(processes: dict[str, PtyProcess], timeout: float = 30.0) -> None:
+    """Wait until every app shows its routine and the references have drawn something, then SETTLE."""
+    deadline = time.perf_counter() + timeout
+
+    def shown(name: str, process: PtyProcess) -> bool:
+        marker = MARKERS.get(name)
+        return marker in process.output if marker else len(process.output) > 0
+
+    while not all(shown(name, process) for name, process in processes.items()):
+        if time.perf_counter() > deadline:
+            late = [name for name, process in processes.items() if not shown(name, process)]
+            raise RuntimeError(f"not on screen after {timeout:.0f} s: {late}: "
+                               f"{[bytes(processes[name].output[-300:]) for name in late]!r}")
         for process in processes.values():
             process.pump(0.02)
-    elapsed = time.perf_counter() - started
-    return {
-        name: {
-            "cpu_percent": (process.cpu_seconds() - start_cpu[name]) / elapsed * 100,
-            "bytes_per_s": (len(process.output) - start_bytes[name]) / elapsed,
-            "peak_rss_mb": process.peak_rss_mb(),
-        }
-        for name, process in processes.items()
-    }
+    settle = time.perf_counter()
+    while time.perf_counter() - settle < SETTLE:
+        for process in processes.values():
+            process.pump(0.02)
+    for name, process in processes.items():
+        if process.poll():
+            raise RuntimeError(f"{name} exited early: {bytes(process.output[-300:])!r}")
 
 
-def _once(tmp: Path, termdown: list[str] | None) -> dict[str, dict[str, float]]:
-    home = tmp / "home"
-    (home / "config").mkdir(parents=True, exist_ok=True)
-    (home / "config" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
-    routine = tmp / "hold.toml"
-    routine.write_text(HOLD, encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", BACKRELIEF_HOME=str(home),
-               LANG=env.get("LANG", "C.UTF-8"),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    processes = {"app": spawn([sys.executable, "-m", "backrelief_tui", "run", str(routine)], env=env, cwd=str(ROOT))}
-    if termdown:
-        processes["termdown"] = spawn([*termdown, "60"], env=env, cwd=str(ROOT))
+def _sound_state(output: bytearray) -> str:
+    """What the app's top bar says about the sound."""
+    for state in (b"sound on", b"bell only", b"sound off", b"muted"):
+        if state in output:
+            return state.decode()
+    return "unknown"
+
+
+def _round(tmp: Path, records: Path, termdown: list[str] | None,
+           window: float) -> tuple[dict[str, dict[str, float]], str]:
+    processes = _start(tmp, records, termdown)
     try:
-        deadline = time.perf_counter() + 20
-        while b"Long hold" not in processes["app"].output and time.perf_counter() < deadline:
-            for process in processes.values():
-                process.pump(0.05)
-        if b"Long hold" not in processes["app"].output:
-            raise RuntimeError(f"the app never showed the hold: {bytes(processes['app'].output[-300:])!r}")
-        settle = time.perf_counter()
-        while time.perf_counter() - settle < SETTLE:
-            for process in processes.values():
-                process.pump(0.05)
+        _on_screen(processes)
+        usage: dict[str, Usage] = measure(processes, window)
         for name, process in processes.items():
             if process.poll():
-                raise RuntimeError(f"{name} exited early: {bytes(process.output[-300:])!r}")
-        return _measure(processes)
+                raise RuntimeError(f"{name} ended during the window: {bytes(process.output[-300:])!r}")
+        figures = {name: {"cpu": use.cpu_percent, "bytes": use.bytes_per_s, "repaints": use.repaints_per_s,
+                          "rss": processes[name].peak_rss_mb()} for name, use in usage.items()}
+        return figures, _sound_state(processes["hold"].output)
     finally:
         for process in processes.values():
             process.stop()
 
 
-def run(runs: int = RUNS) -> dict:
+def _records() -> Path:
+    from benchmarks.history_data import history_home
+
+    return history_home(RECORDS) / "data" / "sessions"  # made once and kept (minutes the first time)
+
+
+def run(runs: int = RUNS, window: float = WINDOW) -> dict:
     termdown = termdown_command()
-    rounds = []
+    records = _records()
+    rounds, sounds = [], set()
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
         for index in range(runs):
-            rounds.append(_once(Path(tmp) / str(index), termdown))
+            figures, sound = _round(Path(tmp) / str(index), records, termdown, window)
+            rounds.append(figures)
+            sounds.add(sound)
 
     def median(name: str, key: str) -> float:
         return statistics.median(row[name][key] for row in rounds)
 
-    app_cpu = median("app", "cpu_percent")
-    rss = max(row["app"]["peak_rss_mb"] for row in rounds)
-    result = {
-        "name": f"CPU while a 60 s hold counts down ({WINDOW:.0f} s window, median of {runs})",
-        "app_cpu_percent": round(app_cpu, 2),
-        "app_bytes_per_s": round(median("app", "bytes_per_s")),
-        "app_peak_rss_mb": round(rss, 1),
+    def spread(top: str, bottom: str, key: str) -> str:
+        ratios = sorted(row[top][key] / max(row[bottom][key], 1e-9) for row in rounds)
+        return f"{ratios[0]:.2f}–{ratios[-1]:.2f}"
+
+    names = ["hold", "reps", "digits", "bigtext"] + (["termdown"] if termdown else [])
+    figures: dict[str, object] = {}
+    for name in names:
+        figures[f"{name}_cpu_percent"] = round(median(name, "cpu"), 3)
+    for name in names:
+        figures[f"{name}_bytes_per_s"] = round(median(name, "bytes"))
+    for name in names:
+        figures[f"{name}_repaints_per_s"] = round(median(name, "repaints"), 2)
+    ratios = {
+        "hold_vs_digits_cpu": median("hold", "cpu") / median("digits", "cpu"),
+        "hold_vs_digits_bytes": median("hold", "bytes") / median("digits", "bytes"),
+        "hold_repaints_per_s": median("hold", "repaints"),
+        "rss_100k_vs_empty": median("hold", "rss") / median("hold-empty", "rss"),
     }
+    noise = {"hold_vs_digits_cpu_by_round": spread("hold", "digits", "cpu")}
     if termdown:
-        termdown_cpu = median("termdown", "cpu_percent")
-        result.update(termdown_cpu_percent=round(termdown_cpu, 2),
-                      termdown_bytes_per_s=round(median("termdown", "bytes_per_s")),
-                      termdown_peak_rss_mb=round(max(row["termdown"]["peak_rss_mb"] for row in rounds), 1))
-        ok = app_cpu <= termdown_cpu
+        ratios["hold_vs_termdown_cpu"] = median("hold", "cpu") / median("termdown", "cpu")
+        ratios["reps_vs_termdown_cpu"] = median("reps", "cpu") / median("termdown", "cpu")
+        noise["hold_vs_termdown_cpu_by_round"] = spread("hold", "termdown", "cpu")
+        noise["reps_vs_termdown_cpu_by_round"] = spread("reps", "termdown", "cpu")
     else:
-        result["termdown_cpu_percent"] = "unavailable (pip install '.[bench]')"
-        ok = True
-    result.update(rss_budget_mb=RSS_BUDGET_MB, ok=ok and rss < RSS_BUDGET_MB)
-    return result
+        figures["termdown"] = "unavailable (pip install '.[bench]'): its ratios are not checked"
+    figures.update(hold_peak_rss_mb=round(median("hold", "rss"), 1),
+                   hold_empty_peak_rss_mb=round(median("hold-empty", "rss"), 1),
+                   reps_peak_rss_mb=round(median("reps", "rss"), 1),
+                   digits_peak_rss_mb=round(median("digits", "rss"), 1))
+    figures.update({name: round(value, 2) for name, value in ratios.items()})
+    figures["bigtext_vs_digits_bytes"] = round(median("bigtext", "bytes") / median("digits", "bytes"), 2)
+    figures.update(noise)
+    over = [name for name, value in ratios.items() if value > BUDGETS[name]]
+    return {
+        "name": f"the countdown: CPU, terminal bytes, repaints, RSS ({window:.0f} s windows, median of {runs}, "
+                f"{RECORDS:,} records)",
+        **figures,
+        "app_sound": ", ".join(sorted(sounds)),
+        "load_average": round(os.getloadavg()[0], 2),
+        "code": str(code_root()),
+        "budgets": ", ".join(f"{name} ≤ {value:g}" for name, value in BUDGETS.items()),
+        "over": ", ".join(over) or "none",
+        "ok": not over,
+    }
 
 
 def main(argv: list[str]) -> int:
-    result = run(int(argv[1]) if len(argv) > 1 else RUNS)
-    print(f"{result['name']}: app {result['app_cpu_percent']}% CPU, termdown "
-          f"{result['termdown_cpu_percent']}% · terminal output app {result['app_bytes_per_s']} B/s, "
-          f"termdown {result.get('termdown_bytes_per_s', '-')} B/s · app peak RSS {result['app_peak_rss_mb']} MB "
-          f"(budget {RSS_BUDGET_MB:.0f} MB) {'OK' if result['ok'] else 'OVER'}")
+    result = run(int(argv[1]) if len(argv) > 1 else RUNS, float(argv[2]) if len(argv) > 2 else WINDOW)
+    width = max(len(key) for key in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
     return 0 if result["ok"] else 1
 
 

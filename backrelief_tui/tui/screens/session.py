@@ -4,9 +4,10 @@ All timing lives in the engine. This screen only calls engine methods and paints
 `session_view(engine)`; it wakes itself with a one-shot timer at
 `engine.next_wakeup()` (when the shown second changes or an event is due), so the
 text redraws about once a second, not on a fast fixed interval. While the body moves
-(a lift, a lower, stepping into a hold) the figure alone is redrawn a few times a
-second; during a hold nothing moves and nothing is drawn. Sounds, speech and the record
-are the session flow's: the screen hands it every batch of engine events.
+(a lift, a lower, stepping into a hold) the same wake-up comes a few times a second and
+only the figure changes; during a hold nothing moves and nothing is drawn between seconds.
+Sounds, speech and the record are the session flow's: the screen hands it every batch of
+engine events.
 
 Any way out asks first: `q` and ctrl+q (the stop question), and the help and stop
 dialogs hold the session (a pause) while they are open. Tests drive it with a FakeClock:
@@ -15,12 +16,16 @@ advance the clock, then call `tick()`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import math
+from typing import TYPE_CHECKING, TypeVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
 from backrelief_tui.audio import Backend
@@ -30,7 +35,7 @@ from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import literal
-from backrelief_tui.tui.screens.session_view import FigureView, SessionView, session_view
+from backrelief_tui.tui.screens.session_view import FigureView, SessionView, figure_view, session_view
 from backrelief_tui.tui.widgets.big_text import BigText
 from backrelief_tui.tui.widgets.figure import Figure
 from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
@@ -38,6 +43,8 @@ from backrelief_tui.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
     from backrelief_tui.tui.session_flow import Session
+
+WidgetT = TypeVar("WidgetT", bound=Widget)
 
 SESSION_KEYS = (
     ("space", "pause / resume (on a self-paced step: done)"),
@@ -53,7 +60,9 @@ SESSION_KEYS = (
 WAKE_SLACK = 0.01  # wake just after a boundary, so the new second is already due
 MIN_WAKE = 0.02  # never spin, whatever the clock says
 FLASH_SECONDS = 0.3
-FRAME_SECONDS = 0.2  # the figure's frame rate while the body moves: 5 a second is smooth enough to follow
+FLASH_STRENGTH = "20%"  # the panel lights up in the foreground colour at this strength
+FRAME_SECONDS = 0.25  # the figure's frames while the body moves: 4 a second (8 to a 2 s lift) reads as smooth;
+# each frame costs a repaint of the screen, and 5 a second put animated reps over their CPU budget (make bench)
 FOOTER_OPTIONAL = ("restart", "mute", "unmute", "more")
 
 
@@ -88,8 +97,9 @@ class SessionScreen(AppScreen[None]):
         self.session = session
         self.engine = session.engine
         self.routine_title = session.routine.title
-        self._timer: Timer | None = None
-        self._frame_timer: Timer | None = None
+        self._wake_handle: asyncio.TimerHandle | None = None
+        self._animating = False  # the figure moves: wake for its frames too
+        self._next_second: float | None = None  # the clock time at which the shown second next changes
         self.wake_delay: float | None = None  # seconds until the armed wake-up (None: idle)
         self._shown: dict[str, str] = {}  # selector -> text on screen now
         self._footer_key: tuple[State, bool, bool] | None = None
@@ -99,6 +109,7 @@ class SessionScreen(AppScreen[None]):
         self._finished = False
         self._held_by_dialog = False  # a dialog paused the session and resumes it when it closes
         self.view: SessionView = session_view(self.engine)
+        self._widgets: dict[str, Widget] = {}  # selector -> widget (see `_widget`)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -139,14 +150,20 @@ class SessionScreen(AppScreen[None]):
 
     def on_unmount(self) -> None:
         self._disarm()
-        self._stop_frames()
 
     # -- the one loop: engine call -> events -> sound, record, paint, re-arm --------------
 
     def tick(self) -> None:
-        """Poll the engine at the clock's time and update the screen (the timer calls this)."""
-        self._timer = None
-        self._apply(self.engine.poll())
+        """Poll the engine at the clock's time and update the screen (the wake-up calls this)."""
+        self._wake_handle = None
+        events = self.engine.poll()
+        if (not events and self._animating and self.engine.running and self._next_second is not None
+                and self.app.flow.clock() < self._next_second):
+            # A frame between two seconds while the body moves: nothing but the figure can change.
+            self._draw_figure(figure_view(self.engine))
+            self._arm()
+            return
+        self._apply(events)
 
     def _apply(self, events: list[Event]) -> None:
         if events:
@@ -176,31 +193,59 @@ class SessionScreen(AppScreen[None]):
             return
         self._finished = True
         self._disarm()
-        self._stop_frames()
         self.app.flow.ended(self.session)  # the record, then the summary in this screen's place
 
     def _arm(self) -> None:
+        """Wake when the shown second changes or an event is due; while the figure moves, every frame too.
+
+        One wake-up for both, so a frame and a new second falling together are painted
+        together, and frames start again in step with each second. It is the event loop's
+        own one-shot timer: a Textual timer per second is a task of its own and costs more
+        than everything the screen does in that second.
+        """
         self._disarm()
-        wake = self.engine.next_wakeup()
+        wake = self._next_second = self.engine.next_wakeup()
         if wake is not None:
-            self.wake_delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
-            self._timer = self.set_timer(self.wake_delay, self.tick, name="session-wake")
+            delay = max(MIN_WAKE, wake - self.app.flow.clock() + WAKE_SLACK)
+            if self._animating:
+                # Frames on a grid counted back from the next second: evenly spaced whatever
+                # the timer's lateness, and every rep drawn from the same (cached) frames.
+                delay -= FRAME_SECONDS * max(0, math.floor((delay - FRAME_SECONDS / 2) / FRAME_SECONDS))
+            self.wake_delay = delay
+            self._wake_handle = asyncio.get_running_loop().call_later(self.wake_delay, self._wake)
+
+    def _wake(self) -> None:
+        # Called straight from the event loop, in the context `_arm` ran in: `call_next` would
+        # cost a message and an inspect.signature() call every time. An error still goes
+        # through Textual's own handling of a failed callback.
+        self._wake_handle = None
+        try:
+            self.tick()
+        except Exception as error:
+            self.call_next(_raise, error)
 
     def _disarm(self) -> None:
         self.wake_delay = None
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._wake_handle is not None:
+            self._wake_handle.cancel()
+            self._wake_handle = None
 
     # -- output ---------------------------------------------------------------------------
 
     def flash(self) -> None:
         """Briefly light up the panel: the visual cue when no sound was played."""
         self.flashes += 1
-        self.add_class("-flash")
+        # The panel's own background, set and cleared inline: a CSS class (on the screen or the
+        # panel) has every widget under it matched against the whole stylesheet again, twice a
+        # flash, and without sound that is every rep.
+        panel = self._widget("#panel", Vertical)
+        panel.styles.background = f"{self.app.get_css_variables()['foreground']} {FLASH_STRENGTH}"
         if self._flash_timer is not None:
             self._flash_timer.stop()
-        self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="flash-off")
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._flash_off, name="flash-off")
+
+    def _flash_off(self) -> None:
+        self._widget("#panel", Vertical).styles.background = None  # back to the stylesheet's
 
     def _paint(self) -> None:
         view = self.view = session_view(self.engine)
@@ -209,26 +254,26 @@ class SessionScreen(AppScreen[None]):
                 self.remove_class(f"-{self._phase}")
             self.add_class(f"-{view.phase}")
             self._phase = view.phase
-            self.query_one(Figure).set_phase(view.phase)
+            self._widget("#figure", Figure).set_phase(view.phase)
         self.set_class(view.self_paced, "-self-paced")
         self._text("#where", f"{self.routine_title} · {view.where}" if view.where else self.routine_title)
         self._text("#sound", self._sound_state())
         self._text("#phase", view.label)
         self._text("#title", view.title)
         self._text("#detail", view.detail)
-        self.query_one("#beat", BigText).show(view.beat)
-        self.query_one("#clock", BigText).show(view.clock)
+        self._widget("#beat", BigText).show(view.beat)
+        self._widget("#clock", BigText).show(view.clock)
         self._text("#move-left", view.move_left)
         self._text("#hint", view.hint)
         self._text("#cue", view.cue)
         self._text("#caution", self._caution(view))
         self._text("#variation", f"Variation: {view.variation}" if view.variation else "")
         self._text("#next-up", view.next_up)
-        self.query_one(SessionProgress).show(view.progress, view.total, view.remaining)
+        self._widget("#progress", SessionProgress).show(view.progress, view.total, view.remaining)
         label = "Done" if view.self_paced else ("Resume" if view.paused else "Pause")
         if self._shown.get("#pause") != label:
             self._shown["#pause"] = label
-            self.query_one("#pause", Button).label = label
+            self._widget("#pause", Button).label = label
         self._draw_figure(view.figure)
 
     def _caution(self, view: SessionView) -> str:
@@ -238,34 +283,31 @@ class SessionScreen(AppScreen[None]):
         return f"Caution: {view.caution}" if view.caution else ""
 
     def _draw_figure(self, figure: FigureView | None) -> None:
-        widget = self.query_one(Figure)
+        widget = self._widget("#figure", Figure)
         if figure is None:
             widget.clear()
-            self._stop_frames()
+            self._animating = False
             return
         widget.show(figure.move, figure.side, figure.from_pose, figure.to_pose, figure.fraction)
-        if figure.moving and self.engine.running and widget.display:
-            if self._frame_timer is None:
-                self._frame_timer = self.set_interval(FRAME_SECONDS, self._frame, name="figure-frames")
-        else:
-            self._stop_frames()
+        # While the body moves the wake-up comes every frame (see `_arm`); during a hold, once a second.
+        self._animating = figure.moving and self.engine.running and widget.display
 
-    def _frame(self) -> None:
-        """Between the once-a-second ticks: the figure alone, while the body moves."""
-        self._draw_figure(session_view(self.engine).figure)
-
-    def _stop_frames(self) -> None:
-        if self._frame_timer is not None:
-            self._frame_timer.stop()
-            self._frame_timer = None
+    def _widget(self, selector: str, kind: type[WidgetT]) -> WidgetT:
+        """The widget at `selector`, looked up once: a query walks the DOM, and `_paint` runs every second."""
+        widget = self._widgets.get(selector)
+        if widget is None:
+            widget = self._widgets[selector] = self.query_one(selector, kind)
+        assert isinstance(widget, kind)
+        return widget
 
     def _text(self, selector: str, text: str) -> None:
-        if self._shown.get(selector) == text:
+        before = self._shown.get(selector)
+        if before == text:
             return  # unchanged: no repaint, no layout
         self._shown[selector] = text
         # literal(): "[bold]" in a routine file shows as typed, never as markup.
-        widget = self.query_one(selector, Static)
-        widget.update(literal(text))
+        widget = self._widget(selector, Static)
+        widget.update(literal(text), layout=_size_may_change(widget, before, text))
         widget.set_class(not text, "-empty")  # an empty line takes no room
 
     def _sound_state(self) -> str:
@@ -396,3 +438,22 @@ class SessionScreen(AppScreen[None]):
             action = event.button.id or ""
         if self.check_action(action, ()):
             getattr(self, f"action_{action}")()
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _size_may_change(widget: Widget, before: str | None, after: str) -> bool:
+    """Whether a line's new text can change its size, so that the screen needs a layout pass.
+
+    A layout pass arranges every widget on the screen again; most seconds only a count in a
+    line of fixed width changes. A line keeps its size when it has a fixed width and both
+    texts fit on one line of it (appearing or disappearing is a change of size too).
+    """
+    width = widget.content_size.width
+    if not before or not after or not width or "\n" in before or "\n" in after:
+        return True
+    if widget.styles.width is None or widget.styles.width.is_auto:
+        return True
+    return cell_len(before) > width or cell_len(after) > width

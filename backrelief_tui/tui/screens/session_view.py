@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backrelief_tui.core.engine import Engine, PauseReason, State
+from backrelief_tui.core.engine import BeatNow, Engine, PauseReason, State
 from backrelief_tui.core.plan import Phase, Side, Step
 from backrelief_tui.core.records import MoveStatus
 from backrelief_tui.core.routine import START_POSE, BeatKind, Kind, Move
@@ -115,7 +115,7 @@ def session_view(engine: Engine) -> SessionView:
         clock=big_clock(engine.display_seconds()),
         move_left=f"{format_left(move_left)} left of this move" if move_left and not getting_ready else "",
         hint=hint,
-        cue=_cue(engine, step, shown, getting_ready),
+        cue=_cue(engine, step, shown, getting_ready, beat_now),
         caution=shown.caution,
         variation=shown.variation,
         next_up="" if getting_ready else _next_up(engine, shown_index),
@@ -125,8 +125,17 @@ def session_view(engine: Engine) -> SessionView:
         remaining=f"{format_left(engine.session_remaining())} left",
         paused=paused,
         self_paced=step.self_paced,
-        figure=_figure(engine, step, shown, getting_ready),
+        figure=_figure(engine, step, shown, getting_ready, beat_now),
     )
+
+
+def figure_view(engine: Engine) -> FigureView | None:
+    """The figure alone, as `session_view(engine).figure` has it: for the frames between two seconds."""
+    step = engine.step
+    if step is None or engine.over:
+        return None
+    getting_ready = step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
+    return _figure(engine, step, _shown_move(engine, step)[0], getting_ready, engine.beat_now())
 
 
 def _shown_move(engine: Engine, step: Step) -> tuple[Move, int]:
@@ -157,13 +166,12 @@ def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _cue(engine: Engine, step: Step, move: Move, getting_ready: bool) -> str:
+def _cue(engine: Engine, step: Step, move: Move, getting_ready: bool, beat_now: BeatNow | None) -> str:
     """The line for now: the beat's own cue, else the move's cues in turn within this step."""
     if not move.cues:
         return ""
     if getting_ready or step.phase is Phase.SWITCH:
         return move.cues[0]  # the set-up line while getting into position
-    beat_now = engine.beat_now()
     if beat_now is not None and beat_now.beat.cue:
         return beat_now.beat.cue
     if step.phase is Phase.WORK and step.reps > 1 and move.kind is Kind.REPS:
@@ -171,12 +179,11 @@ def _cue(engine: Engine, step: Step, move: Move, getting_ready: bool) -> str:
     return move.cues[int(engine.elapsed_in_step() // CUE_SECONDS) % len(move.cues)]
 
 
-def _figure(engine: Engine, step: Step, move: Move, getting_ready: bool) -> FigureView:
+def _figure(engine: Engine, step: Step, move: Move, getting_ready: bool, beat_now: BeatNow | None) -> FigureView:
     """Before a move: its start position. In a beat: moving toward the beat's pose, or holding it."""
     if getting_ready or step.phase is Phase.SWITCH:
         side = step.side if step.phase is Phase.SWITCH else _first_side(engine, move)
         return FigureView(move, side, START_POSE, START_POSE, 1.0)
-    beat_now = engine.beat_now()
     if step.phase is not Phase.WORK or beat_now is None:  # a rest between reps, or a self-paced set
         pose = step.move.beats[-1].pose if step.phase is Phase.REST else START_POSE
         return FigureView(move, step.side, pose, pose, 1.0)

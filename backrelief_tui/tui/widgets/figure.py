@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from backrelief_tui.core.braille import Raster, rasterise
+from backrelief_tui.core.braille import Raster, Run, rasterise
 from backrelief_tui.core.figures import Layer, MoveFigure, figure_box, frame_between
 from backrelief_tui.core.plan import Side
 from backrelief_tui.core.poses import PoseBook, builtin_poses
@@ -28,6 +30,7 @@ from backrelief_tui.core.routine import Move
 
 STEPS = 40  # a beat's movement is drawn in at most this many different frames
 CACHE_SIZE = 600  # rasters kept: ~4 kB each, so a couple of MB at most
+STRIP_CACHE_SIZE = 4000  # rows kept per widget: a few reps of a few moves
 PHASES = ("get-ready", "work", "rest", "switch-side", "paused")
 LAYER_CLASSES = {Layer.FLOOR: "figure--floor", Layer.PROP: "figure--prop", Layer.FAR: "figure--far",
                  Layer.BODY: "figure--body", Layer.WORK: "figure--work", Layer.HEAD: "figure--body"}
@@ -49,6 +52,18 @@ def cached_raster(figure: MoveFigure, side: Side | None, from_pose: str, to_pose
     if len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
     return raster
+
+
+def changed_end(before: tuple[Run, ...], after: tuple[Run, ...]) -> int:
+    """Where the last difference between two rows of braille runs ends (a cell index; 0 when equal).
+
+    Whole runs are compared from the right, so the answer may be a few cells past the exact
+    change: a repaint goes from the row's start to there anyway.
+    """
+    old, new = len(before), len(after)
+    while old and new and before[old - 1] == after[new - 1]:
+        old, new = old - 1, new - 1
+    return max(sum(len(text) for text, _ in before[:old]), sum(len(text) for text, _ in after[:new]))
 
 
 def quantise(fraction: float) -> int:
@@ -93,6 +108,8 @@ class Figure(Widget):
         self._what: tuple[object, ...] | None = None  # (figure, side, from, to, step): what is drawn
         self._phase = ""
         self.redraws = 0  # how many times show() asked for a repaint (the tests count them)
+        self._pass: tuple[Raster | None, Style, dict[Layer, Style]] | None = None
+        self._strips: dict[tuple[object, ...], Strip] = {}  # rows already drawn (see render_line)
         self.set_phase(phase)
 
     @property
@@ -125,10 +142,27 @@ class Figure(Widget):
         what = (id(figure), figure.move_id, side, from_pose, to_pose, step)
         if what == self._what:
             return
+        before = self.raster()
         self._figure = figure
         self._what = what
         self.redraws += 1
-        self.refresh()
+        self._repaint_changes(before, self.raster())
+
+    def _repaint_changes(self, before: Raster | None, after: Raster | None) -> None:
+        """Repaint only the rows that differ between two frames of the same size, up to their last change.
+
+        From one frame to the next most of the body stays where it was: repainting only what
+        changed keeps both the work and the bytes sent to the terminal in proportion to the movement.
+        """
+        if before is None or after is None or (before.width, before.height) != (after.width, after.height):
+            self.refresh()
+            return
+        # The terminal gets each repainted row from the figure's left edge, so a region only needs
+        # to say how far along the row the change goes.
+        regions = [Region(0, y, changed_end(old, new), 1)
+                   for y, (old, new) in enumerate(zip(before.rows, after.rows, strict=True)) if old != new]
+        if regions:
+            self.refresh(*regions)
 
     def show_pose(self, move: Move | str, pose: str, side: Side | None) -> None:
         """One keyframe standing still: the start position during a rest or the lead-in."""
@@ -150,15 +184,31 @@ class Figure(Widget):
         assert side is None or isinstance(side, Side)
         return cached_raster(self._figure, side, from_pose, to_pose, step, self.size.width, self.size.height)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass = None  # the styles and the raster are looked up once per repaint, not once per row
+        return super().render_lines(crop)
+
+    def _paint_pass(self) -> tuple[Raster | None, Style, dict[Layer, Style]]:
+        if self._pass is None:
+            styles = {layer: self.get_component_rich_style(name) for layer, name in LAYER_CLASSES.items()}
+            self._pass = (self.raster(), self.rich_style, styles)
+        return self._pass
+
     def render_line(self, y: int) -> Strip:
-        raster = self.raster()
+        raster, base, styles = self._paint_pass()
         width = self.size.width
         if raster is None or y >= raster.height:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
-        styles = {layer: self.get_component_rich_style(name) for layer, name in LAYER_CLASSES.items()}
-        segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
-        return Strip(segments, raster.width).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        # Every rep draws the same frames: a row drawn once (in the same colours) is kept.
+        key = (self._what, width, raster.height, y, base, tuple(styles.values()))
+        strip = self._strips.get(key)
+        if strip is None:
+            segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
+            strip = Strip(segments, raster.width).adjust_cell_length(width, base)
+            if len(self._strips) >= STRIP_CACHE_SIZE:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
 
     def on_resize(self) -> None:
         self.refresh()
