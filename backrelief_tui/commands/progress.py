@@ -17,7 +17,7 @@ from typing import Any
 
 from backrelief_tui.commands import fail
 from backrelief_tui.commands.context import load_context, save_and_report
-from backrelief_tui.core.journal import DecisionKind, Step, load_journal, record_decision
+from backrelief_tui.core.journal import DecisionKind, load_journal, record_decision
 from backrelief_tui.core.lights import JudgedSession
 from backrelief_tui.core.pain import LIGHT_SYMBOLS, MEANINGFUL_CHANGE_RULE, PainLimits
 from backrelief_tui.core.progression import (
@@ -25,7 +25,9 @@ from backrelief_tui.core.progression import (
     PROGRESSION_WEEKS,
     Progress,
     accept,
+    accepted_words,
     decision,
+    declined_words,
     recent_progress,
 )
 from backrelief_tui.core.settings import Settings
@@ -154,9 +156,7 @@ def _decide(action: str, move_id: str, progress: Progress, settings: Settings, m
     if (error := record_decision(decision(suggestion, kind, now))) is not None:
         print(f"warning: the decision was not kept in the journal: {error}", file=sys.stderr)
     if kind is DecisionKind.ACCEPTED:
-        print(f"Accepted: {printable(suggestion.title)}. Saved as your own numbers "
-              f"(see `backrelief set {suggestion.move_id}`).")
+        print(printable(f"{accepted_words(suggestion)} (see `backrelief set {suggestion.move_id}`)."))
     else:
-        again = "3 more green sessions with it" if suggestion.step is Step.UP else "another red session"
-        print(f"Declined: {printable(suggestion.title)}. Suggested again after {again}.")
+        print(printable(declined_words(suggestion)))
     return 0

@@ -191,6 +191,12 @@ MORNING_STARTS = time(4, 0)
 """Before this (local time) it is still the night after the session: a start at 00:30 does not ask yet."""
 
 
+def morning_why(day: date, morning_rule: bool = True) -> str:
+    """Under the question: what the answer is for (the traffic light's next-morning rule, when it is on)."""
+    head = f"Your answer goes with {day:%A}'s session in your history"
+    return head + (": a back worse than before it makes that session red." if morning_rule else ".")
+
+
 def morning_question_due(now: datetime, last_session_day: date | None, answered: bool) -> bool:
     """Whether to ask the next-morning question now.
 
@@ -214,9 +220,12 @@ DEFAULT_PAIN_LIMIT = 5
 DEFAULT_PAIN_LOW = 2
 PAIN_SCALE = (0, 10)
 
+PAIN_MODEL = ("the pain-monitoring model physiotherapists use for exercise with pain "
+              "(Thomeé 1997; Silbernagel et al. 2007)")
+TRAFFIC_LIGHT_SOURCE = f"The traffic lights follow {PAIN_MODEL}; a physiotherapist may change these numbers."
+"""Where the rule comes from, in one line (the Settings' pain guide, under its thresholds)."""
 TRAFFIC_LIGHT_RULE = (
-    "Traffic lights follow the pain-monitoring model physiotherapists use for exercise with pain "
-    "(Thomeé 1997; Silbernagel et al. 2007): pain during or after exercise up to {limit}/10 is acceptable "
+    f"Traffic lights follow {PAIN_MODEL}: pain during or after exercise up to {{limit}}/10 is acceptable "
     "if it has settled by the next morning. Green: pain after the session {low} or less; amber: up to {limit}; "
     "red: above {limit}{morning}."
 )

@@ -264,6 +264,18 @@ def decision(suggestion: Suggestion, kind: DecisionKind, when: datetime) -> Deci
                     suggestion.current.hold, suggestion.proposed.level, suggestion.proposed.hold, suggestion.reason)
 
 
+def accepted_words(suggestion: Suggestion) -> str:
+    """`Accepted: Front forearm plank: a step up, hold 30 s → 35 s. Saved as your own numbers`: the caller
+    says where to see them (`backrelief set MOVE`, Settings)."""
+    return f"Accepted: {suggestion.title}. Saved as your own numbers"
+
+
+def declined_words(suggestion: Suggestion) -> str:
+    """`Declined: ... Suggested again after 3 more green sessions with it.`"""
+    again = f"{GREEN_RUN} more green sessions with it" if suggestion.step is Step.UP else "another red session"
+    return f"Declined: {suggestion.title}. Suggested again after {again}."
+
+
 def decision_words(entry: Decision, moves: Mapping[str, Move]) -> str:
     """`Front forearm plank: hold 30 s → 35 s (accepted)`: one line for the report and `progress`."""
     move = moves.get(entry.move)

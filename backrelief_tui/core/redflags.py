@@ -130,6 +130,43 @@ class RedFlagCheck:
         return f"{head}: yes to {', '.join(flag.label for flag in self.yes)} — {advised}{seen}"
 
 
+# -- what the app says around the checklist ------------------------------------------------------
+
+CHECK_TITLE = "A short safety check"
+SEEN_CLINICIAN = "a clinician has seen me"
+"""The person's own words for the key that says a doctor or physiotherapist has looked at a "yes"."""
+
+_ASKED_BECAUSE = {
+    Trigger.PAIN_JUMP: f"Your pain is {PAIN_JUMP_POINTS} or more points higher than after your last session.",
+    Trigger.LEG_SYMPTOMS: "You said you have pain, tingling or numbness spreading down a leg.",
+}
+
+
+def asked_because(trigger: Trigger) -> str:
+    """Why the checklist is shown now, said to the person ("" on the first run, or when they asked for it)."""
+    return _ASKED_BECAUSE.get(trigger, "")
+
+
+def answers_line(answers: Mapping[str, bool]) -> str:
+    """`You answered yes to: fever, a history of cancer.`, or `You answered no to all 8.`: above the advice."""
+    yes = [flag.label for flag in RED_FLAGS if answers.get(flag.id)]
+    if yes:
+        return f"You answered yes to: {', '.join(yes)}."
+    answered = sum(flag.id in answers for flag in RED_FLAGS)
+    if answered == len(RED_FLAGS):
+        return f"You answered no to all {len(RED_FLAGS)}."
+    return f"You answered no to {answered} of {len(RED_FLAGS)}; the others were not answered."
+
+
+def reminder(check: RedFlagCheck) -> str:
+    """The start screen's calm line while a check's "yes" has not been seen by a clinician."""
+    if check.advice is Advice.URGENT:
+        advice = "please get medical advice today, before going on with these exercises"
+    else:
+        advice = "please see a doctor or physiotherapist before going on with these exercises"
+    return f"Your safety check on {check.asked:%a %d %b} found something to have looked at: {advice}."
+
+
 def pain_jumped(previous: int | None, now: int | None) -> bool:
     """Pain `PAIN_JUMP_POINTS` or more above the last rating."""
     return previous is not None and now is not None and now - previous >= PAIN_JUMP_POINTS

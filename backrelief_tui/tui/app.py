@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -124,6 +125,7 @@ class BackReliefApp(App[int]):
         # After the first frame: opening audio takes a while, and reading the records
         # must not delay the picker.
         self.call_after_refresh(lambda: self.flow.player)
+        self.flow.asking.at_start()  # the journal is read first: the start-up thread asks it about the morning
         self.flow.check_interrupted()
 
     # -- sessions ---------------------------------------------------------------------------
@@ -182,6 +184,12 @@ class BackReliefApp(App[int]):
         # The theme choice sticks between runs.
         if theme.name != self.settings.theme:
             self.update_settings(replace(self.settings, theme=theme.name))
+
+    def show_safety_state(self) -> None:
+        """The picker's safety note and clinician reminder, after the journal changed."""
+        for screen in self.screen_stack:
+            if isinstance(screen, PickerScreen):
+                screen.show_safety()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -244,6 +252,7 @@ def build_app(
     recorder_factory: RecorderFactory | None = None,
     start_routine: str | None = None,
     save_settings: SettingsSaver | None = None,
+    journal_path: Path | None = None,
 ) -> BackReliefApp:
     """The app with everything it depends on injected; defaults suit tests (silent, no records).
 
@@ -253,12 +262,14 @@ def build_app(
     on first use; `recorder_factory` makes each session's recorder from it (by default a
     `Recorder` on the store, or none when there is no store). Settings are saved to the
     settings file, merged with what is there (`SettingsFile`), unless `save_settings` is given.
+    With a `journal_path` (core/journal.py) the app asks the red-flag check and the next-morning
+    question, and the summary suggests progressions (tui/asking.py); without one it does none of these.
     """
     if library is None:
         library = load_library()
     flow = SessionFlow(clock=clock, wall_clock=wall_clock, player=player, player_factory=player_factory,
                        record_store=record_store, record_store_factory=record_store_factory,
-                       recorder_factory=recorder_factory)
+                       recorder_factory=recorder_factory, journal_path=journal_path)
     settings = settings or Settings()
     return BackReliefApp(settings=settings, library=library, flow=flow,
                          save_settings=save_settings or SettingsFile(settings),
@@ -290,8 +301,11 @@ def run_app(routine_name: str | None = None) -> int:
     _utf8_terminal()
     library = load_library()
     settings, problems = load_settings()
+    from backrelief_tui.core.journal import journal_path
+
     app = build_app(settings=settings, settings_problems=problems, library=library, start_routine=routine_name,
-                    record_store_factory=_open_record_store, player_factory=_make_player)
+                    record_store_factory=_open_record_store, player_factory=_make_player,
+                    journal_path=journal_path())
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.handle_signals = True
     app.run()

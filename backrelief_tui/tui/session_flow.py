@@ -4,7 +4,8 @@ One object owns it, made by `build_app`: the sound player and the record store (
 made on first use, so neither delays the picker's first frame), a recorder per session
 (from an injected factory), the pain check-ins before and after, the offer at start-up
 to resume a session cut short, and the switch from a session to its summary. Screens
-call it; it never reaches into them.
+call it; it never reaches into them. The questions around sessions (the red-flag check,
+the next-morning question) and the journal they go to are its `asking` (tui/asking.py).
 """
 
 from __future__ import annotations
@@ -12,19 +13,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from backrelief_tui.core.clock import Clock, WallClock
 from backrelief_tui.core.settings import Settings
+from backrelief_tui.tui.asking import Asking
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from textual.timer import Timer
 
     from backrelief_tui.audio import Player
     from backrelief_tui.core.engine import Engine, Event
     from backrelief_tui.core.recorder import Interrupted, SessionRecorder
+    from backrelief_tui.core.redflags import RedFlagCheck
     from backrelief_tui.core.routine import Routine
     from backrelief_tui.core.store import RecordStore
     from backrelief_tui.tui.app import BackReliefApp
@@ -66,7 +68,7 @@ class SessionFlow:
     def __init__(self, *, clock: Clock, wall_clock: WallClock, player: Player | None = None,
                  player_factory: PlayerFactory | None = None, record_store: RecordStore | None = None,
                  record_store_factory: StoreFactory | None = None,
-                 recorder_factory: RecorderFactory | None = None) -> None:
+                 recorder_factory: RecorderFactory | None = None, journal_path: Path | None = None) -> None:
         self.clock = clock
         self.wall_clock = wall_clock
         self._player = player
@@ -82,6 +84,7 @@ class SessionFlow:
         self._record_error_shown: str | None = None
         self.unsaved: Session | None = None  # a session over, whose final record is not on disk yet
         self._retry: Timer | None = None
+        self.asking = Asking(self, journal_path)
 
     def bind(self, app: BackReliefApp) -> None:
         """The app this flow runs in (it pushes the screens and shows the notices)."""
@@ -211,24 +214,38 @@ class SessionFlow:
             return
         while len(app.screen_stack) > 1:  # back to the picker (e.g. from a summary)
             app.pop_screen()
+        if self.asking.first_run_due():  # the safety check comes before the first session
+            from backrelief_tui.core.redflags import Trigger
+
+            def checked(check: RedFlagCheck | None) -> None:
+                if check is None or not check.needs_clinician:
+                    self.start(routine)
+
+            self.asking.ask_red_flags(Trigger.FIRST_RUN, checked, before_session=True)
+            return
         session = Session(routine, Engine(plan, clock=self.clock), self._recorder_factory(self.store))
         recorder = session.recorder
         if not (app.settings.pain_checkin and recorder is not None):
             self._show(session)
             return
 
-        def answered(value: int | None) -> None:
-            recorder.set_pain_before(value)
-            self._show(session)
-
         from backrelief_tui.tui.dialogs.checkin import CheckinDialog
 
-        app.push_screen(CheckinDialog(routine.title), answered)
+        checkin = CheckinDialog(routine.title)
+
+        def answered(value: int | None) -> None:
+            if checkin.stopped:  # the leg check's answers need a clinician first
+                return
+            recorder.set_pain_before(value)
+            self.asking.after_checkin(value, lambda: self._show(session))
+
+        app.push_screen(checkin, answered)
 
     def _show(self, session: Session) -> None:
         from backrelief_tui.tui.screens.session import SessionScreen
 
         self.current = session
+        self.asking.session_started()
         self.coach.start(session.engine.plan)  # lists and renders the phrases in the background
         self.app.push_screen(SessionScreen(session))
 
@@ -344,7 +361,8 @@ class SessionFlow:
 
     def check_interrupted(self) -> None:
         """After the first frame, in a thread: offer the session cut short < 1 h ago; mark older ones stopped;
-        say which sessions another window is running (never offered, never written here)."""
+        say which sessions another window is running (never offered, never written here); then see whether the
+        next-morning question is due."""
         if self.store is not None:
             self.app.run_worker(self._find_interrupted, thread=True, group="interrupted", exclusive=True)
 
@@ -359,6 +377,10 @@ class SessionFlow:
             self.app.call_from_thread(self.show_running_elsewhere, self._routine_title(store, path))
         if found.offer is not None:
             self.app.call_from_thread(self.offer_resume, found.offer)
+        # After the offer (already on screen, if any): the next-morning question waits for it.
+        day = self.asking.find_morning()
+        if day is not None:
+            self.app.call_from_thread(self.asking.offer_morning, day)
         # While the app idles after start-up, load the history screen's code (Textual's table with it),
         # so the first `h` does not wait for it (~20 ms).
         import backrelief_tui.tui.screens.history  # noqa: F401

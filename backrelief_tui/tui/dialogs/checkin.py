@@ -4,6 +4,10 @@ One key answers (0–9, and t for 10), one key skips (s or Escape); the buttons 
 with the mouse too. After the session the same `PainScale` sits on the summary, so
 the summary still appears by itself when a routine ends. Turned off with the
 `pain_checkin` setting.
+
+`l` says pain, tingling or numbness spreads down a leg: the red-flag check opens over
+the check-in. When its answers need a clinician first, the check-in closes with no
+rating and `stopped` set (the session is not started); otherwise the rating comes next.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
+from backrelief_tui.core.redflags import Advice, RedFlagCheck, Trigger
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import PAIN_AFTER_QUESTION, pain_before_question
 from backrelief_tui.tui.dialogs.dialog import Dialog
@@ -33,10 +38,24 @@ class CheckinDialog(Dialog[int | None]):
     def __init__(self, routine_title: str) -> None:
         super().__init__()
         self.routine_title = routine_title
+        self.stopped = False  # the leg check's answers need a clinician first: no session now
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield PainScale(before_question(self.routine_title), id="checkin")
+            yield PainScale(before_question(self.routine_title), leg_key=self.app.flow.asking.enabled, id="checkin")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leg_symptoms":
+            return self.app.flow.asking.enabled
+        return True
+
+    def action_leg_symptoms(self) -> None:
+        self.app.flow.asking.ask_red_flags(Trigger.LEG_SYMPTOMS, self._leg_checked, before_session=True)
+
+    def _leg_checked(self, check: RedFlagCheck | None) -> None:
+        if check is not None and check.advice is not Advice.CLEAR:
+            self.stopped = True
+            self.dismiss(None)
 
     def action_answer(self, value: int) -> None:
         self.dismiss(value)

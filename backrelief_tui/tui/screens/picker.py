@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backrelief_tui.core.plan import Plan, plan_session
+from backrelief_tui.core.redflags import SEEN_CLINICIAN, Trigger, answers_line, reminder
 from backrelief_tui.core.wording import SAFETY_NOTE, routine_facts
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
@@ -26,10 +27,19 @@ PICKER_KEYS = (
     ("enter", "start it"),
     (BONUS_KEY, "add or leave out the bonus moves (off until you choose; the preview says which)"),
     ("d", "hide the safety note for good"),
+    ("r", "the safety check: a few yes/no questions about signs that need a clinician first"),
+    ("c", f"after a safety check that advised a clinician: say \"{SEEN_CLINICIAN}\" (the reminder goes)"),
     ("q", "quit"),
 )
 _PICKER_LISTED = frozenset({"start", "dismiss_safety", "app.quit", "app.help", "add_bonus", "drop_bonus",
-                            "scroll_preview"})
+                            "scroll_preview", "red_flag_check", "seen_clinician"})
+PICKER_HELP_NOTE = (
+    "The safety check asks about uncommon signs that back pain should be looked at by a doctor or "
+    "physiotherapist first. It comes on the first run, when your pain before a session is 3 or more points "
+    "above the last rating, and when you press l in a pain check-in (pain, tingling or numbness down a leg). "
+    "A yes brings a reminder here until you press c. The morning after a session day, one question asks how "
+    "your back is compared with before it: b, s or w answers, esc skips."
+)
 # At 60 columns the footer keeps Start, Quit, Help, Settings, Build, Edit and History:
 # shorter labels first, then the bonus key gives way (the preview names that key).
 FOOTER_SHORT = {"start": ("⏎", "Start"), "edit": ("e", "Edit")}
@@ -41,12 +51,15 @@ class PickerScreen(AppScreen[None]):
 
     DEFAULT_CSS = styles.beside(__file__, "picker.tcss")
     AUTO_FOCUS = "#routines"
+    HELP_NOTE = PICKER_HELP_NOTE
     BINDINGS = [
         # Quit and Help come first so that a narrow footer still shows them.
         Binding("enter", "start", "Start", key_display="enter", priority=True),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("d", "dismiss_safety", "Hide safety note", show=False),  # the note's button says (d)
+        Binding("c", "seen_clinician", "A clinician has seen me", show=False),  # the reminder says (c)
+        Binding("r", "red_flag_check", "Safety check", show=False),
         Binding("shift+down", "scroll_preview(3)", "Scroll preview", show=False),
         Binding("shift+up", "scroll_preview(-3)", "Scroll preview", show=False),
         Binding("s", "settings", "Settings"),
@@ -65,6 +78,7 @@ class PickerScreen(AppScreen[None]):
         # before the first frame (Start is the first key in the footer; it takes clicks).
         yield Static(Content.from_markup(f"[b]Safety:[/b] {SAFETY_NOTE}  "
                                          "[@click=screen.dismiss_safety][b]Got it (d)[/b][/]"), id="safety")
+        yield Static(id="reminder")
         with Horizontal(id="picker-body"):
             yield OptionList(id="routines")
             yield RoutinePreview(id="preview")
@@ -77,7 +91,7 @@ class PickerScreen(AppScreen[None]):
                 ("During a session", SESSION_KEYS)]
 
     def on_mount(self) -> None:
-        self.query_one("#safety").display = not self.app.settings.safety_acknowledged
+        self.show_safety()
         self._plans: dict[str, Plan] = {}
         # The figures load after the first frame: the picker is on screen before the pose data is read.
         self.call_after_refresh(self.query_one(RoutinePreview).enable_figures)
@@ -86,6 +100,40 @@ class PickerScreen(AppScreen[None]):
         # Shown for the first time, or back from a session or a settings change
         # (lengths may have changed): list the routines afresh.
         self.refresh_routines()
+        self.show_safety()
+        self.app.flow.asking.ask_pending()  # a question that waited for the picker (the next morning's)
+
+    # -- safety ---------------------------------------------------------------------------------
+
+    def show_safety(self) -> None:
+        """The one-time safety note until it is dismissed or a safety check has been answered (the check asks
+        about falls and injuries too); then, while a check's answers need a clinician, a calm reminder."""
+        self.query_one("#safety").display = self.safety_note_due()
+        check = self.app.flow.asking.last_check
+        line = self.query_one("#reminder", Static)
+        line.display = check is not None and check.needs_clinician
+        if check is not None and check.needs_clinician:
+            line.update(Content.assemble(f"{reminder(check)} ", ("c", "bold"), f": {SEEN_CLINICIAN}."))
+        self.refresh_bindings()
+
+    def safety_note_due(self) -> bool:
+        return not (self.app.settings.safety_acknowledged or self.app.flow.asking.check_answered)
+
+    def action_seen_clinician(self) -> None:
+        from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
+
+        asking = self.app.flow.asking
+        check = asking.last_check
+        if check is None or not check.needs_clinician:
+            return
+        self.app.push_screen(ConfirmDialog(
+            "Has a doctor or physiotherapist seen you about it?",
+            f"{answers_line(check.answers)} Say yes once they have: the reminder goes, and your report keeps both.",
+            yes="Yes, I have been seen", no="Not yet"),
+            lambda seen: asking.seen_clinician() if seen else None)
+
+    def action_red_flag_check(self) -> None:
+        self.app.flow.asking.ask_red_flags(Trigger.ASKED, lambda _check: None)
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -133,7 +181,11 @@ class PickerScreen(AppScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "dismiss_safety":
-            return not self.app.settings.safety_acknowledged
+            return self.safety_note_due()
+        if action == "seen_clinician":
+            return self.app.flow.asking.needs_clinician
+        if action == "red_flag_check":
+            return self.app.flow.asking.enabled
         if action in ("add_bonus", "drop_bonus"):
             included = self.app.settings.include_bonus
             return self.highlighted_has_bonus() and included == (action == "drop_bonus")

@@ -1,4 +1,5 @@
-"""Settings: general options (session, sound, voice, break nudges, look), your own numbers per move, tight spots.
+"""Settings: general options (session, sound, voice, break nudges, pain guide, look), your own numbers per move,
+tight spots.
 
 Every valid change is applied and saved at once through `app.update_settings`
 (atomic, tomli-w); a value that does not pass `core.settings.parse_setting` (or the
@@ -39,6 +40,8 @@ from textual.widgets import (
 )
 
 from backrelief_tui.core import paths
+from backrelief_tui.core.levels import level_count, level_label
+from backrelief_tui.core.pain import TRAFFIC_LIGHT_SOURCE
 from backrelief_tui.core.plan import move_seconds, plan_session
 from backrelief_tui.core.routine import TARGETS, Move, Routine, Sides
 from backrelief_tui.core.schedule import format_days
@@ -102,6 +105,9 @@ FIELDS: dict[str, Field] = {
     "work_hours": Field("Working hours"),
     "weekly_goal": Field("Sessions to aim for", "a week"),
     "nudge_routine": Field("Routine a nudge suggests"),
+    "pain_low": Field("Green: pain after up to", "of 10"),
+    "pain_limit": Field("Acceptable pain (amber up to)", "of 10"),
+    "pain_morning_rule": Field("Worse next morning is red"),
     "theme": Field("Theme"),
 }
 VOICE_CHOICES = ((Verbosity.OFF, "Off"), (Verbosity.NAMES, "Names only"), (Verbosity.FULL, "Full coach"))
@@ -129,7 +135,9 @@ def tab_title(tab: str) -> str:
 HELP_NOTE = (
     "Three tabs: F2 General, F3 Moves, F4 Tight spots (or click one, or tab to the tab bar and use ← →).\n"
     "General: session timing, sound, the spoken coach (with a voice test), break nudges (how often, "
-    "which days and hours, the weekly goal, the routine a nudge suggests) and the theme. "
+    "which days and hours, the weekly goal, the routine a nudge suggests), the pain guide (the traffic "
+    "lights' thresholds: green, acceptable, and whether a back worse the next morning makes a session red) "
+    "and the theme. "
     "Type a value, then enter: it is checked, then saved.\n"
     "Moves: your own numbers for each move of a routine; the table shows those in force there "
     "(* yours). s: changes apply everywhere the move appears, or to this routine only (» before the name).\n"
@@ -276,6 +284,11 @@ class SettingsScreen(AppScreen[None]):
             yield from self._input_row(name)
         yield from self._select_row("nudge_routine", self._nudge_choices(), self.app.settings.nudge_routine
                                     or DEFAULT_NUDGE)
+        yield self._heading("Pain guide (traffic lights)")
+        for name in ("pain_low", "pain_limit"):
+            yield from self._input_row(name)
+        yield from self._switch_row("pain_morning_rule")
+        yield Static(Content(TRAFFIC_LIGHT_SOURCE), classes="setting-note")
         yield self._heading("Look")
         themes = sorted(self.app.available_themes)
         yield from self._select_row("theme", [(name, name) for name in themes], self.app.theme)
@@ -425,8 +438,15 @@ class SettingsScreen(AppScreen[None]):
         field = FIELDS[name]
         shown = self._shown_value(name) if name in self._input_names() else str(value)
         unit = "" if not field.unit else field.unit if field.unit == "%" else f" {field.unit}"
-        self.tell(f"Saved: {field.label}: {shown or 'default'}{unit}.")
+        self.tell(f"Saved: {field.label}: {shown or 'default'}{unit}.{self._pain_note()}")
         self.refresh_moves()
+
+    def _pain_note(self) -> str:
+        """Green can reach no higher than the acceptable pain: say so when it is set above it."""
+        settings = self.app.settings
+        if settings.pain_low <= settings.pain_limit:
+            return ""
+        return f" Green stops at {settings.pain_limit}, the acceptable pain, while it is set higher."
 
     def _input_names(self) -> set[str]:
         return {str(widget.id) for widget in self.query(Input) if widget.id != "value-input"}
@@ -786,6 +806,10 @@ class SettingsScreen(AppScreen[None]):
         mine = [f"here: {describe(own_here)}"] if not own_here.empty else []
         mine += [f"everywhere: {describe(everywhere)}"] if not everywhere.empty else []
         first += f" Yours ({MINE_MARK.strip()}) {'; '.join(mine)}." if mine else " The routine's numbers."
+        if level_count(move):  # a level (core/levels.py) is everywhere: accepted on a summary or `set MOVE level=N`
+            level = settings.level_for(move.id)
+            label = printable(level_label(move, level)).rstrip(".")
+            first += f" Your {label}." if level else f" Your {label} (as the cues describe)."
         self.say(f"{first}\n{self._keys_line(move, field)}")
 
     def _keys_line(self, move: Move, name: str) -> str:

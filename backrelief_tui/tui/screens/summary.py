@@ -1,7 +1,14 @@
 """After a session: what was done per move, what was skipped, the time it took.
 
 It also asks the after-session pain check-in inline (so the summary appears by itself
-when a routine ends) and, when holds were changed with +/−, whether to keep them.
+when a routine ends; `l` there says pain, tingling or numbness spreads down a leg and opens
+the red-flag check) and, when holds were changed with +/−, whether to keep them.
+
+Once the pain after is answered (or straight away, without the check-in), the progression
+suggestions for the session's moves are looked up in a thread (core/progression.py: the next
+step after three green sessions, a step back after a red one) and offered one at a time:
+`a` accepts (the new numbers become the person's own settings, seen in Settings and
+`backrelief set`), `n` declines; both are kept in the journal.
 
 When the final record could not be saved (a full disk), it says so in the heading and
 in a line of its own for as long as that lasts: the flow tries again every few seconds
@@ -21,6 +28,9 @@ from textual.content import Content
 from textual.widgets import Button, Label, Static
 
 from backrelief_tui.core.engine import Engine, State
+from backrelief_tui.core.journal import DecisionKind
+from backrelief_tui.core.progression import Progress, Suggestion, accept, accepted_words, decision, declined_words
+from backrelief_tui.core.redflags import Trigger
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import format_duration, pain_line, plural
 from backrelief_tui.tui import styles
@@ -32,11 +42,13 @@ from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
 from backrelief_tui.tui.widgets.keep_holds import KeepHoldsPrompt, changed_holds
 from backrelief_tui.tui.widgets.move_table import WrappingTable
 from backrelief_tui.tui.widgets.pain_scale import PAIN_BINDINGS, PainScale
+from backrelief_tui.tui.widgets.suggestion_prompt import SuggestionPrompt
 
 if TYPE_CHECKING:
     from backrelief_tui.tui.session_flow import Session
 
 RESULT_STYLES = {"skipped": "bold", "not reached": "dim"}  # no colours: theme-neutral
+WHERE_TO_SEE = " (Settings, Moves tab)."  # after `accepted_words`: where the person's own numbers show
 DISCARD_WITHIN = 30.0  # seconds of activity: a session stopped this soon with nothing done looks like a mistake
 
 
@@ -67,6 +79,9 @@ class SummaryScreen(AppScreen[None]):
         # A session started by mistake (stopped within seconds, nothing done): out of the history.
         Binding("d", "discard", "Discard"),
         Binding("u", "undo_discard", "Undo discard"),
+        # A progression suggestion, while one is shown (its buttons name the keys).
+        Binding("a", "decide(True)", "Accept", show=False),
+        Binding("n", "decide(False)", "Decline", show=False),
     ]
 
     def __init__(self, session: Session, *, ask_pain: bool = False) -> None:
@@ -75,6 +90,8 @@ class SummaryScreen(AppScreen[None]):
         self.engine = session.engine
         self.asking_pain = ask_pain and session.recorder is not None
         self.discarded: Path | None = None  # where the record went, once discarded
+        self.suggestions: list[Suggestion] = []  # still to be decided, the one shown first
+        self.offered = 0  # how many suggestions there were in all
 
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
@@ -86,7 +103,8 @@ class SummaryScreen(AppScreen[None]):
         pain = self._pain_text()
         yield Static(Content(pain), id="pain").set_styles(f"display: {'block' if pain else 'none'};")
         if self.asking_pain:
-            yield PainScale(AFTER_QUESTION, id="pain-after", classes="-inline")
+            yield PainScale(AFTER_QUESTION, leg_key=self.app.flow.asking.enabled, id="pain-after", classes="-inline")
+        yield SuggestionPrompt()
         changes = changed_holds(self.engine.plan.moves, self.engine.adjusted_holds)
         if changes:  # "keep the new hold time?"
             yield KeepHoldsPrompt(changes)
@@ -134,6 +152,8 @@ class SummaryScreen(AppScreen[None]):
         self.query_one("#moves", WrappingTable).show_rows([
             (Text(printable(row.name)), Text(row.result, style=RESULT_STYLES.get(row.result, "")), Text(row.time))
             for row in summary_rows(self.engine)])
+        if not self.asking_pain:
+            self.look_for_progress()
 
     def _pain_text(self) -> str:
         recorder = self.session.recorder
@@ -143,6 +163,10 @@ class SummaryScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("answer", "skip"):
             return self.asking_pain  # the check-in keys exist only while it is asked
+        if action == "leg_symptoms":
+            return self.asking_pain and self.app.flow.asking.enabled
+        if action == "decide":
+            return bool(self.suggestions)
         if action == "retry_save":
             return self._not_saved() is not None
         if action == "discard":
@@ -232,6 +256,67 @@ class SummaryScreen(AppScreen[None]):
         line.update(Content(pain))
         line.display = bool(pain)
         self.refresh_bindings()
+        self.look_for_progress()
+
+    def action_leg_symptoms(self) -> None:
+        self.app.flow.asking.ask_red_flags(Trigger.LEG_SYMPTOMS, lambda _check: None)
+
+    # -- progression ----------------------------------------------------------------------------------
+
+    def done_move_ids(self) -> list[str]:
+        """The moves this session exercised (in full or in part): the ones a suggestion may be about."""
+        return [result.move.id for result in self.engine.results() if result.done_steps]
+
+    def look_for_progress(self) -> None:
+        """In a thread: the suggestions for this session's moves (records are read), then offered here."""
+        asking, moves = self.app.flow.asking, self.done_move_ids()
+        if not asking.enabled or not moves or self._not_saved():
+            return
+        today = self.app.flow.wall_clock().date()
+        self.run_worker(lambda: self._progress_found(asking.progress(today), moves), thread=True,
+                        group="progression", exclusive=True)
+
+    def _progress_found(self, progress: Progress | None, moves: list[str]) -> None:
+        if progress is not None:
+            self.app.call_from_thread(self.offer_progress, progress, moves)
+
+    def offer_progress(self, progress: Progress, moves: list[str]) -> None:
+        self.suggestions = list(progress.for_moves(moves))
+        self.offered = len(self.suggestions)
+        if self.suggestions:
+            self._offer_next()
+        elif progress.notes:
+            self.query_one(SuggestionPrompt).say(" ".join(progress.notes))
+        self.refresh_bindings()
+
+    def _offer_next(self, outcome: str = "") -> None:
+        prompt = self.query_one(SuggestionPrompt)
+        if not self.suggestions:
+            prompt.say(outcome)
+            return
+        place = f"{self.offered - len(self.suggestions) + 1} of {self.offered}" if self.offered > 1 else ""
+        prompt.offer(self.suggestions[0], self.app.library.moves, place=place, outcome=outcome)
+
+    def action_decide(self, accepted: bool) -> None:
+        """Accept (the new numbers become the person's own) or decline the suggestion shown; both are kept."""
+        if not self.suggestions:
+            return
+        suggestion = self.suggestions.pop(0)
+        move = self.app.library.moves.get(suggestion.move_id)
+        now = self.app.flow.wall_clock()
+        if accepted and move is not None:
+            self.app.update_settings(accept(self.app.settings, suggestion, move))
+            outcome = accepted_words(suggestion) + WHERE_TO_SEE
+        else:
+            accepted = False
+            outcome = declined_words(suggestion)
+        self.app.flow.asking.keep_decision(
+            decision(suggestion, DecisionKind.ACCEPTED if accepted else DecisionKind.DECLINED, now))
+        self._offer_next(outcome)
+        self.refresh_bindings()
+
+    def on_suggestion_prompt_decided(self, message: SuggestionPrompt.Decided) -> None:
+        self.action_decide(message.accepted)
 
     def on_keep_holds_prompt_answered(self, message: KeepHoldsPrompt.Answered) -> None:
         if not message.keep:
