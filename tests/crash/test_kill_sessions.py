@@ -12,6 +12,7 @@ log, and which can be resumed.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import select
@@ -64,6 +65,9 @@ def _start(run: Run) -> None:
         if pid == 0:  # the child: one session, then out without running any of pytest's cleanup
             code = 1
             try:
+                # The parent's plugins' gc callbacks (hypothesis's) are not the child's: a Ctrl+C landing in
+                # one would print an unraisable-exception warning into the test log.
+                gc.callbacks.clear()
                 os.close(read)
                 code = driver.run(run.home, run.seed, run.at, run.phase, os.fdopen(write, "w", buffering=1))
             finally:
