@@ -41,9 +41,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv in (["list"], ["list", "--json"]):
+        # What the last `list` printed, while none of its files changed: no parser, no library (list_cache).
+        from backrelief_tui.commands.list_cache import cached_list
+
+        try:
+            cached = cached_list(argv[1:])
+        except KeyboardInterrupt:
+            return 130
+        if cached is not None:
+            return cached
     from backrelief_tui.commands.parser import build_parser
 
-    argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and not argv[0].startswith("-") else None
     args = build_parser(command).parse_args(argv)
     module_name, _, function_name = args.handler.partition(":")

@@ -15,12 +15,31 @@ from backrelief_tui.core import paths
 from backrelief_tui.core.library import Library, find_routine, load_library, load_routine_file
 from backrelief_tui.core.plan import Plan, plan_session
 from backrelief_tui.core.routine import Beat, Kind, Move, Problem, kit_text
+from backrelief_tui.core.settings import Settings
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import RED_FLAG_LINE, format_duration, plural
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library, settings = load_context()
+    """The routines with their length. What it prints is kept for next time (`list_cache`) when it gave no warning."""
+    import io
+
+    from backrelief_tui.commands.list_cache import Keeper
+
+    keeper = Keeper(["--json"] if args.json else [])  # the key first: a file changed while read is a miss next time
+    warnings = io.StringIO()
+    library, settings = load_context(warnings)
+    sys.stderr.write(warnings.getvalue())
+    code, lines = list_lines(library, settings, as_json=args.json)
+    text = "".join(f"{line}\n" for line in lines)
+    sys.stdout.write(text)
+    if not warnings.getvalue():
+        keeper.keep(code, text)
+    return code
+
+
+def list_lines(library: Library, settings: Settings, *, as_json: bool = False) -> tuple[int, list[str]]:
+    """`list`'s exit status and lines (made printable)."""
     rows: list[dict[str, Any]] = []
     for routine in library.routines.values():
         plan = plan_session(routine, settings)
@@ -36,19 +55,18 @@ def cmd_list(args: argparse.Namespace) -> int:
             "builtin": routine.builtin,
             "source": routine.source,
         })
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
+    if as_json:
+        return 0, [json.dumps(rows, indent=2)]
     if not rows:
-        print("No routines found.")
-        return 1
+        return 1, ["No routines found."]
     width = max(len(row["id"]) for row in rows)
+    lines = []
     for row in rows:
         equipment = ", ".join(row["equipment"]) or "no equipment"
         origin = "" if row["builtin"] else "  (yours)"
-        print(printable(f"{row['id']:<{width}}  {format_duration(row['total_seconds']):>6}  "
-                        f"{row['moves']:>2} moves  {row['title']} — {equipment}{origin}"))
-    return 0
+        lines.append(printable(f"{row['id']:<{width}}  {format_duration(row['total_seconds']):>6}  "
+                               f"{row['moves']:>2} moves  {row['title']} — {equipment}{origin}"))
+    return 0, lines
 
 
 def cmd_show(args: argparse.Namespace) -> int:
