@@ -140,6 +140,9 @@ class BackReliefApp(App[int]):
         self.start_routine(routine)
 
     def start_routine(self, routine: Routine) -> None:
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, PickerScreen):
+            base.highlight(routine.id)
         self.flow.start(routine)
 
     # -- settings -----------------------------------------------------------------------------

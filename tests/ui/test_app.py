@@ -295,6 +295,20 @@ async def test_run_opens_a_routine_by_id(make_app):
         assert text_of(app, "#title") == "World's best stretch + hamstring"
 
 
+async def test_the_picker_behind_a_check_in_shows_the_routine_about_to_start(make_app, tmp_path):
+    from backrelief_tui.core.store import RecordStore
+    from backrelief_tui.tui.dialogs.checkin import CheckinDialog
+
+    app = make_app(start_routine="activate", record_store=RecordStore(tmp_path / "sessions"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinDialog)
+        picker = app.screen_stack[0]
+        assert isinstance(picker, PickerScreen) and picker.highlighted_id() == "activate"
+        shown_plan, _ = picker.query_one(RoutinePreview)._shown  # the preview under the question too
+        assert shown_plan is not None and shown_plan.routine.id == "activate"
+
+
 @pytest.mark.parametrize("name, message", [
     ("missing.toml", "no such file"),
     ("no-such-routine", "no routine with this id"),

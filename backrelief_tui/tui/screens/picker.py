@@ -90,9 +90,12 @@ class PickerScreen(AppScreen[None]):
         return [("Choosing a routine", listed_keys(self.BINDINGS, PICKER_KEYS, _PICKER_LISTED)),
                 ("During a session", SESSION_KEYS)]
 
+    _plans: dict[str, Plan]
+    _wanted: str | None = None  # a routine to highlight once the list is filled
+
     def on_mount(self) -> None:
         self.show_safety()
-        self._plans: dict[str, Plan] = {}
+        self._plans = {}
         # The figures load after the first frame: the picker is on screen before the pose data is read.
         self.call_after_refresh(self.query_one(RoutinePreview).enable_figures)
 
@@ -143,7 +146,7 @@ class PickerScreen(AppScreen[None]):
 
     def refresh_routines(self) -> None:
         options = self.query_one(OptionList)
-        highlighted = self.highlighted_id()
+        highlighted, self._wanted = self._wanted or self.highlighted_id(), None
         self._plans = self.plans()
         options.clear_options()
         options.add_options(routine_option(plan) for plan in self._plans.values())
@@ -151,6 +154,14 @@ class PickerScreen(AppScreen[None]):
             ids = list(self._plans)
             options.highlighted = ids.index(highlighted) if highlighted in ids else 0
         self.show_preview()
+
+    def highlight(self, routine_id: str) -> None:
+        """Show `routine_id` highlighted (started from the palette or `backrelief run`, it is what the
+        check-in is about); a routine that is not in the list (a file, a built one) leaves it as it is.
+        Asked before the list is filled (`backrelief run`), the list starts there."""
+        self._wanted = routine_id
+        if self.is_mounted and routine_id in getattr(self, "_plans", ()):
+            self.query_one(OptionList).highlighted = list(self._plans).index(routine_id)
 
     def highlighted_id(self) -> str | None:
         options = self.query_one(OptionList)
