@@ -87,7 +87,16 @@ def test_editor_copy_of_a_routine(snap_compare, size):
 @sizes
 def test_editor_leave_question_after_a_change(snap_compare, size):
     app, _ = make()
-    assert snap_compare(app, terminal_size=size, press=[*down_to("desk-break"), "e", "plus", "escape"])
+
+    async def run_before(pilot) -> None:  # a pause after each screen change: keys sent at once can beat its mount
+        await pilot.press(*down_to("desk-break"), "e")
+        await pilot.pause()
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @sizes
@@ -107,7 +116,14 @@ def test_builder_with_kit_ticked(snap_compare, size):
 @sizes
 def test_builder_save_asks_for_a_name(snap_compare, size):
     app, _ = make()
-    assert snap_compare(app, terminal_size=size, press=["b", "w"])
+
+    async def run_before(pilot) -> None:
+        await pilot.press("b")
+        await pilot.pause()  # the builder mounted before its key
+        await pilot.press("w")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 # -- the summary: a mistaken start offered for discarding; the pain check-in ----------------------------------
