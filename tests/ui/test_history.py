@@ -65,8 +65,16 @@ def the_record(store) -> SessionRecord:
 
 
 def table_rows(app, selector="#sessions") -> list[tuple[str, ...]]:
+    """The table's cells as text; for the history's sessions without their first cell, the light (`lights`)."""
     table = app.screen.query_one(selector)
-    return [tuple(str(cell) for cell in table.get_row_at(index)) for index in range(table.row_count)]
+    skip = 1 if selector == "#sessions" else 0
+    return [tuple(str(cell) for cell in table.get_row_at(index))[skip:] for index in range(table.row_count)]
+
+
+def lights(app) -> list[str]:
+    """The traffic light of each session row of the history, in order ("" for none)."""
+    table = app.screen.query_one("#sessions")
+    return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
 
 
 async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_history(recorded_app, clock, store):
@@ -105,7 +113,7 @@ async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_hist
         assert isinstance(app.screen, HistoryScreen)
         assert table_rows(app) == [("2025-03-03 Mon 09:00", "Tiny", "0:48", "completed", "6 → 10")]
         text = screen_text(app)
-        assert "Streak 1 day (best 1)" in text and "this week 1 session," in text
+        assert "1 of 5 this week · no week has met the goal yet" in text and "in all 1, 1 min" in text
 
         await pilot.press("enter")
         await wait(pilot)
@@ -322,7 +330,7 @@ async def test_history_when_there_is_nothing_yet(recorded_app):
         await pilot.press("h")
         await wait(pilot)
         text = screen_text(app)
-        assert "No sessions yet" in text and "No ratings yet" in text
+        assert "No sessions yet" in text and "No before-session pain ratings yet" in text
 
 
 async def test_history_is_off_without_a_store(make_app):

@@ -157,8 +157,7 @@ async def test_the_header_and_the_charts_come_from_the_index(make_app, clock, st
         stats = screen.stats
         assert stats == store.index.overview(screen.today).stats
         text = screen_text(app)
-        assert f"Streak {stats.streak} days (best 30)" in text and "in all 30," in text
-        assert f"this week {stats.week_sessions} session" in text
+        assert f"{stats.week_sessions} of 5 this week · {stats.goal_streak_line}" in text and "in all 30," in text
 
 
 async def test_a_first_build_shows_its_progress_and_goes_on_when_the_screen_is_left(make_app, clock, slow_store):

@@ -1,4 +1,4 @@
-"""The history screen: the sessions so far, the streak, this week and month, two charts.
+"""The history screen: the weekly goal, the last twelve weeks as a calendar and a pain chart, the sessions.
 
 Everything on it comes from the history index (core/index.py), so `h` costs the same with
 ten sessions or 100,000: the header and the charts from the index's aggregates, the
@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,12 +34,19 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, get_current_worker
 
 from backrelief_tui.core.index import ORDERS, IndexUnavailable, Order, Overview, RefreshResult
-from backrelief_tui.core.records import Entry, SessionStatus, Unreadable
-from backrelief_tui.core.stats import Stats
+from backrelief_tui.core.pain import (
+    MEANINGFUL_CHANGE_RULE,
+    Light,
+    MorningAnswer,
+    PainLimits,
+    session_light,
+)
+from backrelief_tui.core.records import Entry, SessionStatus, SessionSummary, Unreadable
+from backrelief_tui.core.stats import COUNTING_RULE, Stats
 from backrelief_tui.core.store import RecordStore
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import format_duration, how_far, pain_change
@@ -47,36 +54,70 @@ from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.screens.history_view import (
     ALL,
+    COUNTS_HINT,
+    LIGHT_COLOURS,
     HistorySource,
     Listing,
     count_text,
     filter_choices,
+    header_parts,
+    known_mornings,
+    light_symbol,
+    lights_key,
+    pack_parts,
     reading_text,
     selection,
-    stats_text,
+    verdict_text,
     when_text,
 )
-from backrelief_tui.tui.widgets.charts import MinutesChart, PainChart
+from backrelief_tui.tui.widgets.calendar import CalendarChart
+from backrelief_tui.tui.widgets.charts import WeeklyPainChart
+from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from backrelief_tui.tui.keys import HelpSection
 
 PAGE = 60  # rows per page: a few screens' worth (each row costs layout time); `m` adds more
 NO_SESSIONS = "No sessions yet. Finish or stop a routine and it shows up here."
 T = TypeVar("T")
 
 
-def row_cells(entry: Entry) -> tuple[Text, ...]:
+def entry_light(entry: Entry, mornings: Mapping[date, MorningAnswer], limits: PainLimits) -> Light | None:
+    """A session's traffic light from its pain after and the next-morning answer about its day."""
+    if not isinstance(entry, SessionSummary):
+        return None
+    return session_light(entry.pain_after, mornings.get(entry.started.date()), limits)
+
+
+def row_cells(entry: Entry, light: Light | None = None) -> tuple[Text, ...]:
     # Text, not str: a DataTable parses a plain str as markup, and titles come from files.
     if isinstance(entry, Unreadable):
         reason = entry.reason if len(entry.reason) <= 40 else entry.reason[:39] + "…"
-        return (Text(when_text(entry.started)), Text(printable(entry.routine or "?")), Text(""),
+        return (Text(""), Text(when_text(entry.started)), Text(printable(entry.routine or "?")), Text(""),
                 Text(f"unreadable: {printable(reason)}", style="bold"), Text(""))
     style = "" if entry.status is SessionStatus.COMPLETED else "italic"
-    return (Text(when_text(entry.started)), Text(printable(entry.routine_title)),
+    return (Text(light_symbol(light), style=LIGHT_COLOURS.get(light, "") if light else ""),
+            Text(when_text(entry.started)), Text(printable(entry.routine_title)),
             Text(format_duration(entry.active_seconds)),
             Text(how_far(entry.status, entry.moves_done, entry.moves_total), style=style),
             Text(pain_change(entry.pain_before, entry.pain_after)))
+
+
+def header_content(stats: Stats, unreadable: int, width: int) -> Content:
+    """The header in lines of `width` broken between its parts: the weekly goal first, in bold, then the rest,
+    then where to read what counts."""
+    parts = [*header_parts(stats, unreadable), COUNTS_HINT]
+    styles = {parts[0]: "bold $text-accent", COUNTS_HINT: "$text-muted"}
+    lines = []
+    for line in pack_parts(parts, width):
+        pieces: list[tuple[str, str] | str] = []
+        for part in line:
+            pieces += [" · "] if pieces else []
+            pieces.append((part, styles.get(part, "")))
+        lines.append(Content.assemble(*pieces))
+    return Content("\n").join(lines)
 
 
 # -- the app's one refresh of the index --------------------------------------------------------
@@ -170,15 +211,17 @@ class HistoryScreen(AppScreen[None]):
     """Every recorded session; Enter opens one."""
 
     DEFAULT_CSS = styles.beside(__file__, "history.tcss")
-    # Under 80 columns the pain chart goes, under 100 the count gets a line of its own, under 24 rows both charts go.
+    # Under 100 columns the count gets a line of its own; under 24 rows the charts take the table's place
+    # with `c` (at full height `c` puts them away to give the table the room).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide"), (100, "-wider")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall"), (30, "-taller")]
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("enter", "open", "Details", priority=True),
         Binding("s", "sort", "Sort"),
         Binding("f", "filter", "Routine"),
         Binding("m", "more", "More rows"),
+        Binding("c", "charts", "Charts"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
@@ -201,7 +244,9 @@ class HistoryScreen(AppScreen[None]):
         self.routine = ALL  # the filter: ALL, a routine id, or UNREADABLE
         self.loaded = False  # the rows are on screen (tests and the benchmark wait for this)
         self.stats: Stats | None = None
+        self.overview: Overview | None = None  # what the header and the charts show
         self.filters: list[tuple[str, str]] = [("All routines", ALL)]  # (label, choice) for `f`
+        self.mornings: Mapping[date, MorningAnswer] = {}  # the next-morning answers, for the lights
 
     @property
     def order(self) -> Order:
@@ -215,20 +260,23 @@ class HistoryScreen(AppScreen[None]):
         yield Label(Content.assemble(("History", "bold")), id="history-title")
         yield Static(id="stats")
         with Horizontal(id="charts"):
-            yield MinutesChart(id="minutes-chart")
-            yield PainChart(id="pain-chart")
+            yield CalendarChart(id="calendar-chart")
+            yield WeeklyPainChart(id="pain-chart")
+        yield Static(id="verdict")
         with Container(id="controls"):
             yield Static(Content("Routine: All routines (f)"), id="routine-filter")
             yield Label(id="sort-label")
             yield Label(id="count")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Static(Content(lights_key()), id="lights-key")
+        yield FittingFooter(optional=("more", "charts", "app.help"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # 77 columns with the cell padding: fits 80 with the scroll bar.
-        for label, key, width in (("When", "when", 20), ("Routine", "routine", 13), ("Time", "time", 6),
-                                  ("Result", "result", 21), ("Pain", "pain", 7)):
+        # 77 columns with the cell padding: fits 80 with the scroll bar. The light comes first: it stays in
+        # sight at 60 columns, where the table scrolls sideways.
+        for label, key, width in (("", "light", 1), ("When", "when", 20), ("Routine", "routine", 13),
+                                  ("Time", "time", 6), ("Result", "result", 19), ("Pain", "pain", 7)):
             table.add_column(label, key=key, width=width)
         self.refresher.watchers.append(self)
         self.requery()  # the table, the only focusable widget, gets the focus by itself
@@ -311,15 +359,29 @@ class HistoryScreen(AppScreen[None]):
         self.query_one("#count", Label).update("")
 
     def _show_overview(self, overview: Overview) -> None:
-        self.stats = overview.stats
-        files = overview.sessions + overview.unreadable
-        self.query_one("#stats", Static).update(Content(
-            stats_text(overview.stats, overview.unreadable) if files else NO_SESSIONS))
-        self.query_one(MinutesChart).show(overview.stats.daily_minutes)
-        self.query_one(PainChart).show(overview.stats.pain)
+        stats = self.stats = overview.stats
+        self.overview = overview
+        self._paint_header()
+        self.query_one(CalendarChart).show(stats.calendar)
+        self.query_one(WeeklyPainChart).show(stats.weekly_pain)
+        self.query_one("#verdict", Static).update(Content(verdict_text(stats.pain_verdict)))
+        self.mornings = known_mornings(self.app.flow.asking)
         self.filters = filter_choices(overview)
         if self.routine not in {choice for _label, choice in self.filters}:
             self.routine = ALL
+
+    def _paint_header(self) -> None:
+        """The header for the screen's width (its parts never break inside: `pack_parts`)."""
+        overview = self.overview
+        if overview is None or self.reading:
+            return
+        files = overview.sessions + overview.unreadable
+        width = max(1, self.size.width - 2)  # the header's padding
+        self.query_one("#stats", Static).update(
+            header_content(overview.stats, overview.unreadable, width) if files else Content(NO_SESSIONS))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._paint_header()
 
     def _parse_files(self) -> None:
         """No usable index: parse every file in a thread, then show them (a `Listing`)."""
@@ -385,7 +447,9 @@ class HistoryScreen(AppScreen[None]):
         self.query_one("#routine-filter", Static).update(Content(f"Routine: {printable(label)} (f)"))
 
     def _add(self, rows: list[Entry]) -> None:
-        self.query_one(DataTable).add_rows(row_cells(entry) for entry in rows)
+        limits = self.limits
+        self.query_one(DataTable).add_rows(row_cells(entry, entry_light(entry, self.mornings, limits))
+                                           for entry in rows)
         self.rows.extend(rows)
         self.total = max(self.total, len(self.rows))  # (a row added since the count: never "31 of 30")
         self.query_one("#count", Label).update(Content(count_text(len(self.rows), self.total, self.page)))
@@ -396,7 +460,22 @@ class HistoryScreen(AppScreen[None]):
             return None
         return self.rows[table.cursor_row]
 
+    @property
+    def limits(self) -> PainLimits:
+        return PainLimits.from_settings(self.app.settings)
+
+    def help_sections(self) -> list[HelpSection]:
+        from backrelief_tui.tui.keys import listed_keys
+
+        rules = (("counts", COUNTING_RULE), ("lights", self.limits.rule),
+                 ("trend", MEANINGFUL_CHANGE_RULE))
+        return [("On this screen", listed_keys(self.BINDINGS, ())), ("How the numbers are made", rules)]
+
     # -- actions ------------------------------------------------------------------------
+
+    def action_charts(self) -> None:
+        """Put the charts away (full height) or show them in the table's place (under 24 rows)."""
+        self.toggle_class("-flip")
 
     def action_back(self) -> None:
         self.app.pop_screen()

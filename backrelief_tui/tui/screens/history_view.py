@@ -8,11 +8,13 @@ in memory, after the files were parsed (an unwritable cache folder, say).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from backrelief_tui.core.index import ORDERS, Order, Overview
+from backrelief_tui.core.journal import Journal
+from backrelief_tui.core.pain import LIGHT_SYMBOLS, MIN_RATINGS, Light, MorningAnswer, PainVerdict
 from backrelief_tui.core.records import Entry, SessionSummary
 from backrelief_tui.core.schedule import DEFAULT_GOAL
 from backrelief_tui.core.stats import Stats, compute
@@ -153,16 +155,81 @@ def _many(count: int, noun: str) -> str:
     return plural(count, noun).replace(str(count), f"{count:,}", 1)
 
 
-def stats_text(stats: Stats, unreadable: int) -> str:
+def pack_parts(parts: Sequence[str], width: int) -> list[list[str]]:
+    """The parts on as few lines of `width` as they fit with " · " between them, a line breaking only between
+    parts (a part longer than a line gets a line of its own, and wraps there)."""
+    lines: list[list[str]] = []
+    used = 0
+    for part in parts:
+        if lines and used + 3 + len(part) <= width:
+            lines[-1].append(part)
+            used += 3 + len(part)
+        else:
+            lines.append([part])
+            used = len(part)
+    return lines
+
+
+def header_parts(stats: Stats, unreadable: int) -> list[str]:
+    """The header's parts, headline first: the weekly goal, the weeks in a row that met it, then the totals."""
     parts = [
-        f"Streak {_many(stats.streak, 'day')} (best {stats.best_streak:,})",
-        f"this week {_many(stats.week_sessions, 'session')}, {stats.week_minutes:,.0f} min",
-        f"this month {stats.month_sessions:,}, {stats.month_minutes:,.0f} min",
+        stats.goal_line,
+        stats.goal_streak_line,
+        f"this month {_many(stats.month_sessions, 'session')}, {stats.month_minutes:,.0f} min",
         f"in all {stats.total_sessions:,}, {hours(stats.total_minutes)}",
     ]
     if unreadable:
-        parts.append(f"{_many(unreadable, 'unreadable file')}")
-    return " · ".join(parts)
+        parts.append(_many(unreadable, "unreadable file"))
+    return parts
+
+
+def stats_text(stats: Stats, unreadable: int) -> str:
+    """The header in one line of plain text: `3 of 5 this week · goal met 2 weeks in a row (best 4) · …`."""
+    return " · ".join(header_parts(stats, unreadable))
+
+
+COUNTS_HINT = "? says what counts"
+
+
+def verdict_text(verdict: PainVerdict | None) -> str:
+    """The pain trend in words under the chart, or what it still needs (the rule's numbers from core/pain.py)."""
+    needs = (f"{MIN_RATINGS} before-session ratings in your first two weeks with a rating "
+             f"and {MIN_RATINGS} in the last two")
+    if verdict is None:
+        return f"No before-session pain ratings yet: the trend needs {needs}."
+    if verdict.change is None and verdict.baseline_ratings < MIN_RATINGS:
+        return (f"Not enough ratings yet: the trend needs {needs} "
+                f"(your first two weeks, {verdict.baseline_first:%d %b} to {verdict.baseline_last:%d %b}, "
+                f"have {verdict.baseline_ratings}).")
+    return verdict.words
+
+
+# Rich styles (a DataTable cell is Rich text); the shapes (LIGHT_SYMBOLS) carry the light without colour.
+LIGHT_COLOURS = {Light.GREEN: "bold green", Light.AMBER: "bold yellow", Light.RED: "bold red"}
+
+
+def light_symbol(light: Light | None) -> str:
+    """A session's light as its shape (`LIGHT_SYMBOLS`), or nothing when there is nothing to judge it by."""
+    return LIGHT_SYMBOLS[light] if light is not None else ""
+
+
+def lights_key() -> str:
+    """The line under the table that says what the lights are (the rule itself is in the help)."""
+    green, amber, red = (LIGHT_SYMBOLS[light] for light in (Light.GREEN, Light.AMBER, Light.RED))
+    return f"{green} green  {amber} amber  {red} red: from pain after and the next morning · ? for the rule"
+
+
+class _Asking(Protocol):
+    @property
+    def journal(self) -> Journal | None: ...
+
+    def load(self) -> Journal: ...
+
+
+def known_mornings(asking: _Asking) -> Mapping[date, MorningAnswer]:
+    """The next-morning answers by session day, from the journal the app has read (read now if not yet)."""
+    journal = asking.journal if asking.journal is not None else asking.load()
+    return journal.mornings_by_day()
 
 
 def count_text(shown: int, total: int, page: int) -> str:

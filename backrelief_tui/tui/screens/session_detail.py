@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, Static
 
+from backrelief_tui.core.lights import judge_sessions, move_lights
+from backrelief_tui.core.pain import LIGHT_SYMBOLS, TRAFFIC_LIGHT_SOURCE, PainLimits
 from backrelief_tui.core.records import (
     Entry,
     MoveRecord,
@@ -29,6 +31,7 @@ from backrelief_tui.core.wording import dose, format_duration, pain_line
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.dialogs.note import NoteDialog
+from backrelief_tui.tui.screens.history_view import LIGHT_COLOURS, known_mornings, light_symbol
 
 SIDE_LETTERS = {"left": "L", "right": "R", "none": ""}
 STATUS_STYLES = {MoveStatus.SKIPPED: "bold", MoveStatus.NOT_REACHED: "dim", MoveStatus.PARTIAL: "italic"}
@@ -91,6 +94,7 @@ class SessionDetailScreen(AppScreen[None]):
         yield Label(Content.assemble((title, "bold")), id="detail-title")
         yield Static(Content("Reading…"), id="detail-header")
         yield DataTable(id="detail-moves", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail-source")
         yield Static(Content(f"File: {printable(self.entry.path)}"), id="detail-file")
         yield Footer()
 
@@ -113,18 +117,29 @@ class SessionDetailScreen(AppScreen[None]):
                 "It is listed so you know it is there, and it is left exactly as it is: "
                 "fix it by hand, or move it out of the sessions folder."))
             return
-        header.update(Content("\n".join(header_lines(record))))
+        # The traffic light: the session's, from its pain after and the next morning; a move done in it has the
+        # session's light (core/lights.py: a move has no rating of its own).
+        [judged] = judge_sessions([record], known_mornings(self.app.flow.asking),
+                                  PainLimits.from_settings(self.app.settings))
+        lights = move_lights([judged])
+        lines = header_lines(record)
+        if judged.light is not None:
+            lines.append(f"Light: {LIGHT_SYMBOLS[judged.light]} {judged.light} — {judged.reason}")
+            self.query_one("#detail-source", Static).update(Content(TRAFFIC_LIGHT_SOURCE))
+        header.update(Content("\n".join(lines)))
         table.clear(columns=True)
         for label, key in (("Move", "move"), ("Result", "result"), ("Done / planned", "time"),
-                           ("Per side", "sides"), ("Set to", "set")):
+                           ("Per side", "sides"), ("Set to", "set"), ("Light", "light")):
             table.add_column(label, key=key)
         for move in record.moves:
+            light = lights[move.id].latest if move.id in lights else None
             table.add_row(
                 Text(printable(move.name)),
                 Text(move.status.replace("-", " "), style=STATUS_STYLES.get(move.status, "")),
                 Text(f"{format_duration(move.done_seconds)} / {format_duration(move.planned_seconds)}"),
                 Text(sides_text(move)),
                 Text(in_force(move)),
+                Text(light_symbol(light), style=LIGHT_COLOURS.get(light, "") if light else ""),
             )
         table.focus()
 

@@ -1,4 +1,4 @@
-"""Small text charts for the history screen: minutes per day and the pain trend.
+"""Small text charts for the history screen: the pain trend by week (the calendar is in calendar.py).
 
 The drawing is plain functions over lists of numbers (`bar_rows`), so it is tested
 without a terminal; the widgets only pick a size and add labels.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from textual.content import Content
 from textual.widget import Widget
 
-from backrelief_tui.core.stats import PainPoint, mean
+from backrelief_tui.core.stats import WeekPain
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -41,73 +42,85 @@ def nice_top(value: float) -> float:
     return math.ceil(value / 60) * 60
 
 
-class MinutesChart(Widget):
-    """Active minutes per day over the last 30 days, today at the right."""
+BEFORE_STYLE = "$warning"
+AFTER_STYLE = "$primary"
+AXIS_WIDTH = 3  # "10┤"
+Segment = tuple[str, str]  # text, style ("" for none)
+
+
+def week_columns(width: int, weeks: int) -> int:
+    """Columns a week gets: before, after and a space when they fit; else before and after side by side."""
+    return 3 if AXIS_WIDTH + weeks * 3 <= width else 2
+
+
+def axis_label(row: int, height: int) -> str:
+    """`10┤` on the top row, ` 5┤` on the row holding 5, `  │` elsewhere (rows counted from the top)."""
+    if row == 0:
+        return "10┤"
+    if row == height - 1 - int(5 * height / 10):
+        return " 5┤"
+    return "  │"
+
+
+def week_labels(mondays: Sequence[date], per_week: int, every: int = 4) -> str:
+    """Dates of every `every`th week's Monday under the bars (`3 Mar`), oldest first, never overlapping."""
+    row = [" "] * (AXIS_WIDTH + len(mondays) * per_week + 6)
+    free_from = 0
+    for number in range(0, len(mondays), every):
+        name = f"{mondays[number].day} {mondays[number]:%b}"
+        column = AXIS_WIDTH + number * per_week
+        if column >= free_from:
+            row[column:column + len(name)] = name
+            free_from = column + len(name) + 1
+    return "".join(row).rstrip()
+
+
+def weekly_pain_lines(weeks: Sequence[WeekPain], height: int, per_week: int) -> list[list[Segment]]:
+    """The plot, top row first: per week a before bar and an after bar (0-10); a week without ratings is blank."""
+    values: list[float] = []
+    for week in weeks:
+        values += [week.before or 0.0, week.after or 0.0] + [0.0] * (per_week - 2)
+    rows = bar_rows(values, height, top=10)
+    styles = [BEFORE_STYLE, AFTER_STYLE, ""]
+    lines = []
+    for index, row in enumerate(rows):
+        line: list[Segment] = [(axis_label(index, height), "$text-muted")]
+        line += [(cell, styles[column % per_week]) for column, cell in enumerate(row)]
+        lines.append(line)
+    baseline = " 0└" + "─" * (len(weeks) * per_week)
+    lines.append([(baseline, "$text-muted")])
+    return lines
+
+
+def pain_title(width: int) -> list[Segment]:
+    """`Pain 0–10 by week  before ▌▐ after` (`Pain  before ▌▐ after` when narrow): the two glyphs stand where
+    the two bars of a week stand, so the key reads without colour."""
+    head = "Pain 0–10 by week" if width >= 34 else "Pain"
+    return [(head, "bold"), ("  before ", ""), ("▌", BEFORE_STYLE), ("▐", AFTER_STYLE), (" after", "")]
+
+
+class WeeklyPainChart(Widget):
+    """Pain before sessions (the baseline that matters) and after them, by week, over the last twelve weeks."""
 
     DEFAULT_CSS = """
-    MinutesChart { height: 6; width: 1fr; }
+    WeeklyPainChart { height: 1fr; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.minutes: list[float] = []
+        self.weeks: list[WeekPain] = []
 
-    def show(self, minutes: Sequence[float]) -> None:
-        self.minutes = list(minutes)
+    def show(self, weeks: Sequence[WeekPain]) -> None:
+        self.weeks = list(weeks)
         self.refresh()
 
     def render(self) -> Content:
-        days = len(self.minutes)
-        if not days:
+        if not self.weeks:
             return Content("")
-        width = max(1, min(3, (self.size.width - 4) // days))
-        top = nice_top(max(self.minutes, default=0) or 5)
-        height = max(1, self.size.height - 2)
-        rows = bar_rows(self.minutes, height, top=top, width=width)
-        span = days * width
-        lines = [Content.assemble((f"Minutes a day, last {days} days", "bold"))]
-        for index, row in enumerate(rows):
-            label = f"{top:g}" if index == 0 else ""
-            lines.append(Content.assemble((row, "$accent"), f" {label}"))
-        left, right = f"{days} days ago", "today"
-        lines.append(Content(left + right.rjust(max(1, span - len(left)))))
-        return Content("\n").join(lines)
-
-
-class PainChart(Widget):
-    """Pain after each of the last rated sessions (0–10), with the average before and after."""
-
-    DEFAULT_CSS = """
-    PainChart { height: 6; width: 1fr; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.points: list[PainPoint] = []
-
-    def show(self, points: Sequence[PainPoint]) -> None:
-        self.points = list(points)
-        self.refresh()
-
-    def render(self) -> Content:
-        title = Content.assemble(("Pain 0–10, recent sessions", "bold"))
-        after = [float(p.after) for p in self.points if p.after is not None]
-        before = [float(p.before) for p in self.points if p.before is not None]
-        if not after and not before:
-            return Content("\n").join([title, Content("No ratings yet: answer the 0–10 check-in"),
-                                       Content("before and after a session.")])
-        series = after or before
-        fits = max(1, self.size.width - 4)
-        height = max(1, self.size.height - 2)
-        rows = bar_rows(series[-fits:], height, top=10)
-        lines = [title]
-        for index, row in enumerate(rows):
-            lines.append(Content.assemble((row, "$warning"), " 10" if index == 0 else ""))
-        averages = []
-        if before:
-            averages.append(f"before {mean(before):.1f}")
-        if after:
-            averages.append(f"after {mean(after):.1f}")
-        shown = "after" if after else "before"
-        lines.append(Content(f"bars: {shown}; avg " + " → ".join(averages)))
+        width = self.size.width
+        per_week = week_columns(width, len(self.weeks))
+        height = max(2, self.size.height - 3)  # the title, the 0 line and the dates
+        lines = [Content.assemble(*pain_title(width))]
+        lines += [Content.assemble(*line) for line in weekly_pain_lines(self.weeks, height, per_week)]
+        lines.append(Content(week_labels([week.monday for week in self.weeks], per_week)))
         return Content("\n").join(lines)
