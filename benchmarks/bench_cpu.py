@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.history_data import answered_safety_check  # noqa: E402
 from benchmarks.ptyrun import PtyProcess, Usage, measure, spawn  # noqa: E402
 
 RUNS = 5
@@ -118,6 +119,7 @@ def _home(folder: Path, records: Path | None) -> Path:
     if records is not None:
         (home / "data").mkdir()
         subprocess.run(["cp", "-al", str(records), str(home / "data" / "sessions")], check=True)
+    answered_safety_check(home)
     return home
 
 

@@ -64,7 +64,7 @@ from backrelief_tui.core.index import ORDERS, Order, RefreshResult, SessionIndex
 from backrelief_tui.core.recorder import new_record_id  # noqa: E402
 from backrelief_tui.core.records import read_record, write_record  # noqa: E402
 from backrelief_tui.core.store import RecordStore  # noqa: E402
-from benchmarks.history_data import empty_home, history_home  # noqa: E402
+from benchmarks.history_data import answered_safety_check, empty_home, history_home  # noqa: E402
 from benchmarks.ptyrun import PtyProcess, spawn  # noqa: E402
 
 BIG = 100_000
@@ -341,6 +341,7 @@ def run(big: int = BIG, small: int = SMALL) -> dict:
         (quit_home / "data").mkdir(parents=True)
         (quit_home / "data" / "sessions").symlink_to(small_home / "data" / "sessions")
         shutil.copytree(small_home / "config", quit_home / "config")
+        answered_safety_check(quit_home)
         quit_rebuilding = statistics.median(_quit_ms(quit_home, rebuilding=True) for _ in range(3))
         quit_idle = statistics.median(_quit_ms(quit_home, rebuilding=False) for _ in range(3))
 

@@ -41,6 +41,22 @@ ROUTINE_WEIGHTS = {"desk-break": 6, "release": 2, "stretch": 1, "activate": 1}
 SETTINGS = "sound = false\npain_checkin = false\nsafety_acknowledged = true\n"
 
 
+def answered_safety_check(home: Path) -> None:
+    """The journal of a person who answered the red-flag check when they started (all no): without it the app
+    asks the check over the picker and before the first session, as it does on a person's first run."""
+    from backrelief_tui.core.journal import JOURNAL_NAME, record_red_flag_check
+    from backrelief_tui.core.redflags import RED_FLAG_IDS, RedFlagCheck, Trigger
+
+    path = home / "data" / JOURNAL_NAME
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        asked = datetime(2020, 1, 6, 9, 0).astimezone()
+        check = RedFlagCheck(asked, Trigger.FIRST_RUN, dict.fromkeys(RED_FLAG_IDS, False))
+        problem = record_red_flag_check(check, path)
+        if problem is not None:
+            raise RuntimeError(f"{path}: {problem}")
+
+
 class _FakeClock:
     def __init__(self) -> None:
         self.time = 1000.0
@@ -130,6 +146,7 @@ def history_home(count: int, seed: int = 7) -> Path:
         (home / "config").mkdir(parents=True, exist_ok=True)
         (home / "config" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
         done.write_text(f"{count} records\n")
+    answered_safety_check(home)
     return home
 
 
@@ -138,6 +155,7 @@ def empty_home(parent: Path) -> Path:
     home = parent / "empty-home"
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
+    answered_safety_check(home)
     return home
 
 
