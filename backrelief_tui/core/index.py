@@ -84,8 +84,9 @@ from backrelief_tui.core.stats import (
     weekly_pain,
 )
 
-INDEX_VERSION = 4  # PRAGMA user_version: bump when the tables or what goes into a row change
-# (4: `counts` follows stats.counts, now the nudges' rule: completed, or stopped after 3 minutes)
+INDEX_VERSION = 5  # PRAGMA user_version: bump when the tables or what goes into a row change
+# (4: `counts` follows stats.counts, now the nudges' rule: completed, or stopped after 3 minutes;
+#  5: a completed session with no move done, skipped through, no longer counts)
 APPLICATION_ID = 0x42524C46  # "BRLF": PRAGMA application_id, so a foreign SQLite file is recognised
 RACY_NS = 2 * 10**9  # a row read within this long of its file's ctime is checked again (see above)
 BUSY_SECONDS = 10.0  # how long a writer waits for another process's transaction

@@ -294,13 +294,16 @@ def iso_week(moment: datetime | date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def counts_as_break(status: str, active_seconds: float) -> bool:
+def counts_as_break(status: str, active_seconds: float, moves_done: int) -> bool:
     """The one rule for which sessions restart the wait and count toward the weekly goal.
 
-    A completed session counts; so does one stopped after at least three minutes of
-    exercise (the person did take a break). A session in progress does not, yet.
+    A completed session counts when at least one move was done (one skipped through to the
+    end does not); so does one stopped after at least three minutes of exercise (the person
+    did take a break). A session in progress does not, yet.
     """
-    return status == "completed" or (status == "stopped" and active_seconds >= COUNTS_AFTER_SECONDS)
+    if status == "completed":
+        return moves_done > 0
+    return status == "stopped" and active_seconds >= COUNTS_AFTER_SECONDS
 
 
 def note_break(state: State, session_id: str, ended: datetime) -> State:
@@ -586,7 +589,7 @@ def rebuild_state(sessions_root: Path, now: datetime, *, max_files: int = REBUIL
         record = read_record(path) if _small_file(path) else None
         if not isinstance(record, SessionRecord):
             continue  # unreadable: listed by the history, never a break
-        if counts_as_break(record.status, record.active_seconds):
+        if counts_as_break(record.status, record.active_seconds, record.moves_done):
             state = note_break(state, record.id, record.ended)
     if state.week != iso_week(now):
         state = state.copy(week=iso_week(now), week_sessions=())
@@ -656,7 +659,7 @@ def note_session_end(record: SessionRecord | None, sessions_root: Path, now: dat
     """
     from backrelief_tui.core import paths
 
-    if record is None or not counts_as_break(record.status, record.active_seconds):
+    if record is None or not counts_as_break(record.status, record.active_seconds, record.moves_done):
         return
     if sessions_root != paths.sessions_dir():
         return

@@ -32,8 +32,9 @@ HEAT_STEPS = (5.0, 10.0, 20.0)
 """Minutes a day at which the calendar's heat steps up: none, under 5, 5 to 10, 10 to 20, 20 or more."""
 
 COUNTING_RULE = (
-    f"A session counts when it was completed, or stopped after at least {COUNTS_AFTER_SECONDS // 60} minutes "
-    "of exercise; the minutes shown are those sessions' exercise time. Pain ratings are used from every session."
+    "A session counts when it was completed with at least one move done (not skipped through), or stopped after "
+    f"at least {COUNTS_AFTER_SECONDS // 60} minutes of exercise; "
+    "the minutes shown are those sessions' exercise time. Pain ratings are used from every session."
 )
 
 
@@ -43,6 +44,9 @@ class _Outcome(Protocol):
 
     @property
     def active_seconds(self) -> float: ...
+
+    @property
+    def moves_done(self) -> int: ...
 
 
 class _Dated(_Outcome, Protocol):
@@ -60,7 +64,7 @@ class _Session(_Dated, Protocol):
 
 def counts(session: _Outcome) -> bool:
     """The one rule for what counts as a session (see `COUNTING_RULE`); the nudges' weekly count uses it too."""
-    return counts_as_break(session.status, session.active_seconds)
+    return counts_as_break(session.status, session.active_seconds, session.moves_done)
 
 
 def tenths(seconds: float) -> int:

@@ -59,6 +59,29 @@ async def test_a_mistaken_start_is_discarded_to_the_trash_and_can_come_back(make
         assert listed(store) == ["tiny"] and not list(trash_dir(store.root).rglob("*.toml"))
 
 
+async def test_a_session_skipped_through_is_offered_for_discarding_and_does_not_count(make_app, clock, store):
+    from backrelief_tui.core.stats import counts
+
+    app = make_app(record_store=store, wall_clock=WallClock(clock), settings=replace(TINY_SETTINGS, pain_checkin=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # Tiny
+        await pilot.pause()
+        for _ in range(4):  # every move skipped: N, N, ... to the end
+            clock.advance(1)
+            await pilot.press("N")
+            await pilot.pause()
+            if isinstance(app.screen, SummaryScreen):
+                break
+        assert isinstance(app.screen, SummaryScreen)
+        summary = next(e for e in store.entries() if isinstance(e, SessionSummary))
+        assert summary.status == "completed" and not counts(summary)  # finished, but not a session that counts
+        assert "Every move skipped" in text_of(app, "#discard") and "d discards it" in text_of(app, "#discard")
+        await pilot.press("d")
+        await pilot.pause()
+        assert listed(store) == []
+
+
 # 35 s into a 60 s get-ready (nothing done, but past the first 30 s); or the side plank's left side done.
 @pytest.mark.parametrize(("lead_in", "seconds"), [(60, 35), (3, 12)])
 async def test_a_real_session_is_not_offered_for_discarding(make_app, clock, store, lead_in, seconds):

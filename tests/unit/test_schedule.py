@@ -166,9 +166,9 @@ def test_dst_fall_back_counts_the_repeated_hour():
 
 
 def test_counts_as_break():
-    assert counts_as_break("completed", 10)
-    assert counts_as_break("stopped", 180) and not counts_as_break("stopped", 179)
-    assert not counts_as_break("in-progress", 1000)
+    assert counts_as_break("completed", 10, 1) and not counts_as_break("completed", 10, 0)  # 0: skipped through
+    assert counts_as_break("stopped", 180, 0) and not counts_as_break("stopped", 179, 5)
+    assert not counts_as_break("in-progress", 1000, 3)
 
 
 def test_note_break_never_counts_a_session_twice_and_keeps_the_latest_end():

@@ -184,10 +184,11 @@ class SummaryScreen(AppScreen[None]):
         return recorder.path if isinstance(recorder, Recorder) else None
 
     def can_discard(self) -> bool:
-        """Stopped within its first seconds with nothing done, and its record is on disk."""
+        """Over within its first seconds with nothing done (stopped, or every move skipped to the end), and its
+        record is on disk."""
         engine = self.engine
         path = self._record_path()
-        return (engine.state is State.STOPPED and engine.active_seconds() < DISCARD_WITHIN
+        return (engine.state in (State.STOPPED, State.FINISHED) and engine.active_seconds() < DISCARD_WITHIN
                 and not any(result.done_steps for result in engine.results())
                 and self.app.flow.store is not None and path is not None and path.is_file())
 
@@ -197,9 +198,11 @@ class SummaryScreen(AppScreen[None]):
                                     (str(self.discarded.parent), "$text-muted"), "; u puts it back.")
         if not self.can_discard():
             return Content("")
+        spent = format_duration(self.engine.active_seconds())
+        how = (f"Stopped after {spent} with nothing done" if self.engine.state is State.STOPPED
+               else f"Every move skipped, {spent} in all")
         return Content.assemble(("Started by mistake? ", "bold"),
-                                f"Stopped after {format_duration(self.engine.active_seconds())} with nothing done: "
-                                "d discards it (the record goes to the trash, not into your history).")
+                                f"{how}: d discards it (the record goes to the trash, not into your history).")
 
     def action_discard(self) -> None:
         from backrelief_tui.core.trash import TrashError, move_to_trash
