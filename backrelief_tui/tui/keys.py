@@ -16,5 +16,14 @@ def listed_keys(bindings: Sequence[Binding | tuple[str, str] | tuple[str, str, s
     for item in bindings:
         binding = item if isinstance(item, Binding) else Binding(*item)
         if binding.show and binding.description and binding.action not in already:
-            extra.append((binding.key_display or binding.key, binding.description.lower()))
+            extra.append((binding.key_display or key_names(binding.key), binding.description.lower()))
     return (*listed, *extra)
+
+
+_SHORT_NAMES = {"escape": "esc", "question_mark": "?", "plus": "+", "minus": "−", "left": "←", "right": "→",
+                "up": "↑", "down": "↓"}
+
+
+def key_names(keys: str) -> str:
+    """A binding's keys as the help lists them: `escape,q` → `esc q` (fits the help's key column)."""
+    return " ".join(_SHORT_NAMES.get(key, key) for key in keys.split(","))
