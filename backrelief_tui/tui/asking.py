@@ -181,9 +181,10 @@ class Asking:
             self.ask_red_flags(Trigger.FIRST_RUN, lambda _check: None)
 
     def find_morning(self) -> date | None:
-        """In the start-up thread: the session day to ask the next-morning question about, if any."""
+        """In the start-up thread: the session day to ask the next-morning question about, if any (never with the
+        pain questions turned off in Settings: it is one of them)."""
         store, journal = self.flow.store, self.journal
-        if not self.enabled or store is None or journal is None:
+        if not self.enabled or store is None or journal is None or not self.app.settings.pain_checkin:
             return None
         now = self.flow.wall_clock()
         store.refresh(since=now.date() - timedelta(days=1))

@@ -321,13 +321,22 @@ async def test_the_morning_after_a_session_day_one_key_answers(app_with, store, 
 async def test_the_morning_question_never_holds_up_a_session(app_with, store, journal):
     answered_before(journal)
     save(store, make_record(NOW - timedelta(days=1)))
-    app = app_with(settings=replace(TINY_SETTINGS, pain_checkin=False))
+    app = app_with()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, MorningDialog)
-        await pilot.press("enter", "enter")  # the first lets it go, the second starts Tiny
+        await pilot.press("enter", "enter", "s")  # lets it go, starts Tiny, skips the check-in
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_with_the_pain_questions_off_the_morning_question_is_not_asked(app_with, store, journal):
+    answered_before(journal)
+    save(store, make_record(NOW - timedelta(days=1)))
+    app = app_with(settings=replace(TINY_SETTINGS, pain_checkin=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
 
 
 async def test_answered_or_not_a_session_day_the_morning_question_is_not_asked(app_with, store, journal):

@@ -91,7 +91,7 @@ FIELDS: dict[str, Field] = {
     "default_rest": Field("Rest between moves", "s"),
     "switch_seconds": Field("Time to switch sides", "s"),
     "position_change": Field("Time to get down or up", "s"),
-    "pain_checkin": Field("Ask about pain before and after"),
+    "pain_checkin": Field("Ask about pain (before, after, morning)"),
     "include_bonus": Field("Include bonus moves (kneeling bridge)"),
     "sound": Field("Sound cues"),
     "volume": Field("Cue volume", "%", percent=True),
