@@ -111,7 +111,7 @@ async def test_a_whole_session_with_both_check_ins_is_recorded_and_shows_in_hist
         await pilot.press("h")
         await wait(pilot)
         assert isinstance(app.screen, HistoryScreen)
-        assert table_rows(app) == [("2025-03-03 Mon 09:00", "Tiny", "0:48", "completed", "6 → 10")]
+        assert table_rows(app) == [("2025-03-03 Mon 09:00", "Tiny", "0:48", "6 → 10", "completed")]
         text = screen_text(app)
         assert "1 of 5 this week · no week has met the goal yet" in text and "in all 1, 1 min" in text
 
@@ -296,7 +296,7 @@ async def test_history_sorts_filters_pages_and_lists_unreadable_files(recorded_a
         await pilot.pause()
         rows = table_rows(app)
         assert len(rows) == 10 and "Showing 10 of 31 sessions" in screen_text(app)
-        assert rows[0][0] == "2025-03-04 Tue 12:00" and rows[0][3].startswith("unreadable: written by a newer")
+        assert rows[0][0] == "2025-03-04 Tue 12:00" and rows[0][4].startswith("unreadable: written by a newer")
         assert rows[1][0] == "2025-03-03 Mon 09:00"
         await pilot.press("m")
         await pilot.pause()
@@ -314,7 +314,7 @@ async def test_history_sorts_filters_pages_and_lists_unreadable_files(recorded_a
         assert {row[1] for row in table_rows(app)} == {"Desk break"} and "20 sessions" in screen_text(app)
         await pilot.press("f", "f")  # Release, then the unreadable files
         await pilot.pause()
-        assert [row[3][:10] for row in table_rows(app)] == ["unreadable"]
+        assert [row[4][:10] for row in table_rows(app)] == ["unreadable"]
 
         await pilot.press("enter")
         await wait(pilot)

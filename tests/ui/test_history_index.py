@@ -113,7 +113,7 @@ async def test_a_warm_index_is_read_a_page_at_a_time_in_each_order(make_app, clo
         assert isinstance(screen, HistoryScreen) and screen.loaded
         rows = table_rows(app)
         assert len(rows) == 60 and "Showing 60 of 132 sessions · m for 60 more" in screen_text(app)
-        assert rows[0][0] == "2025-03-05 Wed 08:00" and rows[0][3].startswith("unreadable: written by a newer")
+        assert rows[0][0] == "2025-03-05 Wed 08:00" and rows[0][4].startswith("unreadable: written by a newer")
         assert [row[0] for row in rows[2:4]] == ["2025-03-03 Mon 09:00", "2025-03-02 Sun 09:00"]
         await pilot.press("m", "m")
         await pilot.pause()
@@ -237,7 +237,7 @@ async def test_without_a_usable_index_the_files_are_parsed_and_listed(make_app, 
         assert await shows(pilot, "13 sessions")
         screen = app.screen
         assert screen.listing is not None and screen.loaded
-        assert table_rows(app)[0][3].startswith("unreadable") and "1 unreadable file" in screen_text(app)
+        assert table_rows(app)[0][4].startswith("unreadable") and "1 unreadable file" in screen_text(app)
         await pilot.press("s")  # oldest first
         await pilot.pause()
         assert table_rows(app)[0][0] == "2025-02-20 Thu 09:00"

@@ -128,7 +128,7 @@ async def test_each_session_has_its_traffic_light_from_pain_after_and_the_next_m
     app = history_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_history(pilot)
-        rows = {row[0]: (row[4], light) for row, light in zip(table_rows(app), lights(app), strict=True)}
+        rows = {row[0]: (row[3], light) for row, light in zip(table_rows(app), lights(app), strict=True)}
         assert rows["2025-02-26 Wed 10:00"] == ("4 → 1", LIGHT_SYMBOLS[Light.RED])  # worse the next morning
         assert rows["2025-02-25 Tue 09:00"] == ("4 → 2", LIGHT_SYMBOLS[Light.GREEN])  # 2 after: low
         assert rows["2024-12-24 Tue 09:00"] == ("6 → 4", LIGHT_SYMBOLS[Light.AMBER])  # up to 5: acceptable

@@ -95,14 +95,14 @@ def row_cells(entry: Entry, light: Light | None = None) -> tuple[Text, ...]:
     # Text, not str: a DataTable parses a plain str as markup, and titles come from files.
     if isinstance(entry, Unreadable):
         reason = entry.reason if len(entry.reason) <= 40 else entry.reason[:39] + "…"
-        return (Text(""), Text(when_text(entry.started)), Text(printable(entry.routine or "?")), Text(""),
-                Text(f"unreadable: {printable(reason)}", style="bold"), Text(""))
+        return (Text(""), Text(when_text(entry.started)), Text(printable(entry.routine or "?")), Text(""), Text(""),
+                Text(f"unreadable: {printable(reason)}", style="bold"))
     style = "" if entry.status is SessionStatus.COMPLETED else "italic"
     return (Text(light_symbol(light), style=LIGHT_COLOURS.get(light, "") if light else ""),
             Text(when_text(entry.started)), Text(printable(entry.routine_title)),
             Text(format_duration(entry.active_seconds)),
-            Text(how_far(entry.status, entry.moves_done, entry.moves_total), style=style),
-            Text(pain_change(entry.pain_before, entry.pain_after)))
+            Text(pain_change(entry.pain_before, entry.pain_after)),
+            Text(how_far(entry.status, entry.moves_done, entry.moves_total), style=style))
 
 
 def header_content(stats: Stats, unreadable: int, width: int) -> Content:
@@ -273,10 +273,10 @@ class HistoryScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # 77 columns with the cell padding: fits 80 with the scroll bar. The light comes first: it stays in
-        # sight at 60 columns, where the table scrolls sideways.
+        # 77 columns with the cell padding: fits 80 with the scroll bar. The light and the pain come first: at
+        # 60 columns, where the table scrolls sideways, what answers "is it helping?" stays in sight.
         for label, key, width in (("", "light", 1), ("When", "when", 20), ("Routine", "routine", 13),
-                                  ("Time", "time", 6), ("Result", "result", 19), ("Pain", "pain", 7)):
+                                  ("Time", "time", 6), ("Pain", "pain", 7), ("Result", "result", 19)):
             table.add_column(label, key=key, width=width)
         self.refresher.watchers.append(self)
         self.requery()  # the table, the only focusable widget, gets the focus by itself
