@@ -140,10 +140,14 @@ class BackReliefApp(App[int]):
         self.start_routine(routine)
 
     def start_routine(self, routine: Routine) -> None:
-        base = self.screen_stack[0] if self.screen_stack else None
-        if isinstance(base, PickerScreen):
-            base.highlight(routine.id)
+        if (picker := self.picker()) is not None:
+            picker.highlight(routine.id)
         self.flow.start(routine)
+
+    def picker(self) -> PickerScreen | None:
+        """The picker: the default screen, at the bottom of the stack (None before it is pushed)."""
+        base = self.screen_stack[0] if self.screen_stack else None
+        return base if isinstance(base, PickerScreen) else None
 
     # -- settings -----------------------------------------------------------------------------
 
@@ -190,9 +194,8 @@ class BackReliefApp(App[int]):
 
     def show_safety_state(self) -> None:
         """The picker's safety note and clinician reminder, after the journal changed."""
-        for screen in self.screen_stack:
-            if isinstance(screen, PickerScreen):
-                screen.show_safety()
+        if (picker := self.picker()) is not None:
+            picker.show_safety()
 
     # -- actions ------------------------------------------------------------------------------
 
