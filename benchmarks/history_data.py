@@ -44,7 +44,8 @@ SETTINGS = "sound = false\npain_checkin = false\nsafety_acknowledged = true\n"
 def answered_safety_check(home: Path) -> None:
     """The journal of a person who answered the red-flag check when they started (all no): without it the app
     asks the check over the picker and before the first session, as it does on a person's first run."""
-    from backrelief_tui.core.journal import JOURNAL_NAME, record_red_flag_check
+    from backrelief_tui.core.journal import record_red_flag_check
+    from backrelief_tui.core.paths import JOURNAL_NAME
     from backrelief_tui.core.redflags import RED_FLAG_IDS, RedFlagCheck, Trigger
 
     path = home / "data" / JOURNAL_NAME

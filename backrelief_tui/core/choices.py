@@ -17,3 +17,8 @@ OVERRIDE_FIELDS = ("hold", "reps", "sides", "rest", "rep_rest")
 MIN_MINUTES = 2
 MAX_MINUTES = 60
 """The time budget `build` accepts, in minutes."""
+
+PAIN_SCALE = (0, 10)
+DEFAULT_PAIN_LIMIT = 5
+DEFAULT_PAIN_LOW = 2
+"""The 0-10 pain scale and the traffic light's default thresholds (core/pain.py; `set pain-limit`)."""

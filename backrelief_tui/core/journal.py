@@ -44,7 +44,6 @@ from backrelief_tui.core.routine import Problem
 if TYPE_CHECKING:
     from backrelief_tui.core.store import RecordStore
 
-JOURNAL_NAME = "journal.toml"
 SCHEMA = 1
 MAX_BYTES = 4 << 20
 
@@ -110,17 +109,13 @@ class Journal:
         return max((d for d in self.decisions if d.move == move_id), key=lambda d: d.when, default=None)
 
 
-def journal_path() -> Path:
-    return paths.data_dir() / JOURNAL_NAME
-
-
 # -- reading ---------------------------------------------------------------------------------------
 
 
 def load_journal(path: Path | None = None) -> tuple[Journal, list[Problem]]:
     """Read the journal; a missing file is an empty journal. Never raises: a bad entry is one problem and is
     left out, the rest is kept."""
-    path = path or journal_path()
+    path = path or paths.journal_file()
     _text, data, problem = _read(path)
     if data is None:
         return Journal(), [problem] if problem else []
@@ -256,7 +251,7 @@ def _second(moment: datetime) -> datetime:
 
 def _append(path: Path | None, key: str, table: dict[str, Any]) -> str | None:
     """Add one `[[key]]` entry after the journal's last byte; returns what went wrong, or None."""
-    path = path or journal_path()
+    path = path or paths.journal_file()
     with _locked():
         text, data, problem = _read(path)
         if problem is not None:

@@ -25,6 +25,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
+from backrelief_tui.core.choices import DEFAULT_PAIN_LIMIT, DEFAULT_PAIN_LOW
+
 # -- the meaningful change ----------------------------------------------------------------------
 
 MEANINGFUL_POINTS = 2
@@ -216,9 +218,7 @@ def morning_question_due(now: datetime, last_session_day: date | None, answered:
 
 # -- the traffic light ----------------------------------------------------------------------------
 
-DEFAULT_PAIN_LIMIT = 5
-DEFAULT_PAIN_LOW = 2
-PAIN_SCALE = (0, 10)
+# The default thresholds are in core/choices.py (with the scale): the settings need them before the first frame.
 
 PAIN_MODEL = ("the pain-monitoring model physiotherapists use for exercise with pain "
               "(Thomeé 1997; Silbernagel et al. 2007)")

@@ -61,6 +61,14 @@ def sessions_dir() -> Path:
     return data_dir() / "sessions"
 
 
+JOURNAL_NAME = "journal.toml"
+
+
+def journal_file() -> Path:
+    """The journal (core/journal.py): the safety checks, next-morning answers and progression decisions."""
+    return data_dir() / JOURNAL_NAME
+
+
 def index_file() -> Path:
     return cache_dir() / "index.sqlite3"
 

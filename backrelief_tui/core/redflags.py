@@ -133,8 +133,6 @@ class RedFlagCheck:
 # -- what the app says around the checklist ------------------------------------------------------
 
 CHECK_TITLE = "A short safety check"
-SEEN_CLINICIAN = "a clinician has seen me"
-"""The person's own words for the key that says a doctor or physiotherapist has looked at a "yes"."""
 
 _ASKED_BECAUSE = {
     Trigger.PAIN_JUMP: f"Your pain is {PAIN_JUMP_POINTS} or more points higher than after your last session.",

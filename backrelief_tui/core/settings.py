@@ -22,9 +22,9 @@ from typing import Any
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
+from backrelief_tui.core.choices import DEFAULT_PAIN_LIMIT, DEFAULT_PAIN_LOW, PAIN_SCALE
 from backrelief_tui.core.choices import OVERRIDE_FIELDS as OVERRIDE_FIELDS  # (re-exported: shared with the CLI)
 from backrelief_tui.core.files import read_regular
-from backrelief_tui.core.pain import DEFAULT_PAIN_LIMIT, DEFAULT_PAIN_LOW, PAIN_SCALE
 from backrelief_tui.core.routine import (
     ID_PATTERN,
     MAX_PROGRESSIONS,

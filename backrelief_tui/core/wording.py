@@ -16,6 +16,8 @@ from backrelief_tui.core.routine import Kind, Move, Sides
 SAFETY_NOTE = "If your back pain started with a fall or an injury, see a doctor before doing these routines."
 RED_FLAG_LINE = "Stop if you feel sharp pain, or pain, tingling or numbness spreading down a leg."
 INJURY_CAUTION = "If your back pain follows a fall or injury, see a doctor first."
+SEEN_CLINICIAN = "a clinician has seen me"
+"""The person's own words for the key that says a doctor or physiotherapist has looked at a red flag's "yes"."""
 
 
 PAIN_AFTER_QUESTION = "And now: how is your back?"

@@ -28,6 +28,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
+from backrelief_tui.core import paths
 from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.library import Library, find_routine, load_library
 from backrelief_tui.core.routine import Problem, Routine
@@ -307,11 +308,9 @@ def run_app(routine_name: str | None = None) -> int:
     _utf8_terminal()
     library = load_library()
     settings, problems = load_settings()
-    from backrelief_tui.core.journal import journal_path
-
     app = build_app(settings=settings, settings_problems=problems, library=library, start_routine=routine_name,
                     record_store_factory=_open_record_store, player_factory=_make_player,
-                    journal_path=journal_path())
+                    journal_path=paths.journal_file())
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.handle_signals = True
     app.run()

@@ -26,27 +26,19 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backrelief_tui.core.journal import (
-    Decision,
-    Journal,
-    load_journal,
-    morning_day_due,
-    previous_pain,
-    record_decision,
-    record_morning,
-    record_red_flag_check,
-    record_seen_clinician,
-)
-from backrelief_tui.core.pain import MorningAnswer
-from backrelief_tui.core.redflags import Advice, RedFlagCheck, Trigger, should_ask, trigger_for
-
+# The journal and the rules load with the journal, after the first frame (start-up reads nothing of
+# the past before the picker is on screen): each method imports what it uses.
 if TYPE_CHECKING:
+    from backrelief_tui.core.journal import Decision, Journal
+    from backrelief_tui.core.pain import MorningAnswer
     from backrelief_tui.core.progression import Progress
+    from backrelief_tui.core.redflags import RedFlagCheck, Trigger
     from backrelief_tui.tui.app import BackReliefApp
     from backrelief_tui.tui.session_flow import SessionFlow
 
+    CheckAnswered = Callable[[RedFlagCheck | None], None]
+
 PAIN_LOOKBACK_DAYS = 90  # the last rating to compare with is looked for this far back (journal.previous_pain)
-CheckAnswered = Callable[["RedFlagCheck | None"], None]
 
 
 class Asking:
@@ -73,6 +65,8 @@ class Asking:
 
     def load(self) -> Journal:
         """Read the journal (small: a line or two a day); a problem in it is said once, the rest is used."""
+        from backrelief_tui.core.journal import Journal, load_journal
+
         if self.path is None:
             return Journal()
         journal, problems = load_journal(self.path)
@@ -115,6 +109,7 @@ class Asking:
 
     def ask_red_flags(self, trigger: Trigger, then: CheckAnswered, *, before_session: bool = False) -> None:
         """Show the checklist for `trigger`; `then` gets the kept check, or None when it was put off."""
+        from backrelief_tui.core.redflags import Trigger
         from backrelief_tui.tui.dialogs.redflags import RedFlagDialog
 
         def answered(check: RedFlagCheck | None) -> None:
@@ -126,10 +121,14 @@ class Asking:
                                            before_session=before_session), answered)
 
     def keep_check(self, check: RedFlagCheck) -> str | None:
+        from backrelief_tui.core.journal import record_red_flag_check
+
         return self._written(record_red_flag_check(check, self.path))
 
     def first_run_due(self) -> bool:
         """No check has ever been answered (and it was not put off in this run)."""
+        from backrelief_tui.core.redflags import should_ask, trigger_for
+
         if not self.enabled or self._first_run_put_off:
             return False
         last = self._journal().last_red_flag_check
@@ -137,6 +136,8 @@ class Asking:
 
     def seen_clinician(self) -> None:
         """The person says a clinician has seen them about the last check's answers."""
+        from backrelief_tui.core.journal import record_seen_clinician
+
         check = self.last_check
         if check is not None:
             self._written(record_seen_clinician(check.asked, self.flow.wall_clock(), self.path))
@@ -144,6 +145,9 @@ class Asking:
     def after_checkin(self, pain_now: int | None, go: Callable[[], None]) -> None:
         """After the rating before a session: the check first when pain jumped since the last rating, then `go`
         (unless the check's answers need a clinician first). The last rating is looked up in a thread."""
+        from backrelief_tui.core.journal import previous_pain
+        from backrelief_tui.core.redflags import Trigger, should_ask
+
         store = self.flow.store
         if (not self.enabled or pain_now is None or store is None
                 or not should_ask(Trigger.PAIN_JUMP, self._journal().last_red_flag_check, self.flow.wall_clock())):
@@ -159,6 +163,8 @@ class Asking:
         self.app.run_worker(look_up, thread=True, group="pain-jump", exclusive=True)
 
     def _judge_jump(self, previous: int | None, pain_now: int, go: Callable[[], None]) -> None:
+        from backrelief_tui.core.redflags import Advice, Trigger, trigger_for
+
         if trigger_for(first_run=False, previous_pain=previous, pain_now=pain_now) is not Trigger.PAIN_JUMP:
             go()
             return
@@ -173,6 +179,8 @@ class Asking:
 
     def at_start(self) -> None:
         """After the first frame: read the journal; on a first run, the check over the picker."""
+        from backrelief_tui.core.redflags import Trigger
+
         if not self.enabled:
             return
         self.load()
@@ -183,6 +191,8 @@ class Asking:
     def find_morning(self) -> date | None:
         """In the start-up thread: the session day to ask the next-morning question about, if any (never with the
         pain questions turned off in Settings: it is one of them)."""
+        from backrelief_tui.core.journal import morning_day_due
+
         store, journal = self.flow.store, self.journal
         if not self.enabled or store is None or journal is None or not self.app.settings.pain_checkin:
             return None
@@ -207,6 +217,8 @@ class Asking:
                              lambda answer: self.keep_morning(day, answer))
 
     def keep_morning(self, day: date, answer: MorningAnswer | None) -> None:
+        from backrelief_tui.core.journal import record_morning
+
         if answer is not None:
             self._written(record_morning(day, answer, self.flow.wall_clock(), self.path))
 
@@ -225,10 +237,13 @@ class Asking:
         store = self.flow.store
         if self.path is None or store is None:
             return None
+        from backrelief_tui.core.journal import load_journal
         from backrelief_tui.core.progression import recent_progress
 
         journal, _problems = load_journal(self.path)
         return recent_progress(store, self.app.library.moves, self.app.settings, journal, today)
 
     def keep_decision(self, decision: Decision) -> str | None:
+        from backrelief_tui.core.journal import record_decision
+
         return self._written(record_decision(decision, self.path))

@@ -377,6 +377,39 @@ def test_backrelief_with_no_arguments_opens_the_app_without_the_command_line(mon
     assert result.stdout.strip() == "False"
 
 
+def test_the_picker_is_on_screen_before_anything_about_the_past_loads(tmp_path):
+    """Start-up reads nothing of the past before the first frame (issue 16): the journal, the red-flag
+    rules, the pain model, the records and their index load after it (on_ready is the first moment after)."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import asyncio, sys
+from pathlib import Path
+from backrelief_tui.tui import app as tui_app
+loaded_by_first_frame = []
+after_first_frame = tui_app.BackReliefApp.on_ready
+def on_ready(self):
+    loaded_by_first_frame.extend(name for name in sys.modules if name.startswith("backrelief_tui."))
+    after_first_frame(self)
+tui_app.BackReliefApp.on_ready = on_ready
+app = tui_app.build_app(journal_path=Path({str(tmp_path / "journal.toml")!r}),
+                        record_store_factory=tui_app._open_record_store)
+async def main():
+    async with app.run_test() as pilot:
+        await pilot.pause()
+asyncio.run(main())
+print(" ".join(sorted(loaded_by_first_frame)))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2], env={**os.environ, "BACKRELIEF_HOME": str(tmp_path)})
+    loaded = set(result.stdout.split())
+    assert "backrelief_tui.tui.screens.picker" in loaded
+    past = {"journal", "redflags", "pain", "store", "index", "records", "recorder", "stats"}
+    assert {name.rsplit(".", 1)[-1] for name in loaded} & past == set()
+
+
 async def test_collection_paused_for_start_up_resumes_once_the_app_is_on_screen(make_app):
     import gc
 

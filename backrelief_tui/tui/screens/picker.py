@@ -12,8 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backrelief_tui.core.plan import Plan, plan_session
-from backrelief_tui.core.redflags import SEEN_CLINICIAN, Trigger, answers_line, reminder
-from backrelief_tui.core.wording import SAFETY_NOTE, routine_facts
+from backrelief_tui.core.wording import SAFETY_NOTE, SEEN_CLINICIAN, routine_facts
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
 from backrelief_tui.tui.keys import HelpSection, listed_keys
@@ -116,6 +115,8 @@ class PickerScreen(AppScreen[None]):
         line = self.query_one("#reminder", Static)
         line.display = check is not None and check.needs_clinician
         if check is not None and check.needs_clinician:
+            from backrelief_tui.core.redflags import reminder  # loaded with the journal, after the first frame
+
             line.update(Content.assemble(f"{reminder(check)} ", ("c", "bold"), f": {SEEN_CLINICIAN}."))
         self.refresh_bindings()
 
@@ -123,6 +124,7 @@ class PickerScreen(AppScreen[None]):
         return not (self.app.settings.safety_acknowledged or self.app.flow.asking.check_answered)
 
     def action_seen_clinician(self) -> None:
+        from backrelief_tui.core.redflags import answers_line
         from backrelief_tui.tui.dialogs.confirm import ConfirmDialog
 
         asking = self.app.flow.asking
@@ -136,6 +138,8 @@ class PickerScreen(AppScreen[None]):
             lambda seen: asking.seen_clinician() if seen else None)
 
     def action_red_flag_check(self) -> None:
+        from backrelief_tui.core.redflags import Trigger
+
         self.app.flow.asking.ask_red_flags(Trigger.ASKED, lambda _check: None)
 
     # -- the list ---------------------------------------------------------------------------
