@@ -12,7 +12,7 @@ made of a cheap look at everything the output depends on:
   the app is new files), and Python's version;
 - where those are (the folders, and the variables they come from) and the options.
 
-A hit prints the kept text without importing anything beyond `os` and `sys` (see
+A hit prints the kept text without importing anything beyond `os`, `sys` and core/kept.py (see
 `cached_list`, which `commands._run` calls before building the parser). The person's
 TOML files stay the only source of truth: a miss does the normal work (`cmd_list`)
 and then keeps its output — unless there were warnings (they are printed afresh
@@ -27,19 +27,16 @@ from __future__ import annotations
 import os
 import sys
 
-TYPE_CHECKING = False  # the hit path imports nothing but this module: no typing, no pathlib
+from backrelief_tui.core import kept
+
+TYPE_CHECKING = False  # the hit path imports nothing but this module and core/kept.py: no typing, no pathlib
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-MAGIC = "backrelief list output, v1"
-MAX_BYTES = 1024 * 1024
-# A file modified this close (ns) to the moment it is looked at may change again within the
-# same mtime tick (coarse clocks, 2 s on FAT): its output is not kept, the next `list` keeps it.
-RACY_NS = 2_000_000_000
-_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+MAGIC = "backrelief list output, v2"
+
 # What core.paths (platformdirs) reads to find the folders: part of the key.
 _ENVIRONMENT = ("BACKRELIEF_HOME", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "ANDROID_DATA")
-PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 class Places:
@@ -67,8 +64,8 @@ def fast_places() -> Places | None:
     """`Places` for the cases that are plain to see (as `commands.due.fast_dirs`): BACKRELIEF_HOME,
     or Linux with an absolute HOME; anything else gives None (no cache)."""
     environ = os.environ
-    packaged = os.path.join(PACKAGE_DIR, "_data", "routines")
-    builtin = packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(PACKAGE_DIR), "routines")
+    packaged = os.path.join(kept.PACKAGE_DIR, "_data", "routines")
+    builtin = packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(kept.PACKAGE_DIR), "routines")
     home = environ.get("BACKRELIEF_HOME")
     if home:
         home = os.path.expanduser(home)
@@ -87,40 +84,7 @@ def fast_places() -> Places | None:
 
 def code_dirs() -> tuple[str, ...]:
     """The code that makes the output (a new version of the app changes these files)."""
-    return os.path.join(PACKAGE_DIR, "core"), os.path.join(PACKAGE_DIR, "commands")
-
-
-class _Stamps:
-    """Stamps of files, and the newest mtime among them (for `RACY_NS`)."""
-
-    def __init__(self) -> None:
-        self.newest = 0
-
-    def stat(self, info: os.stat_result) -> tuple[int, int, int, int]:
-        self.newest = max(self.newest, info.st_mtime_ns)
-        return info.st_size, info.st_mtime_ns, info.st_ino, info.st_mode
-
-    def folder(self, path: str, suffix: str) -> list[tuple[object, ...]] | None:
-        """Every entry of `path` whose name ends with `suffix` (None: no such folder)."""
-        rows: list[tuple[object, ...]] = []
-        try:
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    if entry.name.endswith(suffix):
-                        try:
-                            rows.append((entry.name, *self.stat(entry.stat())))
-                        except OSError as error:  # a broken link: reading it gives a warning anyway
-                            rows.append((entry.name, error.errno))
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        rows.sort(key=lambda row: str(row[0]))
-        return rows
-
-    def file(self, path: str) -> tuple[int, int, int, int] | None:
-        try:
-            return self.stat(os.stat(path))
-        except FileNotFoundError:
-            return None
+    return kept.package_dirs("core", "commands")
 
 
 def key(places: Places, options: Sequence[str]) -> tuple[str, int]:
@@ -128,12 +92,12 @@ def key(places: Places, options: Sequence[str]) -> tuple[str, int]:
 
     Raises OSError when a folder or a file cannot be looked at (then nothing is kept).
     """
-    stamps = _Stamps()
+    stamps = kept.Stamps()
     parts = (
         tuple(options), sys.version, os.getuid() if hasattr(os, "getuid") else -1,
         tuple(os.environ.get(name) for name in _ENVIRONMENT),
         places.cache, places.builtin, places.routines, places.settings,
-        [stamps.folder(path, ".py") for path in code_dirs()],
+        stamps.code(code_dirs()),
         stamps.folder(places.builtin, ".toml"), stamps.folder(places.routines, ".toml"),
         stamps.file(places.settings),
     )
@@ -142,54 +106,20 @@ def key(places: Places, options: Sequence[str]) -> tuple[str, int]:
 
 def read(path: str, wanted: str) -> tuple[int, str] | None:
     """(exit status, text) kept at `path` under the key `wanted`; None for anything else (a miss)."""
+    payload = kept.read(path, MAGIC, wanted)
     try:
-        fd = os.open(path, _READ_FLAGS)  # a symlink put there is not followed: a miss
-    except OSError:
+        code, text = payload.decode("utf-8").split("\n", 1) if payload is not None else ("", "")
+        return int(code), text
+    except ValueError:  # not UTF-8, not a number (or nothing kept)
         return None
-    try:
-        info = os.fstat(fd)
-        if (info.st_mode & 0o170000) != 0o100000 or info.st_size > MAX_BYTES:  # a regular file, not too large
-            return None
-        data = os.read(fd, MAX_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    try:
-        magic, stored, counts, text = data.decode("utf-8").split("\n", 3)
-        code, length = (int(number) for number in counts.split(" "))
-    except ValueError:  # not UTF-8, too few lines, not numbers
-        return None
-    if magic != MAGIC or stored != wanted or len(text) != length:
-        return None
-    return code, text
 
 
-def write(path: str, kept: str, code: int, text: str) -> None:
-    """Keep `text` at `path` under the key `kept`: atomically, replacing (never following) what is there.
-
-    Anything in the way (a read-only or full disk, no such folder and no right to make
-    it, text that is not UTF-8) leaves things as they were, silently: it is only a cache.
-    """
-    import contextlib
-    import tempfile
-
+def write(path: str, key: str, code: int, text: str) -> None:
+    """Keep `text` (and the exit status) at `path` under `key`; a failure leaves things as they were."""
     try:
-        data = f"{MAGIC}\n{kept}\n{code} {len(text)}\n{text}".encode()
+        kept.write(path, MAGIC, key, f"{code}\n{text}".encode())
     except UnicodeEncodeError:
         return
-    folder = os.path.dirname(path)
-    with contextlib.suppress(OSError):
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".list-output.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)  # a symlink at `path` is replaced, not written through
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
 
 
 def cached_list(options: Sequence[str]) -> int | None:
@@ -201,10 +131,10 @@ def cached_list(options: Sequence[str]) -> int | None:
         wanted, _newest = key(places, options)
     except OSError:
         return None
-    kept = read(places.file(options), wanted)
-    if kept is None:
+    found = read(places.file(options), wanted)
+    if found is None:
         return None
-    code, text = kept
+    code, text = found
     sys.stdout.write(text)
     return code
 
@@ -222,11 +152,11 @@ class Keeper:
             return
         now = time.time_ns()
         try:
-            kept, newest = key(self.places, self.options)
+            key_now, newest = key(self.places, self.options)
         except OSError:
             return
-        if newest < now - RACY_NS:
-            self.key = kept
+        if newest < now - kept.RACY_NS:
+            self.key = key_now
 
     def keep(self, code: int, text: str) -> None:
         if self.places is not None and self.key is not None:

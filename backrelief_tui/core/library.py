@@ -95,6 +95,49 @@ def load_library(builtin_dir: Path | None = None, user_dir: Path | None = None) 
     return library
 
 
+KEPT_MAGIC = "backrelief library, v1"
+
+
+def kept_library() -> Library:
+    """`load_library()` from the usual folders, kept in the cache folder between starts (core/kept.py).
+
+    Reading and checking the routine files is the largest piece of the app's own start-up
+    work (~8 ms, against ~1 ms to unpickle the result), so the resolved library is kept
+    in `<cache>/library` under a key of every routine file's stamps, the core's code and
+    Python's version, and used while that key holds; a miss loads the files and keeps the
+    result. Pickle, because the file is this app's own, in the person's own cache folder
+    (read only as a regular file, never through a link); anything unexpected is a miss.
+    """
+    import os
+    import pickle
+    import sys
+    import time
+
+    from backrelief_tui.core import kept
+
+    builtin_dir, user_dir = paths.builtin_routines_dir(), paths.user_routines_dir()
+    stamps = kept.Stamps()
+    now = time.time_ns()
+    try:
+        key = repr((sys.version, os.getuid() if hasattr(os, "getuid") else -1, str(builtin_dir), str(user_dir),
+                    stamps.folder(str(builtin_dir), ".toml"), stamps.folder(str(user_dir), ".toml"),
+                    stamps.code(kept.package_dirs("core"))))
+    except OSError:  # a folder that cannot be looked at: no keeping, the files say what is wrong
+        return load_library(builtin_dir, user_dir)
+    path = str(paths.cache_dir() / "library")
+    if (payload := kept.read(path, KEPT_MAGIC, key)) is not None:
+        try:
+            library = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - damaged or from other code: a miss, whatever it raised
+            library = None
+        if isinstance(library, Library):
+            return library
+    library = load_library(builtin_dir, user_dir)
+    if stamps.trusted(now):
+        kept.write(path, KEPT_MAGIC, key, pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
+    return library
+
+
 def read_raw(path: Path, *, builtin: bool = False) -> RawRoutine:
     """Parse one routine file and check its top-level shape.
 

@@ -30,7 +30,7 @@ from textual.theme import Theme
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.clock import Clock, WallClock, local_now
-from backrelief_tui.core.library import Library, find_routine, load_library
+from backrelief_tui.core.library import Library, find_routine, kept_library, load_library
 from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, SettingsFile, load_settings
 from backrelief_tui.core.text import printable
@@ -306,7 +306,7 @@ def run_app(routine_name: str | None = None) -> int:
               "The commands work without one: backrelief --help", file=sys.__stderr__ or sys.stdout)
         return 1
     _utf8_terminal()
-    library = load_library()
+    library = kept_library()
     settings, problems = load_settings()
     app = build_app(settings=settings, settings_problems=problems, library=library, start_routine=routine_name,
                     record_store_factory=_open_record_store, player_factory=_make_player,

@@ -403,7 +403,8 @@ asyncio.run(main())
 print(" ".join(sorted(loaded_by_first_frame)))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[2], env={**os.environ, "BACKRELIEF_HOME": str(tmp_path)})
+                            cwd=Path(__file__).resolve().parents[2],
+                            env={**os.environ, "BACKRELIEF_HOME": str(tmp_path)})
     loaded = set(result.stdout.split())
     assert "backrelief_tui.tui.screens.picker" in loaded
     past = {"journal", "redflags", "pain", "store", "index", "records", "recorder", "stats"}

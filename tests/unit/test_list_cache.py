@@ -98,7 +98,9 @@ def test_list_and_list_json_are_kept_apart(home, capsys, hits):
 
 
 def test_no_routines_at_all_is_kept_with_its_exit_status(home, capsys, hits, tmp_path, monkeypatch):
-    monkeypatch.setattr(list_cache, "PACKAGE_DIR", str(tmp_path / "pkg"))  # builtin: <pkg>/../routines
+    from backrelief_tui.core import kept
+
+    monkeypatch.setattr(kept, "PACKAGE_DIR", str(tmp_path / "pkg"))  # builtin: <pkg>/../routines
     (tmp_path / "routines").mkdir()
     from backrelief_tui.core import paths
 
@@ -240,7 +242,8 @@ def test_a_hit_loads_neither_the_parser_nor_the_library(home, code):
     assert runs[0].stdout == runs[1].stdout and b"mine" in runs[0].stdout
     assert "backrelief_tui.core.library" in runs[0].stderr.decode()
     assert runs[1].stderr.decode().split() == ["backrelief_tui", "backrelief_tui.__main__", "backrelief_tui.commands",
-                                               "backrelief_tui.commands.list_cache", "backrelief_tui.commands.output"]
+                                               "backrelief_tui.commands.list_cache", "backrelief_tui.commands.output",
+                                               "backrelief_tui.core", "backrelief_tui.core.kept"]
 
 
 def test_a_hit_in_an_ascii_locale_spells_the_dash_as_the_work_does(home, code):
