@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 # when first used.
 
 BENCH_EXIT_VARIABLE = "BACKRELIEF_BENCH_EXIT_ON_READY"
-"""Set by `benchmarks/bench_startup.py` only: exit as soon as the picker has been painted."""
+"""Set by `benchmarks/bench_startup.py` only: exit once the picker is painted and start-up's work after
+it (the sound player, the interrupted-session check, the journal) is done."""
 MAX_STARTUP_NOTES = 5
 
 SettingsSaver = Callable[[Settings], "Settings | None"]
@@ -120,14 +121,17 @@ class BackReliefApp(App[int]):
         if not gc.isenabled():  # paused for start-up by `backrelief` (__main__)
             gc.freeze()
             gc.enable()
-        if self.exit_when_ready:
-            self.call_after_refresh(self.exit, 0)
-            return
         # After the first frame: opening audio takes a while, and reading the records
         # must not delay the picker.
         self.call_after_refresh(lambda: self.flow.player)
         self.flow.asking.at_start()  # the journal is read first: the start-up thread asks it about the morning
         self.flow.check_interrupted()
+        if self.exit_when_ready:  # the benchmark: once all of start-up's work is done, as a person's start does it
+            self.set_interval(0.02, self._exit_when_started)
+
+    def _exit_when_started(self) -> None:
+        if self.flow.player_made and all(worker.is_finished for worker in self.workers):
+            self.exit(0)
 
     # -- sessions ---------------------------------------------------------------------------
 

@@ -546,3 +546,35 @@ async def test_shift_arrows_scroll_the_preview(make_app):
         await pilot.press("shift+down", "shift+down")
         await pilot.pause()
         assert scroll.scroll_y == 6 and app.screen.highlighted_id() == "full"
+
+
+async def test_the_benchmark_exit_waits_for_start_up_work_after_the_first_frame(make_app, tmp_path):
+    """BACKRELIEF_BENCH_EXIT_ON_READY: no shortcut past the work a person's start does after the first frame
+    (the player, the interrupted-session check and the journal): the app exits only once they are done."""
+    import threading
+
+    from backrelief_tui.core.store import RecordStore
+    from tests.ui.conftest import RecordingPlayer
+
+    made: list[str] = []
+
+    def player_factory(*, enabled: bool, volume: float) -> RecordingPlayer:
+        made.append("player")
+        return RecordingPlayer()
+
+    app = make_app(player=None, player_factory=player_factory, record_store=RecordStore(tmp_path / "sessions"),
+                   journal_path=tmp_path / "journal.toml")
+    app.exit_when_ready = True
+    still_working = threading.Event()
+    async with app.run_test() as pilot:
+        app.run_worker(still_working.wait, thread=True)  # start-up work not finished yet
+        await pilot.pause()
+        assert made == ["player"] and app.flow.asking.journal is not None
+        app._exit_when_started()
+        await pilot.pause()
+        assert app.return_code is None
+        still_working.set()
+        await app.workers.wait_for_complete()
+        app._exit_when_started()
+        await pilot.pause()
+    assert app.return_code == 0
