@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,8 @@ def parse_toml(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         text = raw.removeprefix(BOM).decode("utf-8")
     except UnicodeDecodeError as error:
         return None, f"not UTF-8 text (bad byte at offset {error.start + (len(BOM) if raw.startswith(BOM) else 0)})"
+    import tomllib  # here: the app opens without parsing any TOML (library kept, no settings file yet)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
