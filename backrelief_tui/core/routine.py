@@ -679,4 +679,5 @@ def with_overrides(move: Move, **changes: Any) -> Move:
     move, every beat of a hold or roll, at least 1 s each. So a plan built from the
     result always runs beats that add up to its steps.
     """
-    return replace(move, **{key: value for key, value in changes.items() if value is not None})
+    changed = {key: value for key, value in changes.items() if value is not None}
+    return replace(move, **changed) if changed else move  # nothing to change: the same move (no re-checks)

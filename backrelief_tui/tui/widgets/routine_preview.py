@@ -3,8 +3,10 @@
 A person deciding what to do wants to know where they will be (standing at the desk, on
 the floor, on a roller) and what each move looks like, more than any one move's details:
 so every move in the list has a small figure of its key pose (`key_pose`: the position it
-first holds) beside its name, numbers and kit. The figures come after the first frame
-(`enable_figures`), because loading the pose data takes longer than painting the picker.
+first holds) beside its name, numbers and kit. The moves come after the first frame, with
+their figures (`enable_figures`): loading the pose data and wrapping every move's lines take
+longer than painting the rest of the picker, and the list then appears once, already beside
+its figures, instead of shifting sideways when they arrive.
 
 The stop rule (`RED_FLAG_LINE`) stays at the bottom of the panel, outside the scrolling
 part, so it is seen before every session. A bonus move (off until chosen) is named with
@@ -171,8 +173,9 @@ class RoutinePreview(Vertical, can_focus=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.figures = False  # no figures before the first frame (loading the poses takes a while)
+        self.figures = False  # no moves before the first frame: they come with their figures (see above)
         self._shown: tuple[Plan | None, Settings] | None = None
+        self._drawn: tuple[Plan | None, Settings, bool] | None = None  # what is on screen, figures or not
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="preview-scroll", can_focus=False):
@@ -182,7 +185,7 @@ class RoutinePreview(Vertical, can_focus=False):
         yield Static(Content.assemble(("Stop ", "bold"), RED_FLAG_LINE.removeprefix("Stop ")), id="preview-stop")
 
     def enable_figures(self) -> None:
-        """Draw a figure beside every move from now on (call after the first frame)."""
+        """List the moves, a figure beside each, from now on (call after the first frame)."""
         if not self.figures:
             self.figures = True
             if self._shown is not None:
@@ -190,6 +193,9 @@ class RoutinePreview(Vertical, can_focus=False):
 
     def show(self, plan: Plan | None, settings: Settings) -> None:
         self._shown = (plan, settings)
+        if self._drawn == (plan, settings, self.figures):
+            return  # already on screen (the list refreshed, the same routine highlighted): no second layout
+        self._drawn = (plan, settings, self.figures)
         head = self.query_one("#preview-head", Static)
         notes = self.query_one("#preview-notes", Static)
         moves = self.query_one(MoveList)
@@ -215,7 +221,7 @@ class RoutinePreview(Vertical, can_focus=False):
             parts += ["\n", ("Your routine: ", "$text-muted"), (visible(routine.source), "$text-muted")]
         head.update(Content.assemble(*parts))
         moves.show([(move, Content.assemble((f"{number}. ", "$text-muted"), move_lines(move, settings)))
-                    for number, move in enumerate(plan.moves, 1)], figures=self.figures)
+                    for number, move in enumerate(plan.moves, 1)] if self.figures else [], figures=self.figures)
         notes.update(Content(OURS_NOTE if any(move.ours for move in plan.moves) else ""))
         notes.display = any(move.ours for move in plan.moves)
         self.query_one("#preview-scroll", VerticalScroll).scroll_home(animate=False)
