@@ -7,7 +7,7 @@ from typing import TextIO
 
 from backrelief_tui.commands import fail
 from backrelief_tui.core import paths
-from backrelief_tui.core.library import Library, load_library
+from backrelief_tui.core.library import Library, kept_library
 from backrelief_tui.core.settings import Settings, backup_path, load_settings, save_settings
 from backrelief_tui.core.text import printable
 
@@ -15,7 +15,7 @@ from backrelief_tui.core.text import printable
 def load_context(out: TextIO | None = None) -> tuple[Library, Settings]:
     """Library and settings; each problem in them is one warning line, and the rest still works."""
     out = out or sys.stderr
-    library = load_library()
+    library = kept_library()  # as the app opens it: read again only when a routine file (or the code) changed
     settings, problems = load_settings()
     for problem in [*library.problems, *problems]:
         print(f"warning: {problem}", file=out)  # a Problem is made printable as it becomes text
