@@ -51,6 +51,10 @@ from backrelief_tui.core.records import (
 from backrelief_tui.core.toml_edit import set_top_level
 
 
+class LookupCancelled(Exception):
+    """A look-up through the records was told to stop (`cancelled()` said so) before it was done."""
+
+
 class RecordStore:
     """Session records under one folder (`<data>/sessions` by default)."""
 
@@ -217,15 +221,19 @@ class RecordStore:
         except IndexUnavailable:
             return self._parse_all(since, routine)
 
-    def records_between(self, first: date, last: date) -> tuple[list[SessionRecord], int]:
+    def records_between(self, first: date, last: date, *,
+                        cancelled: Cancelled | None = None) -> tuple[list[SessionRecord], int]:
         """What a report reads: the records started from `first` to `last`, oldest first, and how many
         files of the period could not be read (an unreadable file counts when its name says it started on
         or after `first`, or says nothing).
 
         Only the year folders from `first` on are looked at, and only the period's files read.
+        `cancelled()` is asked before each file (and by the refresh): when it says so, `LookupCancelled`
+        is raised, so a look-up in a thread stops within one file when its answer is no longer wanted.
         """
+        is_cancelled = cancelled or (lambda: False)
         found: tuple[list[Path], int] | None = None
-        if self.refresh(since=first) is not None:
+        if self.refresh(since=first, cancelled=is_cancelled) is not None:
             with suppress(IndexUnavailable):
                 found = self.index.between(first, last)
         if found is None:  # no index: the slow way
@@ -234,7 +242,11 @@ class RecordStore:
             found = files, sum(isinstance(e, Unreadable) for e in entries)
         files, unreadable = found
         records = []
+        if is_cancelled():  # (the refresh stopped for it)
+            raise LookupCancelled
         for path in files:
+            if is_cancelled():
+                raise LookupCancelled
             record = read_record(path)
             if isinstance(record, SessionRecord):
                 records.append(record)

@@ -543,3 +543,22 @@ def test_what_h_asks_never_scans_or_sorts_the_history(tmp_path):
         if step.startswith("SCAN files"):
             assert "USING INDEX" in step and "LIMIT" in sql, (sql, step)  # in index order, up to a page
         assert "TEMP B-TREE FOR ORDER BY" not in step, (sql, step)  # ties only ("RIGHT PART"), never all
+
+
+def test_records_between_stops_before_its_next_file_when_cancelled(tmp_path, monkeypatch):
+    from backrelief_tui.core import store as store_module
+    from backrelief_tui.core.store import LookupCancelled
+
+    store = RecordStore(tmp_path / "sessions", tmp_path / "cache" / "index.sqlite3", live_dir=tmp_path / "live")
+    for day in range(1, 11):
+        record = make_record(datetime(2025, 2, day, 9, tzinfo=CET), record_id=f"f{day}")
+        write_record(store.path_for(record), record)
+    store.refresh()
+    read = []
+    real = store_module.read_record
+    monkeypatch.setattr(store_module, "read_record", lambda path: read.append(path.name) or real(path))
+    with pytest.raises(LookupCancelled):
+        store.records_between(date(2025, 2, 1), date(2025, 2, 28), cancelled=lambda: len(read) >= 3)
+    assert len(read) == 3  # the look-up stopped there, not after the period's ten files
+    records, _unreadable = store.records_between(date(2025, 2, 1), date(2025, 2, 28), cancelled=lambda: False)
+    assert len(records) == 10
