@@ -184,8 +184,9 @@ class RecordStore:
     # -- the index --------------------------------------------------------------------
 
     def refresh(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None,
-                wait: bool = True, since: date | None = None) -> RefreshResult | None:
-        """Bring the index up to date with the files; see `SessionIndex.refresh`.
+                wait: bool = True, since: date | None = None, trust_folders: bool = False) -> RefreshResult | None:
+        """Bring the index up to date with the files; see `SessionIndex.refresh` (and `trust_folders` there:
+        the app's refresh walks only the year folders that changed).
 
         `since` looks only at the year folders from that year on (what a report or
         `history --since` shows). Returns None when the index cannot be used at all (the
@@ -196,7 +197,7 @@ class RecordStore:
             folders = [name for name in _folder_names(self.root) if not _year_before(name, since.year)]
         try:
             self.last_refresh = self.index.refresh(progress=progress, cancelled=cancelled, wait=wait,
-                                                   folders=folders)
+                                                   folders=folders, trust_folders=trust_folders)
         except IndexUnavailable:
             self.last_refresh = None
         return self.last_refresh
