@@ -24,6 +24,11 @@ bytes. A refresh stats every file and:
   cannot see is nothing: same bytes give the same summary.
 - files that are gone drop out; new files are parsed.
 
+The app's refresh may also trust the year folders (`refresh(trust_folders=True)`): a folder
+whose own stamp (inode, mtime, ctime) is what it was at its last walk has had no file
+added, removed or renamed, so it is not walked; a file rewritten in place is caught by a
+full walk at least once a day (and by every CLI command, which never trusts them).
+
 A refresh commits as it goes (every few hundred files), so quitting midway loses
 nothing and the next refresh carries on where it stopped. One refresh at a time
 per machine: an exclusive lock file next to the database; a second refresher waits
@@ -94,6 +99,9 @@ COMMIT_EVERY = 256  # files per transaction during a refresh (progress is report
 COMMIT_SECONDS = 0.5  # ... or after this long, whichever comes first
 WAIT_POLL_SECONDS = 0.1
 LITTER_AGE_NS = 3600 * 10**9
+FULL_WALK_AGE_NS = 24 * 3600 * 10**9  # `trust_folders` still stats every file when the last full walk is older
+_FOLDER = "folder:"  # meta rows "folder:<name>": a year folder's stamp when a refresh last walked it
+_RACY = "racy"  # ... a folder changed within RACY_NS of that walk: walked again next time
 
 _PAIN_LOW, _PAIN_HIGH = PAIN_RANGE
 _JDN_OF_ORDINAL_0 = 1721425  # date.fromordinal(n) is Julian day number n + this
@@ -515,7 +523,8 @@ class SessionIndex:
     # -- keeping it up to date ------------------------------------------------------------
 
     def refresh(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None,
-                wait: bool = True, folders: Iterable[str] | None = None) -> RefreshResult:
+                wait: bool = True, folders: Iterable[str] | None = None,
+                trust_folders: bool = False) -> RefreshResult:
         """Bring the index up to date with the files (see the module docstring for how).
 
         Runs for as long as it takes (seconds for a first build of thousands of files): call
@@ -524,6 +533,15 @@ class SessionIndex:
         did. When another process is refreshing, this one waits for it (`wait`, checking
         `cancelled`) or returns at once with `skipped`. `folders` limits it to those
         subfolders of the sessions folder (a report only needs its years).
+
+        With `trust_folders` (the app's refresh), a year folder whose own stamp (inode, mtime,
+        ctime) is what it was when a refresh last walked it is not walked again: adding,
+        removing or renaming a file in a folder changes its stamp (a sync tool writing a
+        temporary file and renaming it, `cp`, `mv`, an editor that saves by renaming), so
+        nothing of that is missed, and an unchanged history of 100,000 files costs a stat per
+        folder, not per file. A file rewritten in place leaves its folder's stamp alone: for
+        that, every file is still stat-ed when the last full walk is over a day old (and by
+        every CLI command, which never trusts the folders).
         """
         started = time.perf_counter()
         is_cancelled = cancelled or (lambda: False)
@@ -532,7 +550,7 @@ class SessionIndex:
             if not locked:
                 return RefreshResult(skipped=True, complete=False, seconds=time.perf_counter() - started)
             result: RefreshResult = self._use(lambda connection: self._refresh(connection, progress, is_cancelled,
-                                                                               chosen))
+                                                                               chosen, trust_folders))
         return replace(result, seconds=time.perf_counter() - started)
 
     def update_one(self, path: Path) -> Entry | None:
@@ -577,8 +595,26 @@ class SessionIndex:
         return plan
 
     def _refresh(self, connection: sqlite3.Connection, progress: Progress | None, cancelled: Cancelled,
-                 folders: list[str] | None) -> RefreshResult:
+                 folders: list[str] | None, trust_folders: bool = False) -> RefreshResult:
         snapshot_ns = self._now_ns()
+        on_disk = self._folders_on_disk()
+        wanted = on_disk if folders is None else sorted(set(folders) & set(on_disk))
+        stamps = {name: self._folder_stamp(name, snapshot_ns) for name in wanted}  # before the walk
+        whole = folders is None
+        if trust_folders and self._folders_trusted(connection, snapshot_ns):
+            saved = self._saved_folders(connection)
+            changed = [name for name, stamp in stamps.items() if stamp == _RACY or saved.get(name) != stamp]
+            gone = [name for name in saved if name not in stamps and (folders is None or name in folders)]
+            folders, whole = sorted(changed + gone), False
+        result = self._refresh_folders(connection, progress, cancelled, folders, snapshot_ns)
+        if result.complete:
+            self._keep_folder_stamps(connection, stamps, folders, whole, snapshot_ns)
+        return result
+
+    def _refresh_folders(self, connection: sqlite3.Connection, progress: Progress | None, cancelled: Cancelled,
+                         folders: list[str] | None, snapshot_ns: int) -> RefreshResult:
+        if folders is not None and not folders:
+            return RefreshResult()  # every folder as it was: nothing to walk
         plan = self._plan(connection, folders, cancelled)
         if plan is None:
             return RefreshResult(complete=False)
@@ -616,6 +652,57 @@ class SessionIndex:
         if folders is None:
             self._set_meta(connection, "complete", "1")
         return RefreshResult(files, unchanged, same, parsed, removed)
+
+    # -- the folders' stamps (`trust_folders`) ---------------------------------------------------
+
+    def _folders_on_disk(self) -> list[str]:
+        """The subfolders a refresh walks (as `_walk` picks them)."""
+        try:
+            with os.scandir(self._root_text) as listing:
+                return sorted(e.name for e in listing if not e.name.startswith(".") and e.is_dir())
+        except OSError:
+            return []
+
+    def _folder_stamp(self, name: str, now_ns: int) -> str:
+        """A folder's inode, mtime and ctime as text; `_RACY` when it changed too lately to be trusted (a file
+        added in the same clock tick as a later look would leave the stamp as it is)."""
+        try:
+            st = os.stat(os.path.join(self._root_text, name))
+        except OSError:
+            return _RACY
+        if now_ns - st.st_ctime_ns <= RACY_NS:
+            return _RACY
+        return f"{st.st_ino} {st.st_mtime_ns} {st.st_ctime_ns}"
+
+    def _folders_trusted(self, connection: sqlite3.Connection, now_ns: int) -> bool:
+        """A full walk completed here less than FULL_WALK_AGE_NS ago (so the folders' stamps may be trusted)."""
+        meta = dict(connection.execute("SELECT name, value FROM meta WHERE name IN ('complete', 'full_ns')"))
+        full_ns = meta.get("full_ns")
+        return (meta.get("complete") == "1" and isinstance(full_ns, str) and full_ns.isdigit()
+                and 0 <= now_ns - int(full_ns) < FULL_WALK_AGE_NS)
+
+    def _saved_folders(self, connection: sqlite3.Connection) -> dict[str, str]:
+        rows = connection.execute("SELECT name, value FROM meta WHERE name >= ? AND name < ?",
+                                  (_FOLDER, _FOLDER[:-1] + ";"))
+        return {name[len(_FOLDER):]: value for name, value in rows if type(name) is str and type(value) is str}
+
+    def _keep_folder_stamps(self, connection: sqlite3.Connection, stamps: dict[str, str],
+                            walked: list[str] | None, whole: bool, snapshot_ns: int) -> None:
+        """After a walk that completed: the walked folders' stamps as they were before it (a change during the
+        walk shows next time), gone folders forgotten; after a full walk, when it was."""
+        saved = self._saved_folders(connection)
+        names = set(stamps if walked is None else walked) | (set(saved) if whole else set())
+        gone = [(_FOLDER + name,) for name in names if name not in stamps and name in saved]
+        kept = [(_FOLDER + name, stamps[name]) for name in names if name in stamps and saved.get(name) != stamps[name]]
+        if not (gone or kept or whole):
+            return  # (no write for a refresh that found every folder as it was)
+        with _transaction(connection):
+            connection.executemany("DELETE FROM meta WHERE name = ?", gone)
+            connection.executemany("INSERT INTO meta (name, value) VALUES (?, ?) "
+                                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", kept)
+            if whole:
+                connection.execute("INSERT INTO meta (name, value) VALUES ('full_ns', ?) "
+                                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (str(snapshot_ns),))
 
     def _known(self, connection: sqlite3.Connection, folders: list[str] | None) -> dict[str, _Known]:
         known: dict[str, _Known] = {}

@@ -29,7 +29,7 @@ the next suggestion waits for three new green sessions (or a new red one).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -244,9 +244,12 @@ def _red_notes(judged: Sequence[JudgedSession], stepped_back: set[str]) -> tuple
 
 
 def recent_progress(store: RecordStore, moves: Mapping[str, Move], settings: Settings, journal: Journal,
-                    today: date) -> Progress:
-    """`suggest` over the last PROGRESSION_WEEKS weeks of records (read through the index: only those files)."""
-    records, _unreadable = store.records_between(today - timedelta(weeks=PROGRESSION_WEEKS), today)
+                    today: date, *, cancelled: Callable[[], bool] | None = None) -> Progress:
+    """`suggest` over the last PROGRESSION_WEEKS weeks of records (read through the index: only those files).
+
+    `cancelled` is asked between files (`RecordStore.records_between`: it raises `LookupCancelled`)."""
+    records, _unreadable = store.records_between(today - timedelta(weeks=PROGRESSION_WEEKS), today,
+                                                 cancelled=cancelled)
     return suggest(moves, settings, records, journal)
 
 

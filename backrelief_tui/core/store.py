@@ -51,6 +51,10 @@ from backrelief_tui.core.records import (
 from backrelief_tui.core.toml_edit import set_top_level
 
 
+class LookupCancelled(Exception):
+    """A look-up through the records was told to stop (`cancelled()` said so) before it was done."""
+
+
 class RecordStore:
     """Session records under one folder (`<data>/sessions` by default)."""
 
@@ -180,8 +184,9 @@ class RecordStore:
     # -- the index --------------------------------------------------------------------
 
     def refresh(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None,
-                wait: bool = True, since: date | None = None) -> RefreshResult | None:
-        """Bring the index up to date with the files; see `SessionIndex.refresh`.
+                wait: bool = True, since: date | None = None, trust_folders: bool = False) -> RefreshResult | None:
+        """Bring the index up to date with the files; see `SessionIndex.refresh` (and `trust_folders` there:
+        the app's refresh walks only the year folders that changed).
 
         `since` looks only at the year folders from that year on (what a report or
         `history --since` shows). Returns None when the index cannot be used at all (the
@@ -192,7 +197,7 @@ class RecordStore:
             folders = [name for name in _folder_names(self.root) if not _year_before(name, since.year)]
         try:
             self.last_refresh = self.index.refresh(progress=progress, cancelled=cancelled, wait=wait,
-                                                   folders=folders)
+                                                   folders=folders, trust_folders=trust_folders)
         except IndexUnavailable:
             self.last_refresh = None
         return self.last_refresh
@@ -217,15 +222,19 @@ class RecordStore:
         except IndexUnavailable:
             return self._parse_all(since, routine)
 
-    def records_between(self, first: date, last: date) -> tuple[list[SessionRecord], int]:
+    def records_between(self, first: date, last: date, *,
+                        cancelled: Cancelled | None = None) -> tuple[list[SessionRecord], int]:
         """What a report reads: the records started from `first` to `last`, oldest first, and how many
         files of the period could not be read (an unreadable file counts when its name says it started on
         or after `first`, or says nothing).
 
         Only the year folders from `first` on are looked at, and only the period's files read.
+        `cancelled()` is asked before each file (and by the refresh): when it says so, `LookupCancelled`
+        is raised, so a look-up in a thread stops within one file when its answer is no longer wanted.
         """
+        is_cancelled = cancelled or (lambda: False)
         found: tuple[list[Path], int] | None = None
-        if self.refresh(since=first) is not None:
+        if self.refresh(since=first, cancelled=is_cancelled) is not None:
             with suppress(IndexUnavailable):
                 found = self.index.between(first, last)
         if found is None:  # no index: the slow way
@@ -234,7 +243,11 @@ class RecordStore:
             found = files, sum(isinstance(e, Unreadable) for e in entries)
         files, unreadable = found
         records = []
+        if is_cancelled():  # (the refresh stopped for it)
+            raise LookupCancelled
         for path in files:
+            if is_cancelled():
+                raise LookupCancelled
             record = read_record(path)
             if isinstance(record, SessionRecord):
                 records.append(record)

@@ -232,8 +232,10 @@ class Asking:
 
     # -- progression ------------------------------------------------------------------------------
 
-    def progress(self, today: date) -> Progress | None:
-        """In a thread: the suggestions over the last weeks of records (None without a journal or records)."""
+    def progress(self, today: date, *, cancelled: Callable[[], bool] | None = None) -> Progress | None:
+        """In a thread: the suggestions over the last weeks of records (None without a journal or records).
+
+        `cancelled` is asked between files; when it says so, `core.store.LookupCancelled` is raised."""
         store = self.flow.store
         if self.path is None or store is None:
             return None
@@ -241,7 +243,7 @@ class Asking:
         from backrelief_tui.core.progression import recent_progress
 
         journal, _problems = load_journal(self.path)
-        return recent_progress(store, self.app.library.moves, self.app.settings, journal, today)
+        return recent_progress(store, self.app.library.moves, self.app.settings, journal, today, cancelled=cancelled)
 
     def keep_decision(self, decision: Decision) -> str | None:
         from backrelief_tui.core.journal import record_decision

@@ -579,31 +579,3 @@ async def test_the_benchmark_exit_waits_for_start_up_work_after_the_first_frame(
         await pilot.pause()
     assert app.return_code == 0
 
-
-async def test_the_footer_rebuilds_once_for_a_burst_of_binding_refreshes_and_not_for_none(make_app, monkeypatch):
-    """Textual's footer rebuilt its keys on every bindings refresh (five in a row after the picker's first
-    frame, ~80 ms); ours rebuilds once a refresh at most, and only when the keys it would show changed."""
-    from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
-
-    rebuilds: list[str] = []
-    real = FittingFooter.recompose
-
-    async def counting(self: FittingFooter) -> None:
-        rebuilds.append(type(self.screen).__name__)
-        await real(self)
-
-    monkeypatch.setattr(FittingFooter, "recompose", counting)
-    app = make_app(settings=replace(TINY_SETTINGS, safety_acknowledged=True))
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        assert 1 <= rebuilds.count("PickerScreen") <= 2  # built when the bindings are first known (and by width)
-        rebuilds.clear()
-        for _ in range(5):
-            app.screen.refresh_bindings()
-        await pilot.pause()
-        assert rebuilds == []  # nothing changed: no rebuild
-        await highlight(pilot, "stretch")  # its bonus move brings the bonus key
-        await pilot.press("down", "up")
-        await pilot.pause()
-        assert rebuilds.count("PickerScreen") <= 3
-        assert "i Add bonus" in screen_text(app).splitlines()[-1]

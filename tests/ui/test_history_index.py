@@ -5,12 +5,14 @@ notice for a session another window is running."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
 
-from backrelief_tui.core.index import ORDERS, Order, RefreshResult
+from backrelief_tui.core.index import ORDERS, Order, RefreshResult, SessionIndex
 from backrelief_tui.core.records import write_record
 from backrelief_tui.core.store import RecordStore
 from backrelief_tui.tui.dialogs.resume import ResumeDialog
@@ -37,7 +39,7 @@ class SlowStore(RecordStore):
         self.gate = threading.Event()  # set: the refresh goes on (the real one)
         self.saw_cancel = threading.Event()  # the refresh returned because it was cancelled
 
-    def refresh(self, *, progress=None, cancelled=None, wait=True, since=None):
+    def refresh(self, *, progress=None, cancelled=None, wait=True, since=None, trust_folders=False):
         self.calls += 1
         if progress is not None:
             progress(3, 30)
@@ -47,7 +49,8 @@ class SlowStore(RecordStore):
                 return RefreshResult(complete=False)
             if self.gate.wait(0.01):
                 break
-        return super().refresh(progress=progress, cancelled=cancelled, wait=wait, since=since)
+        return super().refresh(progress=progress, cancelled=cancelled, wait=wait, since=since,
+                               trust_folders=trust_folders)
 
 
 @pytest.fixture
@@ -327,3 +330,32 @@ async def test_a_session_running_in_another_window_is_named_and_left_to_it(make_
     finally:
         holder.stop()
     assert path.read_bytes() == before
+
+
+async def test_h_walks_only_the_folders_that_changed_and_still_sees_files_synced_in(make_app, clock, tmp_path,
+                                                                                   monkeypatch):
+    ahead = lambda: time.time_ns() + 3600 * 10**9  # noqa: E731 - an hour on: no file or folder is racy
+    store = RecordStore(tmp_path / "data" / "sessions", now_ns=ahead)
+    fill(store, 5)  # one year folder
+    old = make_record(datetime(2023, 6, 1, 9, 0, tzinfo=CET), record_id="old001")
+    write_record(store.path_for(old), old)  # and another
+    assert store.refresh().files == 6  # a full walk (say, `backrelief history`)
+    walked: list = []
+    real_walk = SessionIndex._walk
+    monkeypatch.setattr(SessionIndex, "_walk", lambda self, folders: walked.append(folders) or real_walk(self, folders))
+    async with app_with(make_app, clock, store).run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("h")
+        await wait(pilot)
+        assert "6 sessions" in screen_text(pilot.app)
+        assert walked == []  # nothing changed outside the app: no file stat-ed, let alone read
+    synced = make_record(datetime(2025, 3, 4, 18, 0, tzinfo=CET), record_id="sync01", routine="release")
+    staging = tmp_path / "staging.toml"
+    write_record(staging, synced)
+    os.replace(staging, store.path_for(synced))  # as a sync tool puts a file in place
+    async with app_with(make_app, clock, store).run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("h")
+        await wait(pilot)
+        assert "7 sessions" in screen_text(pilot.app)
+        assert walked == [["2025"]]  # the one folder that changed

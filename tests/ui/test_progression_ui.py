@@ -4,6 +4,7 @@ the next session's plan. Real key presses, an injected wall clock, real records 
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,8 +17,9 @@ from backrelief_tui.core.recorder import Recorder
 from backrelief_tui.core.redflags import RED_FLAG_IDS, RedFlagCheck, Trigger
 from backrelief_tui.core.routine import Kind, Move, Position, Routine
 from backrelief_tui.core.settings import MoveOverride, Settings
-from backrelief_tui.core.store import RecordStore
+from backrelief_tui.core.store import LookupCancelled, RecordStore
 from backrelief_tui.tui.dialogs.checkin import CheckinDialog
+from backrelief_tui.tui.screens.history import HistoryScreen
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.screens.settings import SettingsScreen
 from backrelief_tui.tui.screens.summary import SummaryScreen
@@ -225,3 +227,72 @@ async def test_the_pain_guide_is_checked_by_parse_setting_then_saved(make_app, s
         await pilot.pause()
         assert app.settings.pain_morning_rule is False and text_of(app, "#pain_morning_rule-state") == "off"
         assert "pain-monitoring model physiotherapists use" in " ".join(text_of(app, ".setting-note").split())
+
+
+# -- the look-up, when another screen covers the summary ----------------------------------------------------------
+
+GATE_SECONDS = 30  # the gated look-up gives up after this long, so a broken test fails instead of hanging
+
+
+class GatedStore(RecordStore):
+    """A store whose `records_between` waits at a gate, watching for the look-up to be cancelled."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls = 0
+        self.cancels = 0
+        self.gate = threading.Event()
+
+    def records_between(self, first, last, *, cancelled=None):
+        self.calls += 1
+        for _ in range(GATE_SECONDS * 100):
+            if cancelled is not None and cancelled():
+                self.cancels += 1
+                raise LookupCancelled
+            if self.gate.wait(0.01):
+                break
+        return super().records_between(first, last, cancelled=cancelled)
+
+
+async def until(pilot, condition, tries: int = 500) -> bool:
+    """Whether `condition()` comes true while the app runs a little (a thread is working for it)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.01)
+    return False
+
+
+async def test_the_look_up_stops_while_another_screen_covers_the_summary_and_is_done_when_it_is_back(
+        make_app, clock, journal, tmp_path):
+    store = GatedStore(tmp_path / "data" / "sessions")
+    for days in (4, 2):
+        recorded(store, SETTINGS, NOW - timedelta(days=days), pain_after=1)
+    app = make_app(settings=SETTINGS, library=Library(routines={"core": ROUTINE}, moves={"plank": PLANK}),
+                   record_store=store, journal_path=journal, wall_clock=WallClock(clock, NOW))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("1")
+            await settle(pilot)
+            screen = app.screen
+            while not screen.engine.over:
+                clock.advance(1)
+                screen.tick()
+            await pilot.pause()
+            await pilot.press("2")  # the pain after: the look-up starts, and waits at the gate
+            assert await until(pilot, lambda: store.calls == 1)
+            await pilot.press("h")  # the history covers the summary: the look-up stops
+            assert await until(pilot, lambda: store.cancels == 1)
+            assert isinstance(app.screen, HistoryScreen) and store.calls == 1
+            await pilot.press("escape")  # the summary is back: it looks again
+            assert await until(pilot, lambda: store.calls == 2)
+            store.gate.set()
+            await settle(pilot)
+            assert isinstance(app.screen, SummaryScreen)
+            assert said(app).startswith("Suggested: Plank: a step up, hold 6 s → 11 s")
+            assert store.cancels == 1
+    finally:
+        store.gate.set()  # never leave a look-up waiting

@@ -543,3 +543,136 @@ def test_what_h_asks_never_scans_or_sorts_the_history(tmp_path):
         if step.startswith("SCAN files"):
             assert "USING INDEX" in step and "LIMIT" in sql, (sql, step)  # in index order, up to a page
         assert "TEMP B-TREE FOR ORDER BY" not in step, (sql, step)  # ties only ("RIGHT PART"), never all
+
+
+def test_records_between_stops_before_its_next_file_when_cancelled(tmp_path, monkeypatch):
+    from backrelief_tui.core import store as store_module
+    from backrelief_tui.core.store import LookupCancelled
+
+    store = RecordStore(tmp_path / "sessions", tmp_path / "cache" / "index.sqlite3", live_dir=tmp_path / "live")
+    for day in range(1, 11):
+        record = make_record(datetime(2025, 2, day, 9, tzinfo=CET), record_id=f"f{day}")
+        write_record(store.path_for(record), record)
+    store.refresh()
+    read = []
+    real = store_module.read_record
+    monkeypatch.setattr(store_module, "read_record", lambda path: read.append(path.name) or real(path))
+    with pytest.raises(LookupCancelled):
+        store.records_between(date(2025, 2, 1), date(2025, 2, 28), cancelled=lambda: len(read) >= 3)
+    assert len(read) == 3  # the look-up stopped there, not after the period's ten files
+    records, _unreadable = store.records_between(date(2025, 2, 1), date(2025, 2, 28), cancelled=lambda: False)
+    assert len(records) == 10
+
+
+# -- trusting the folders' stamps (the app's refresh) ------------------------------------------
+
+
+class Clock:
+    """A nanosecond clock an hour ahead of the files (so nothing is racy), moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = time.time_ns() + 3600 * 10**9
+
+    def __call__(self) -> int:
+        return self.now
+
+
+def walked(monkeypatch) -> list:
+    """The folders each refresh walks (None: every one), from here on."""
+    seen: list = []
+    real = SessionIndex._walk
+    monkeypatch.setattr(SessionIndex, "_walk", lambda self, folders: seen.append(folders) or real(self, folders))
+    return seen
+
+
+def add_in(root: Path, year: int, day: int, **options) -> Path:
+    options.setdefault("record_id", f"y{year}d{day}")
+    record = make_record(datetime(year, 3, day, 9, 0, tzinfo=CET), **options)
+    path = RecordStore(root).path_for(record)
+    write_record(path, record)
+    return path
+
+
+def test_a_trusting_refresh_walks_no_folder_when_none_changed(tmp_path, monkeypatch):
+    clock = Clock()
+    index = new_index(tmp_path, clock)
+    for year in (2023, 2024, 2025):
+        for day in (1, 2, 3):
+            add_in(index.root, year, day)
+    assert index.refresh().files == 9
+    seen = walked(monkeypatch)
+    result = index.refresh(trust_folders=True)
+    assert result.complete and (result.files, result.parsed, result.removed) == (0, 0, 0) and seen == []
+    assert index.count() == 9 and not index.needs_refresh()
+    assert index.refresh().unchanged == 9 and seen == [None]  # untrusting (the CLI): every file stat-ed
+
+
+def test_a_trusting_refresh_sees_files_added_copied_renamed_or_removed_in_a_folder(tmp_path, monkeypatch):
+    clock = Clock()
+    index = new_index(tmp_path, clock)
+    for year in (2024, 2025):
+        for day in (1, 2):
+            add_in(index.root, year, day)
+    index.refresh()
+    seen = walked(monkeypatch)
+    added = add_in(index.root, 2025, 9, pain_after=4)  # a new file (as a sync tool writes one: temp + rename)
+    result = index.refresh(trust_folders=True)
+    assert result.parsed == 1 and seen == [["2025"]]  # only the folder that changed
+    assert index.entries() == parsed(index.root)
+    copy = tmp_path / "copy.toml"
+    shutil.copy2(added, copy)
+    copy.write_bytes(added.read_bytes().replace(b"pain_after = 4", b"pain_after = 7"))
+    os.replace(copy, added)  # an edit saved by renaming over the file
+    (index.root / "2024" / next(p.name for p in (index.root / "2024").iterdir())).unlink()
+    result = index.refresh(trust_folders=True)
+    assert (result.parsed, result.removed) == (1, 1) and seen[-1] == ["2024", "2025"]
+    shutil.rmtree(index.root / "2024")  # a whole year folder gone
+    add_in(index.root, 2026, 1)  # and a new one
+    result = index.refresh(trust_folders=True)
+    assert result.removed == 1 and result.parsed == 1 and seen[-1] == ["2024", "2026"]
+    assert index.entries() == parsed(index.root)
+
+
+def test_a_file_rewritten_in_place_is_seen_by_the_daily_full_walk(tmp_path, monkeypatch):
+    clock = Clock()
+    index = new_index(tmp_path, clock)
+    path = add_in(index.root, 2025, 1, pain_after=3)
+    index.refresh()
+    with open(path, "r+b") as handle:  # in place: the folder's stamp stays as it was
+        data = handle.read()
+        handle.seek(0)
+        handle.write(data.replace(b"pain_after = 3", b"pain_after = 6"))
+    seen = walked(monkeypatch)
+    assert index.refresh(trust_folders=True).parsed == 0 and seen == []  # not yet
+    clock.now += index_module.FULL_WALK_AGE_NS // 2
+    assert index.refresh(trust_folders=True).parsed == 0
+    clock.now += index_module.FULL_WALK_AGE_NS // 2 + 1  # the last full walk is over a day old
+    assert index.refresh(trust_folders=True).parsed == 1 and seen == [None]
+    assert [e.pain_after for e in index.entries()] == [6]
+    assert index.refresh(trust_folders=True).files == 0 and seen == [None]  # trusted again after it
+
+
+def test_a_folder_changed_just_before_a_walk_is_walked_again(tmp_path, monkeypatch):
+    clock = Clock()
+    index = new_index(tmp_path, clock)
+    add_in(index.root, 2025, 1)
+    folder = index.root / "2025"
+    clock.now = folder.stat().st_ctime_ns + index_module.RACY_NS // 2  # the walk comes right after a change
+    index.refresh()
+    clock.now += 3600 * 10**9
+    seen = walked(monkeypatch)
+    index.refresh(trust_folders=True)
+    assert seen == [["2025"]]  # its stamp could hide a change in the same clock tick: not trusted
+    index.refresh(trust_folders=True)
+    assert seen == [["2025"]]  # now it is
+
+
+def test_nothing_is_trusted_before_a_first_full_walk(tmp_path, monkeypatch):
+    clock = Clock()
+    index = new_index(tmp_path, clock)
+    add_in(index.root, 2025, 1)
+    seen = walked(monkeypatch)
+    index.refresh(folders=["2025"])  # a report's refresh: not the whole history
+    assert index.needs_refresh()
+    result = index.refresh(trust_folders=True)
+    assert seen == [["2025"], None] and result.complete and not index.needs_refresh()

@@ -12,6 +12,10 @@ it got, and there is never a second one. Until a first build is complete (a firs
 a deleted cache) the screen says "Reading your sessions…" with that progress. Quitting
 cancels the worker, and the refresh stops before its next file, keeping what it read.
 A session that ends updates its own row (`SessionFlow`), so the refresh need not run again.
+The refresh trusts the year folders' stamps (`trust_folders`, core/index.py): it walks only
+the folders where a file was added, removed or renamed since (by a sync tool, by hand, or by
+this app's own saves), so with nothing changed outside the app it stats ~100 folders, not
+100,000 files, and never competes with the screen; every file is still stat-ed once a day.
 
 Without a usable index (an unwritable cache folder, say) the files are parsed in a
 thread and the screen works on that list (`history_view.Listing`) the same way.
@@ -173,7 +177,7 @@ class IndexRefresh:
             self.progress = (done, total)
             self._tell(RefreshProgress(done, total))
 
-        result = self.store.refresh(progress=progress, cancelled=lambda: worker.is_cancelled)
+        result = self.store.refresh(progress=progress, cancelled=lambda: worker.is_cancelled, trust_folders=True)
         if worker.is_cancelled:
             return  # the app is quitting: the next run carries on from what this one kept
         self.result, self.unusable = result, result is None

@@ -17,6 +17,7 @@ in a line of its own for as long as that lasts: the flow tries again every few s
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Label, Static
+from textual.worker import Worker, get_current_worker
 
 from backrelief_tui.core.engine import Engine, State
 from backrelief_tui.core.journal import DecisionKind
 from backrelief_tui.core.progression import Progress, Suggestion, accept, accepted_words, decision, declined_words
 from backrelief_tui.core.redflags import Trigger
+from backrelief_tui.core.store import LookupCancelled
 from backrelief_tui.core.text import printable
 from backrelief_tui.core.wording import format_duration, pain_line, plural
 from backrelief_tui.tui import styles
@@ -45,6 +48,7 @@ from backrelief_tui.tui.widgets.pain_scale import PAIN_BINDINGS, PainScale
 from backrelief_tui.tui.widgets.suggestion_prompt import SuggestionPrompt
 
 if TYPE_CHECKING:
+    from backrelief_tui.tui.asking import Asking
     from backrelief_tui.tui.session_flow import Session
 
 RESULT_STYLES = {"skipped": "bold", "not reached": "dim"}  # no colours: theme-neutral
@@ -92,6 +96,8 @@ class SummaryScreen(AppScreen[None]):
         self.discarded: Path | None = None  # where the record went, once discarded
         self.suggestions: list[Suggestion] = []  # still to be decided, the one shown first
         self.offered = 0  # how many suggestions there were in all
+        self._progress_wanted = False  # the suggestions are still to be looked up
+        self._progress_worker: Worker[None] | None = None  # the look-up running now
 
     def compose(self) -> ComposeResult:
         completed = self.engine.state is State.FINISHED
@@ -271,17 +277,45 @@ class SummaryScreen(AppScreen[None]):
         return [result.move.id for result in self.engine.results() if result.done_steps]
 
     def look_for_progress(self) -> None:
-        """In a thread: the suggestions for this session's moves (records are read), then offered here."""
+        """In a thread: the suggestions for this session's moves (records are read), then offered here.
+
+        Only while the summary is on top: when another screen covers it (`h` at once, say) the look-up stops
+        before its next file, so the thread's Python loop never competes with that screen for the
+        interpreter, and it is done again when the summary is back (`on_screen_resume`)."""
         asking, moves = self.app.flow.asking, self.done_move_ids()
         if not asking.enabled or not moves or self._not_saved():
             return
+        self._progress_wanted = True
+        if self._progress_worker is not None or not self.is_active:
+            return  # one look-up at a time; a covered summary looks when it is back on top
         today = self.app.flow.wall_clock().date()
-        self.run_worker(lambda: self._progress_found(asking.progress(today), moves), thread=True,
-                        group="progression", exclusive=True)
+        self._progress_worker = self.run_worker(lambda: self._look_up_progress(asking, today, moves), thread=True,
+                                                group="progression", exclusive=True)
 
-    def _progress_found(self, progress: Progress | None, moves: list[str]) -> None:
+    def _look_up_progress(self, asking: Asking, today: date, moves: list[str]) -> None:
+        worker = get_current_worker()
+        try:
+            progress = asking.progress(today, cancelled=lambda: worker.is_cancelled or not self.is_active)
+        except LookupCancelled:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._progress_cut_short)
+            return
+        self.app.call_from_thread(self._progress_looked_up, progress, moves)
+
+    def _progress_cut_short(self) -> None:
+        self._progress_worker = None
+        if self.is_active:  # back on top already: look again
+            self.look_for_progress()
+
+    def _progress_looked_up(self, progress: Progress | None, moves: list[str]) -> None:
+        self._progress_worker = None
+        self._progress_wanted = False
         if progress is not None:
-            self.app.call_from_thread(self.offer_progress, progress, moves)
+            self.offer_progress(progress, moves)
+
+    def on_screen_resume(self) -> None:
+        if self._progress_wanted and self._progress_worker is None:
+            self.look_for_progress()
 
     def offer_progress(self, progress: Progress, moves: list[str]) -> None:
         self.suggestions = list(progress.for_moves(moves))

@@ -12,22 +12,28 @@ Textual's `Footer` lays every shown key out in one row and cuts off what does no
 Every key still works whether it is shown or not, and `?` lists them all. The footer
 is compact (no padding around the key) unless told otherwise.
 
-Textual's footer rebuilds its keys every time the screen's bindings are refreshed: five
-refreshes in a row (a screen showing, its list filling, a highlight moving) rebuilt it five
-times, ~80 ms in all right after the picker's first frame. This one rebuilds at most once a
-refresh, and only when what it would show changed.
+Textual's footer builds its keys again (a recompose: ~15 ms of the UI thread, in a batch
+during which nothing is painted) after every `refresh_bindings` of its screen, even when no
+key changed, and even when its screen is covered by another: a summary that refreshes its
+bindings as it comes up held up an `h` pressed at once behind four of them. This one
+recomposes at most once per refresh, only when what it would show changed, and only while
+its screen can be seen (on top, or under a dialog); a screen hidden under another one
+catches up when it is back (its resume refreshes the bindings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 ShortLabels = Mapping[str, tuple[str, str]]
 PALETTE_CLASS = "-command-palette"
@@ -74,31 +80,43 @@ class FittingFooter(Footer):
         self.short: ShortLabels = short or {}
         self.optional = tuple(optional)
         self._fitted_width = 0
-        self._rebuild_pending = False
-        self._shown_keys: tuple[object, ...] | None = None  # what the keys were built from (`_wanted_keys`)
+        self._composed: tuple[object, ...] | None = None  # what the keys on show were made from
+        self._recompose_pending = False
         self.shown_actions: tuple[str, ...] = ()
         """The actions whose keys are on the footer now (the tests read it)."""
 
+    def _made_from(self) -> tuple[object, ...]:
+        """Everything `compose` makes the keys from: the screen's bindings as shown, the width, the options."""
+        if not self._bindings_ready:
+            return ()
+        app = self.app
+        bindings = tuple((binding, enabled, tooltip, app.get_key_display(binding))
+                         for _node, binding, enabled, tooltip in self.screen.active_bindings.values())
+        return (self.size.width or self.screen.size.width, self.compact, self.show_command_palette,
+                app.ENABLE_COMMAND_PALETTE, tuple(self.short.items()), self.optional, bindings)
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
-        if screen.app.app_focus and self.is_attached and screen is self.screen and not self._rebuild_pending:
-            self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._recompose_soon()
 
-    async def _rebuild(self) -> None:
-        self._rebuild_pending = False
-        if self.is_attached and self._wanted_keys() != self._shown_keys:
+    def _recompose_soon(self) -> None:
+        if not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._recompose_pending = False
+        if not self.is_attached:
+            return
+        if not _in_sight(self.screen):
+            self._composed = None  # made again when the screen is back
+            return
+        if self._made_from() != self._composed:
             await self.recompose()
 
-    def _wanted_keys(self) -> tuple[object, ...]:
-        """What the keys are built from: the shown bindings (enabled or not), the palette, the width."""
-        shown = tuple((binding.key, binding.key_display, binding.action, binding.description, enabled, tooltip)
-                      for _node, binding, enabled, tooltip in self.screen.active_bindings.values() if binding.show)
-        return shown, self.show_command_palette, self.size.width or self.screen.size.width
-
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._shown_keys = self._wanted_keys()
+        self._composed = self._made_from()
         widgets = list(super().compose())
         keys = [widget for widget in widgets if _is_key(widget) and not widget.has_class(PALETTE_CLASS)]
         palettes = [widget for widget in widgets if _is_key(widget) and widget.has_class(PALETTE_CLASS)]
@@ -133,7 +151,16 @@ class FittingFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._fitted_width:
-            self.call_after_refresh(self.recompose)
+            self._recompose_soon()
+
+
+def _in_sight(screen: Screen[object]) -> bool:
+    """On top, or seen through the screens over it (a dialog's see-through background); not hidden under an
+    opaque one. (Textual's `is_current` counts the screen under any top screen as possibly seen.)"""
+    stack = screen.app.screen_stack
+    if screen not in stack:
+        return False
+    return all(above.styles.background.a < 1 for above in stack[stack.index(screen) + 1:])
 
 
 def _is_key(widget: Widget) -> bool:
