@@ -2,9 +2,10 @@
 
 The person's files stay the only source of truth: a kept result is used only while its key
 (the stamps of every input file, the code's files, Python's version, the places) is
-unchanged, and any doubt is a miss that does the work again. Two users:
-`commands/list_cache.py` (the text `backrelief list` printed) and `core/library.py`'s
-`kept_library` (the resolved routine library the app opens with).
+unchanged, and any doubt is a miss that does the work again. Its users:
+`commands/list_cache.py` (the text `backrelief list` printed), `core/library.py`'s
+`kept_library` (the resolved routine library the app opens with) and `core/store.py`'s
+`KeptRecords` (parsed session records, which a report reads by the week).
 
 A kept file is `MAGIC\\nKEY\\nLENGTH\\n` and LENGTH bytes. It is read only as a regular
 file of sane size, never through a symlink; written atomically, replacing (never
@@ -19,6 +20,9 @@ import os
 TYPE_CHECKING = False  # no typing module on the hit path
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 MAX_BYTES = 4 * 1024 * 1024
 # A file modified this close (ns) to the moment it is looked at may change again within the
@@ -126,3 +130,29 @@ def write(path: str, magic: str, key: str, payload: bytes) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+
+
+def unpickled(path: str, magic: str, wanted: str, kind: type[T]) -> T | None:
+    """The `kind` object pickled at `path` under `magic` and the key `wanted`; None for anything else.
+
+    Pickle is for this app's own files in the person's own cache folder (`read` takes only a
+    regular file, never through a link); a damaged copy, or one made by other code, is a miss
+    whatever unpickling it raises.
+    """
+    payload = read(path, magic, wanted)
+    if payload is None:
+        return None
+    import pickle
+
+    try:
+        found: object = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - see above: any failure is a miss
+        return None
+    return found if isinstance(found, kind) else None
+
+
+def keep_pickled(path: str, magic: str, key: str, value: object) -> None:
+    """Keep `value` pickled at `path` (see `write`; `unpickled` reads it back)."""
+    import pickle
+
+    write(path, magic, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

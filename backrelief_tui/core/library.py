@@ -105,11 +105,9 @@ def kept_library() -> Library:
     work (~8 ms, against ~1 ms to unpickle the result), so the resolved library is kept
     in `<cache>/library` under a key of every routine file's stamps, the core's code and
     Python's version, and used while that key holds; a miss loads the files and keeps the
-    result. Pickle, because the file is this app's own, in the person's own cache folder
-    (read only as a regular file, never through a link); anything unexpected is a miss.
+    result (pickled: `kept.unpickled`).
     """
     import os
-    import pickle
     import sys
     import time
 
@@ -125,16 +123,11 @@ def kept_library() -> Library:
     except OSError:  # a folder that cannot be looked at: no keeping, the files say what is wrong
         return load_library(builtin_dir, user_dir)
     path = str(paths.cache_dir() / "library")
-    if (payload := kept.read(path, KEPT_MAGIC, key)) is not None:
-        try:
-            library = pickle.loads(payload)
-        except Exception:  # noqa: BLE001 - damaged or from other code: a miss, whatever it raised
-            library = None
-        if isinstance(library, Library):
-            return library
+    if (library := kept.unpickled(path, KEPT_MAGIC, key, Library)) is not None:
+        return library
     library = load_library(builtin_dir, user_dir)
     if stamps.trusted(now):
-        kept.write(path, KEPT_MAGIC, key, pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
+        kept.keep_pickled(path, KEPT_MAGIC, key, library)
     return library
 
 
