@@ -74,6 +74,17 @@ def _glyph(character: str, scale: int) -> tuple[str, ...]:
                  for upper, lower in zip(pixels[::2], pixels[1::2], strict=True))
 
 
+@lru_cache(maxsize=256)
+def _changes(before: str, after: str, scale: int) -> tuple[Region, ...]:
+    """The cells that differ between two glyphs of the same width: a region a row, first to last change."""
+    regions = []
+    for y, (old, new) in enumerate(zip(_glyph(before, scale), _glyph(after, scale), strict=True)):
+        if old != new:
+            columns = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+            regions.append(Region(columns[0], y, columns[-1] - columns[0] + 1, 1))
+    return tuple(regions)
+
+
 def best_scale(text: str, width: int, height: int, max_scale: int = 4) -> int:
     """The largest scale at which `text` fits in width × height (0 when even scale 1 does not)."""
     pixels = _pixel_width(text.upper())
@@ -109,13 +120,8 @@ class Glyph(Widget):
         """Show another glyph of the same width: repaints only the cells that change."""
         if character == self.character:
             return
-        before, after = _glyph(self.character, self.scale), _glyph(character, self.scale)
+        regions = _changes(self.character, character, self.scale)
         self.character = character
-        regions = []
-        for y, (old, new) in enumerate(zip(before, after, strict=True)):
-            if old != new:
-                columns = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-                regions.append(Region(columns[0], y, columns[-1] - columns[0] + 1, 1))
         if regions:
             self.refresh(*regions)
 

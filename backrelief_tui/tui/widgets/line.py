@@ -12,8 +12,11 @@ never as markup.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -36,6 +39,7 @@ class Line(Widget):
     def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.text = text
+        self._style: Style | None = None
 
     def show(self, text: str) -> None:
         if text == self.text:
@@ -47,5 +51,23 @@ class Line(Widget):
         elif span[1] > span[0]:
             self.refresh(Region(span[0], 0, span[1] - span[0], 1))
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return cell_len(self.text)
+
     def render(self) -> Content:
+        """The text as Content (what the tests read); the screen gets it from `render_line`."""
         return Content(self.text)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = None  # looked up once per repaint
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        # One run of one style, drawn here: a Content would be laid out (wrapped, aligned)
+        # again for every repaint, and this line repaints every second.
+        if self._style is None:
+            self._style = self.visual_style.rich_style
+        width = self.size.width
+        if y or not self.text:
+            return Strip.blank(width, self._style)
+        return Strip([Segment(self.text, self._style)]).adjust_cell_length(width, self._style)

@@ -35,6 +35,7 @@ class BarPiece(Widget):
     def __init__(self) -> None:
         super().__init__()
         self.offset_in_bar = 0  # cells of bar before this piece (set by SessionProgress.place_pieces)
+        self.width = 0  # its width when placed
         self._styles: tuple[Style, Style] | None = None
 
     def on_resize(self) -> None:
@@ -43,7 +44,7 @@ class BarPiece(Widget):
             progress.place_pieces()
 
     def filled(self, bar_filled: int) -> int:
-        return max(0, min(self.size.width, bar_filled - self.offset_in_bar))
+        return max(0, min(self.width, bar_filled - self.offset_in_bar))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles = None  # looked up once per repaint, not once per row
@@ -79,16 +80,13 @@ class SessionProgress(Widget):
         self.total = 1.0
         self.remaining = ""
         self.bar_filled = 0  # cells of bar filled on screen
+        self.bar_width = 0  # the pieces' widths added up (see place_pieces)
         self._pieces = [BarPiece() for _ in range(PIECES)]
         self._label = Line()
 
     def compose(self) -> ComposeResult:
         yield from self._pieces
         yield self._label
-
-    @property
-    def bar_width(self) -> int:
-        return sum(piece.size.width for piece in self._pieces)
 
     def show(self, done: float, total: float, remaining: str) -> None:
         """Repaints only the pieces of the bar whose cells change, and the label's changed cells."""
@@ -100,8 +98,9 @@ class SessionProgress(Widget):
         """After a piece changed size (the window, or the label's width): where each piece starts, all repainted."""
         offset = 0
         for piece in self._pieces:
-            piece.offset_in_bar = offset
-            offset += piece.size.width
+            piece.offset_in_bar, piece.width = offset, piece.size.width
+            offset += piece.width
+        self.bar_width = offset
         self.bar_filled = self._filled()
         for piece in self._pieces:
             piece.refresh()
@@ -117,6 +116,6 @@ class SessionProgress(Widget):
         low, high = min(before, after), max(before, after)
         for piece in self._pieces:
             start = max(low, piece.offset_in_bar)
-            end = min(high, piece.offset_in_bar + piece.size.width)
+            end = min(high, piece.offset_in_bar + piece.width)
             if end > start:
                 piece.refresh(Region(start - piece.offset_in_bar, 0, end - start, 1))
