@@ -33,6 +33,7 @@ from backrelief_tui.core.engine import ADJUST_STEP, Event, PauseReason, State
 from backrelief_tui.core.wording import RED_FLAG_LINE
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.compositor import PartialCompositor
 from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import literal
 from backrelief_tui.tui.screens.session_view import FigureView, SessionView, figure_view, session_view
@@ -95,6 +96,8 @@ class SessionScreen(AppScreen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        # A second repaints a few cells here and there: render only the widgets under them.
+        self._compositor = PartialCompositor()
         self.session = session
         self.engine = session.engine
         self.routine_title = session.routine.title
