@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.style import Style
 from textual._compositor import ChopsUpdate, LayoutUpdate
-from textual.geometry import Region
 from textual.strip import Strip
 
 from backrelief_tui.core.library import load_library
@@ -138,7 +138,6 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
         screen.tick()
         await pilot.pause()
         clock_widget = screen.query_one("#clock", BigText)
-        assert len(clock_widget.glyphs[0].render_lines(Region(0, 0, 1, 99))) >= 7  # at least 7 rows at 100x30
         progress = screen.query_one(SessionProgress)
         allowed = {screen.query_one("#move-left"), progress._label, *progress.query(BarPiece),
                    screen.query_one("#cue")}  # the cue: a hold's cues take turns every 5 s
@@ -178,3 +177,21 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
         # What the digits cost the terminal: a few rows of one glyph a second, not the whole countdown
         # (the countdown in one widget sent ~1,400 bytes a second here).
         assert sent / 40 < 700
+
+
+@pytest.mark.parametrize(("size", "rows"), [((100, 30), 7), ((80, 24), 5), ((60, 20), 3)])
+async def test_the_countdown_is_drawn_in_glyphs_tall_enough_for_the_window(tmp_path, size, rows):
+    """Issue 16's floor for the loudest thing on screen, now that each digit is a widget of its own."""
+    clock = FakeClock()
+    app = _plank_app(tmp_path, clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        clock.advance(3.0)
+        screen.tick()
+        await pilot.pause()
+        countdown = screen.query_one("#clock", BigText)
+        assert countdown.text == "1:27"
+        assert [glyph.character for glyph in countdown.glyphs] == list("1:27")
+        assert all(glyph.size.height >= rows for glyph in countdown.glyphs)
+        assert all(glyph.region.y == countdown.glyphs[0].region.y for glyph in countdown.glyphs)  # one row of them

@@ -126,7 +126,7 @@ class SessionScreen(AppScreen[None]):
                 with Vertical(id="coach"):
                     yield Label(id="title")
                     yield Label(id="detail")
-                    yield BigText(id="beat", max_scale=1)
+                    yield BigText(id="beat", max_scale=1, per_glyph=False)  # changes shape with every beat
                     yield BigText(id="clock", max_scale=4)
                     with Center(id="move-left-row"):  # centres the line: it is only as wide as its text
                         yield Line(id="move-left")  # changes every second: repaints only its changed cells

@@ -144,8 +144,11 @@ class Glyph(Widget):
 class BigText(Widget):
     """Shows one short text as large as its space allows; plain bold text when even scale 1 does not fit.
 
-    The big letters are `Glyph` children, laid out in a row and centred; a new text with
-    glyphs of the same widths (a countdown's next second) only changes the glyphs' letters.
+    With `per_glyph` (a countdown) the big letters are `Glyph` children, laid out in a row and
+    centred; a new text with glyphs of the same widths (the next second) only changes the
+    glyphs' letters. A new text of other widths lays them out again, so a label that changes
+    shape every few seconds (the beat: HOLD, LOWER) is drawn whole instead: a repaint of its
+    rows and no layout.
     """
 
     DEFAULT_CSS = """
@@ -155,11 +158,14 @@ class BigText(Widget):
     }
     """
 
-    def __init__(self, text: str = "", *, max_scale: int = 4, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, text: str = "", *, max_scale: int = 4, per_glyph: bool = True, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.text = text
         self.max_scale = max_scale
+        self.per_glyph = per_glyph
+        self._style: RichStyle | None = None  # drawn whole: the letters' colours, looked up once per repaint
+        self._padding = RichStyle()  # and the blank around them (see render_line)
         self.scale = 0  # the scale on screen (0: plain text)
         self._shape: tuple[int, tuple[int, ...]] | None = None  # (scale, each glyph's width) on screen
         self._glyphs: list[Glyph] = []
@@ -186,8 +192,13 @@ class BigText(Widget):
             return
         text = self.text.upper()
         size = self.content_size
-        # One column to spare: the last glyph's blank column (see Glyph).
-        scale = best_scale(text, size.width - 1, size.height, self.max_scale) if text and can_draw(text) else 0
+        # Glyphs need one column to spare: the last glyph's blank column (see Glyph).
+        width = size.width - 1 if self.per_glyph else size.width
+        scale = best_scale(text, width, size.height, self.max_scale) if text and can_draw(text) else 0
+        if not self.per_glyph:
+            self.scale = scale
+            self.refresh()
+            return
         shape = (scale, tuple(len(_GLYPHS[character][0]) for character in text) if scale else ())
         if shape == self._shape:
             for glyph, character in zip(self._glyphs, text, strict=False):
@@ -211,5 +222,36 @@ class BigText(Widget):
         self.refresh(layout=True)
 
     def render(self) -> Content:
-        """The plain text, when big letters do not fit (else blank: the glyphs are drawn over it)."""
+        """The plain text, when big letters do not fit (else blank: the letters are drawn over it)."""
         return Content("" if self.scale else self.text)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = None
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        if self.per_glyph or not self.scale:
+            return super().render_line(y)
+        if self._style is None:
+            style = self.visual_style.rich_style
+            self._style = RichStyle(color=style.color, bgcolor=style.bgcolor)  # as a Glyph's
+            # The padding looks the same but is a style of its own, so that it stays a run of its own
+            # in an SVG export (the snapshots): there a run's spaces need not be as wide as its blocks.
+            self._padding = RichStyle(color=style.color, bgcolor=style.bgcolor, reverse=False)
+        rows = _rows(self.text.upper(), self.scale)
+        width, height = self.content_size
+        row = y - max(0, height - len(rows)) // 2
+        if not 0 <= row < len(rows):
+            return Strip.blank(width, self._padding)
+        line = rows[row]
+        left = max(0, width - len(line)) // 2
+        segments = [Segment(" " * left, self._padding), Segment(line, self._style),
+                    Segment(" " * (width - left - len(line)), self._padding)]
+        return Strip([segment for segment in segments if segment.text], width)
+
+
+@lru_cache(maxsize=64)
+def _rows(text: str, scale: int) -> tuple[str, ...]:
+    """`text` in big letters at `scale`, one string per terminal row."""
+    gap = " " * (GAP * scale)
+    return tuple(gap.join(row) for row in zip(*(_glyph(character, scale) for character in text), strict=True))
