@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
@@ -33,12 +33,14 @@ from backrelief_tui.core.engine import ADJUST_STEP, Event, PauseReason, State
 from backrelief_tui.core.wording import RED_FLAG_LINE
 from backrelief_tui.tui import styles
 from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.compositor import PartialCompositor
 from backrelief_tui.tui.keys import HelpSection
 from backrelief_tui.tui.literal import literal
 from backrelief_tui.tui.screens.session_view import FigureView, SessionView, figure_view, session_view
 from backrelief_tui.tui.widgets.big_text import BigText
 from backrelief_tui.tui.widgets.figure import Figure
 from backrelief_tui.tui.widgets.fitting_footer import FittingFooter
+from backrelief_tui.tui.widgets.line import Line
 from backrelief_tui.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -94,6 +96,8 @@ class SessionScreen(AppScreen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        # A second repaints a few cells here and there: render only the widgets under them.
+        self._compositor = PartialCompositor()
         self.session = session
         self.engine = session.engine
         self.routine_title = session.routine.title
@@ -122,9 +126,10 @@ class SessionScreen(AppScreen[None]):
                 with Vertical(id="coach"):
                     yield Label(id="title")
                     yield Label(id="detail")
-                    yield BigText(id="beat", max_scale=1)
+                    yield BigText(id="beat", max_scale=1, per_glyph=False)  # changes shape with every beat
                     yield BigText(id="clock", max_scale=4)
-                    yield Label(id="move-left")
+                    with Center(id="move-left-row"):  # centres the line: it is only as wide as its text
+                        yield Line(id="move-left")  # changes every second: repaints only its changed cells
                     yield Label(id="hint")
             yield Static(id="cue")
             yield Static(id="caution")
@@ -305,9 +310,13 @@ class SessionScreen(AppScreen[None]):
         if before == text:
             return  # unchanged: no repaint, no layout
         self._shown[selector] = text
-        # literal(): "[bold]" in a routine file shows as typed, never as markup.
-        widget = self._widget(selector, Static)
-        widget.update(literal(text), layout=_size_may_change(widget, before, text))
+        widget = self._widget(selector, Widget)
+        if isinstance(widget, Line):
+            widget.show(text)  # shown as typed; sizes itself
+        else:
+            assert isinstance(widget, Static)
+            # literal(): "[bold]" in a routine file shows as typed, never as markup.
+            widget.update(literal(text), layout=_size_may_change(widget, before, text))
         widget.set_class(not text, "-empty")  # an empty line takes no room
 
     def _sound_state(self) -> str:

@@ -5,13 +5,13 @@ whole number and drawn with half blocks (▀ ▄ █): a terminal cell is about 
 as it is wide, so two pixels to a cell make every pixel square and every stroke the
 same thickness. Scale 1 is 3 rows tall, 2 is 5 rows, 3 is 8, 4 is 10. The widget picks
 the largest scale that fits the space it is given (up to `max_scale`), so the countdown
-grows with the window; it repaints only when its text or its size changes (and then only
-the cells that changed), and runs no timer of its own.
+grows with the window; it repaints only when its text or its size changes, and runs no
+timer of its own. Each glyph is a widget of its own (`Glyph`): a new second sends the
+terminal only the rows of the glyphs that changed (see `Glyph`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -19,7 +19,6 @@ from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 HEIGHT = 5  # pixels
@@ -64,14 +63,6 @@ def _pixel_width(text: str) -> int:
 
 
 @lru_cache(maxsize=256)
-def render(text: str, scale: int) -> tuple[str, ...]:
-    """`text` in big letters at `scale`, one string per terminal row (half blocks; spaces elsewhere)."""
-    glyphs = [_glyph(character, scale) for character in text.upper()]
-    gap = " " * (GAP * scale)
-    return tuple(gap.join(rows) for rows in zip(*glyphs, strict=True))
-
-
-@lru_cache(maxsize=256)
 def _glyph(character: str, scale: int) -> tuple[str, ...]:
     """One glyph at `scale`, one string per terminal row: letters are drawn a glyph at a time, so a
     countdown's every new second is made of glyphs already drawn (columns never share a cell)."""
@@ -83,6 +74,17 @@ def _glyph(character: str, scale: int) -> tuple[str, ...]:
                  for upper, lower in zip(pixels[::2], pixels[1::2], strict=True))
 
 
+@lru_cache(maxsize=256)
+def _changes(before: str, after: str, scale: int) -> tuple[Region, ...]:
+    """The cells that differ between two glyphs of the same width: a region a row, first to last change."""
+    regions = []
+    for y, (old, new) in enumerate(zip(_glyph(before, scale), _glyph(after, scale), strict=True)):
+        if old != new:
+            columns = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+            regions.append(Region(columns[0], y, columns[-1] - columns[0] + 1, 1))
+    return tuple(regions)
+
+
 def best_scale(text: str, width: int, height: int, max_scale: int = 4) -> int:
     """The largest scale at which `text` fits in width × height (0 when even scale 1 does not)."""
     pixels = _pixel_width(text.upper())
@@ -92,100 +94,164 @@ def best_scale(text: str, width: int, height: int, max_scale: int = 4) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class Drawing:
-    """What BigText paints at one size: the rows of big letters and where they start (scale 0: plain text)."""
+class Glyph(Widget):
+    """One big letter: its own widget, so that its cells are a run of their own on the terminal.
 
-    scale: int
-    rows: tuple[str, ...] = ()
-    top: int = 0
-    left: int = 0
+    Textual sends a changed line of the screen from the left edge of the widget that covers
+    it (with a cursor move and the colours first), so a countdown drawn as one widget sends
+    every glyph left of the digit that changed. A glyph of its own sends only itself, and of
+    itself only the rows that differ, up to their last changed cell.
 
-
-@lru_cache(maxsize=256)
-def drawing(text: str, width: int, height: int, max_scale: int) -> Drawing:
-    """`text` as large as fits in width × height, centred both ways (as `content-align: center middle` would)."""
-    scale = best_scale(text, width, height, max_scale) if text and can_draw(text) else 0
-    if not scale:
-        return Drawing(0)
-    rows = render(text, scale)
-    return Drawing(scale, rows, max(0, height - len(rows)) // 2, max(0, width - len(rows[0])) // 2)
-
-
-def changed_regions(before: Drawing, after: Drawing) -> list[Region] | None:
-    """The cells to repaint to turn one drawing into the other; None when the whole widget must repaint.
-
-    Only when both are big letters of the same shape (a countdown from 1:25 to 1:24): then
-    each row that differs is repainted up to its last changed cell, so a second that
-    changes one digit sends that digit's rows, not the whole countdown.
-    """
-    if not before.scale or not after.scale or len(before.rows) != len(after.rows) or (
-            before.top, before.left) != (after.top, after.left) or len(before.rows[0]) != len(after.rows[0]):
-        return None
-    regions = []
-    for y, (old, new) in enumerate(zip(before.rows, after.rows, strict=True)):
-        if old != new:
-            columns = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-            regions.append(Region(after.left + columns[0], after.top + y, columns[-1] - columns[0] + 1, 1))
-    return regions
-
-
-class BigText(Widget):
-    """Shows one short text as large as its space allows; plain bold text when even scale 1 does not fit."""
-
-    DEFAULT_CSS = """
-    BigText { width: 1fr; height: 1fr; content-align: center middle; text-style: bold; }
+    A glyph is one column wider than its letter (a blank column on its right, taken from the
+    gap to the next): Textual follows a line that ends where the next widget starts with a
+    needless cursor move to that widget, and with a letter's last column changed that was a
+    move more on most rows of a second.
     """
 
-    def __init__(self, text: str = "", *, max_scale: int = 4, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.text = text
-        self.max_scale = max_scale
-        self.scale = 0  # the scale of the last paint (0: plain text)
-        self._styles: tuple[RichStyle, RichStyle] | None = None  # (letters, padding)
+    DEFAULT_CSS = "Glyph { width: 3; height: 1; }"
 
-    def show(self, text: str) -> None:
-        """Change the text; repaints only the cells that change (the size is watched by Textual)."""
-        if text == self.text:
+    def __init__(self, character: str, scale: int) -> None:
+        super().__init__()
+        self.character = character
+        self.scale = scale
+        self._style: RichStyle | None = None
+
+    def set(self, character: str) -> None:
+        """Show another glyph of the same width: repaints only the cells that change."""
+        if character == self.character:
             return
-        before = self._drawing()
-        self.text = text
-        regions = changed_regions(before, self._drawing())
-        if regions is None:
-            self.refresh()
-        elif regions:
+        regions = _changes(self.character, character, self.scale)
+        self.character = character
+        if regions:
             self.refresh(*regions)
 
-    def _drawing(self) -> Drawing:
-        return drawing(self.text, self.content_size.width, self.content_size.height, self.max_scale)
-
-    def render(self) -> Content:
-        """The plain text, for when big letters do not fit (they are drawn line by line: `render_line`)."""
-        return Content(self.text)
-
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._styles = None  # looked up once per repaint, not once per row
+        self._style = None  # looked up once per repaint, not once per row
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        # Big letters are drawn here rather than by Content, so that `show` knows exactly which
-        # cells a new text changes (the drawing is centred the way content-align would centre it).
-        drawn = self._drawing()
-        self.scale = drawn.scale
-        if not drawn.scale:
+        if self._style is None:
+            # The colours alone: one run of one style a row, and bold would only lengthen it.
+            style = self.visual_style.rich_style
+            self._style = RichStyle(color=style.color, bgcolor=style.bgcolor)
+        rows = _glyph(self.character, self.scale)
+        width = self.size.width
+        if 0 <= y < len(rows) and len(rows[y]) + 1 == width:
+            return Strip([Segment(rows[y] + " ", self._style)], width)
+        return Strip.blank(width, self._style)
+
+
+class BigText(Widget):
+    """Shows one short text as large as its space allows; plain bold text when even scale 1 does not fit.
+
+    With `per_glyph` (a countdown) the big letters are `Glyph` children, laid out in a row and
+    centred; a new text with glyphs of the same widths (the next second) only changes the
+    glyphs' letters. A new text of other widths lays them out again, so a label that changes
+    shape every few seconds (the beat: HOLD, LOWER) is drawn whole instead: a repaint of its
+    rows and no layout.
+    """
+
+    DEFAULT_CSS = """
+    BigText {
+        width: 1fr; height: 1fr; layout: horizontal; align: center middle;
+        content-align: center middle; text-style: bold;
+    }
+    """
+
+    def __init__(self, text: str = "", *, max_scale: int = 4, per_glyph: bool = True, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.text = text
+        self.max_scale = max_scale
+        self.per_glyph = per_glyph
+        self._style: RichStyle | None = None  # drawn whole: the letters' colours, looked up once per repaint
+        self._padding = RichStyle()  # and the blank around them (see render_line)
+        self.scale = 0  # the scale on screen (0: plain text)
+        self._shape: tuple[int, tuple[int, ...]] | None = None  # (scale, each glyph's width) on screen
+        self._glyphs: list[Glyph] = []
+
+    @property
+    def glyphs(self) -> list[Glyph]:
+        """The glyphs showing the text now (none when it is plain text)."""
+        return self._glyphs[:len(self._shape[1])] if self._shape else []
+
+    def show(self, text: str) -> None:
+        """Change the text; repaints only the cells that change (the size is watched: `on_resize`)."""
+        if text != self.text:
+            self.text = text
+            self._sync()
+
+    def on_mount(self) -> None:
+        self._sync()
+
+    def on_resize(self) -> None:
+        self._sync()
+
+    def _sync(self) -> None:
+        if not self.is_mounted:
+            return
+        text = self.text.upper()
+        size = self.content_size
+        # Glyphs need one column to spare: the last glyph's blank column (see Glyph).
+        width = size.width - 1 if self.per_glyph else size.width
+        scale = best_scale(text, width, size.height, self.max_scale) if text and can_draw(text) else 0
+        if not self.per_glyph:
+            self.scale = scale
+            self.refresh()
+            return
+        shape = (scale, tuple(len(_GLYPHS[character][0]) for character in text) if scale else ())
+        if shape == self._shape:
+            for glyph, character in zip(self._glyphs, text, strict=False):
+                glyph.set(character)
+            return
+        self._shape, self.scale = shape, scale
+        characters = text if scale else ""
+        new = [Glyph(" ", scale) for _ in range(len(characters) - len(self._glyphs))]
+        self._glyphs += new
+        for index, glyph in enumerate(self._glyphs):
+            shown = index < len(characters)
+            glyph.display = shown
+            if shown:
+                glyph.character, glyph.scale = characters[index], scale
+                columns, rows = measure(characters[index], scale)
+                glyph.styles.width, glyph.styles.height = columns + 1, rows
+                glyph.styles.margin = (0, 0, 0, GAP * scale - 1 if index else 0)
+                glyph.refresh()
+        if new:
+            self.mount_all(new)
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        """The plain text, when big letters do not fit (else blank: the letters are drawn over it)."""
+        return Content("" if self.scale else self.text)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = None
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        if self.per_glyph or not self.scale:
             return super().render_line(y)
-        width = self.content_size.width
-        if self._styles is None:
-            style = self.visual_style
-            # The padding in the style Content pads with (the same look, but not merged with the
-            # letters): an SVG export (the snapshots) lays out each run of text on its own.
-            self._styles = (style.rich_style, (style + VisualStyle(reverse=False)).rich_style)
-        letters, padding = self._styles
-        row = y - drawn.top
-        if not 0 <= row < len(drawn.rows):
-            return Strip.blank(width, padding)
-        line = drawn.rows[row]
-        right = width - drawn.left - len(line)
-        segments = [Segment(" " * drawn.left, padding), Segment(line, letters), Segment(" " * right, padding)]
+        if self._style is None:
+            style = self.visual_style.rich_style
+            self._style = RichStyle(color=style.color, bgcolor=style.bgcolor)  # as a Glyph's
+            # The padding looks the same but is a style of its own, so that it stays a run of its own
+            # in an SVG export (the snapshots): there a run's spaces need not be as wide as its blocks.
+            self._padding = RichStyle(color=style.color, bgcolor=style.bgcolor, reverse=False)
+        rows = _rows(self.text.upper(), self.scale)
+        width, height = self.content_size
+        row = y - max(0, height - len(rows)) // 2
+        if not 0 <= row < len(rows):
+            return Strip.blank(width, self._padding)
+        line = rows[row]
+        left = max(0, width - len(line)) // 2
+        segments = [Segment(" " * left, self._padding), Segment(line, self._style),
+                    Segment(" " * (width - left - len(line)), self._padding)]
         return Strip([segment for segment in segments if segment.text], width)
+
+
+@lru_cache(maxsize=64)
+def _rows(text: str, scale: int) -> tuple[str, ...]:
+    """`text` in big letters at `scale`, one string per terminal row."""
+    gap = " " * (GAP * scale)
+    return tuple(gap.join(row) for row in zip(*(_glyph(character, scale) for character in text), strict=True))

@@ -2,31 +2,75 @@
 
 Drawn by the widget itself (a run of heavy and light rules), not Textual's `ProgressBar`:
 that one runs a repaint timer of its own, even while the session is paused, and the
-session screen must redraw only when the shown second changes. The line is drawn as
-strips, and a new second repaints only the cells that changed (the last digit of the time
-left, now and then one more cell of the bar).
+session screen must redraw only when the shown second changes.
+
+A new second repaints only the cells that changed, and the line is made of pieces so that
+little else is sent with them: Textual writes a changed line to the terminal from the left
+edge of the widget that covers it. The time left is a `Line` of its own (its digit changes
+every second: a few bytes), and the bar is `PIECES` widgets side by side, so a cell more of
+bar sends that piece's filled cells, not the whole bar's.
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from backrelief_tui.tui.widgets.line import Line
+
 BAR = "━"
 TRACK = "╺"  # the unfilled rest, lighter
-GAP = "  "  # between the bar and the time left
+PIECES = 12  # the bar's pieces: a new cell of bar sends at most 1/12 of the bar
+
+
+class BarPiece(Widget):
+    """One stretch of the bar; how much of it is filled comes from the SessionProgress it is in."""
+
+    DEFAULT_CSS = "BarPiece { width: 1fr; height: 1; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset_in_bar = 0  # cells of bar before this piece (set by SessionProgress.place_pieces)
+        self.width = 0  # its width when placed
+        self._styles: tuple[Style, Style] | None = None
+
+    def on_resize(self) -> None:
+        progress = self.parent
+        if isinstance(progress, SessionProgress):
+            progress.place_pieces()
+
+    def filled(self, bar_filled: int) -> int:
+        return max(0, min(self.width, bar_filled - self.offset_in_bar))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # looked up once per repaint, not once per row
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        progress = self.parent
+        assert isinstance(progress, SessionProgress)
+        if self._styles is None:
+            self._styles = (progress.get_component_rich_style("progress--bar"),
+                            progress.get_component_rich_style("progress--track"))
+        bar_style, track_style = self._styles
+        width = self.size.width
+        filled = self.filled(progress.bar_filled)
+        segments = [Segment(BAR * filled, bar_style), Segment(TRACK * (width - filled), track_style)]
+        return Strip([segment for segment in segments if segment.text], width)
 
 
 class SessionProgress(Widget):
-    """`━━━━━━━━╺╺╺╺╺╺╺   3:12 left`: the bar takes the width the label leaves."""
+    """`━━━━━━━━╺╺╺╺╺╺╺  3:12 left`: the bar takes the width the label leaves."""
 
     DEFAULT_CSS = """
-    SessionProgress { height: 1; }
+    SessionProgress { height: 1; layout: horizontal; }
     SessionProgress > .progress--bar { color: $accent; }
     SessionProgress > .progress--track { color: $foreground 25%; }
+    SessionProgress > Line { margin: 0 0 0 2; }
     """
     COMPONENT_CLASSES = {"progress--bar", "progress--track"}
 
@@ -35,52 +79,43 @@ class SessionProgress(Widget):
         self.done = 0.0
         self.total = 1.0
         self.remaining = ""
-        self._drawn: tuple[int, int, str] | None = None  # (filled, width, label) on the screen
-        self._styles: tuple[object, Style, Style, Style] | None = None  # (key, bar, track, text): see render_line
+        self.bar_filled = 0  # cells of bar filled on screen
+        self.bar_width = 0  # the pieces' widths added up (see place_pieces)
+        self._pieces = [BarPiece() for _ in range(PIECES)]
+        self._label = Line()
+
+    def compose(self) -> ComposeResult:
+        yield from self._pieces
+        yield self._label
 
     def show(self, done: float, total: float, remaining: str) -> None:
-        """Repaints only when the filled width or the label would change, and then only those cells."""
+        """Repaints only the pieces of the bar whose cells change, and the label's changed cells."""
         self.done, self.total, self.remaining = done, max(total, 1.0), remaining
-        width = self.content_size.width
-        drawn = (self._filled(width), width, remaining)
-        before, self._drawn = self._drawn, drawn
-        if drawn == before:
+        self._label.show(remaining)
+        self._fill()
+
+    def place_pieces(self) -> None:
+        """After a piece changed size (the window, or the label's width): where each piece starts, all repainted."""
+        offset = 0
+        for piece in self._pieces:
+            piece.offset_in_bar, piece.width = offset, piece.size.width
+            offset += piece.width
+        self.bar_width = offset
+        self.bar_filled = self._filled()
+        for piece in self._pieces:
+            piece.refresh()
+
+    def _filled(self) -> int:
+        return round(self.bar_width * min(1.0, max(0.0, self.done / self.total)))
+
+    def _fill(self) -> None:
+        before, after = self.bar_filled, self._filled()
+        if before == after:
             return
-        if before is None or before[1] != width or len(before[2]) != len(remaining):
-            self.refresh()
-            return
-        # One region from the first changed cell to the last: the terminal gets the line from
-        # its start up to the last change anyway, and two regions on a line would send it twice.
-        changed = [min(before[0], drawn[0]), max(before[0], drawn[0])] if before[0] != drawn[0] else []
-        start = self._bar_width(width) + len(GAP)
-        label = [start + x for x, (a, b) in enumerate(zip(before[2], remaining, strict=True)) if a != b]
-        changed += [label[0], label[-1] + 1] if label else []
-        self.refresh(Region(min(changed), 0, max(changed) - min(changed), 1))
-
-    def _bar_width(self, width: int) -> int:
-        return max(0, width - len(self.remaining) - len(GAP))
-
-    def _filled(self, width: int) -> int:
-        bar = self._bar_width(width)
-        return round(bar * min(1.0, max(0.0, self.done / self.total)))
-
-    def notify_style_update(self) -> None:
-        self._styles = None
-        super().notify_style_update()
-
-    def render_line(self, y: int) -> Strip:
-        # The colours are looked up again only when the styles or the background under the bar
-        # change: a component style walks every ancestor, and the bar repaints every second.
-        key = (self.background_colors, self.app.theme)
-        if self._styles is None or self._styles[0] != key:
-            self._styles = (key, self.get_component_rich_style("progress--bar"),
-                            self.get_component_rich_style("progress--track"), self.visual_style.rich_style)
-        _key, bar_style, track_style, style = self._styles
-        width = self.content_size.width
-        if y:
-            return Strip.blank(width, style)
-        bar, filled = self._bar_width(width), self._filled(width)
-        self._drawn = (filled, width, self.remaining)
-        segments = [Segment(BAR * filled, bar_style), Segment(TRACK * (bar - filled), track_style),
-                    Segment(GAP + self.remaining, style)]
-        return Strip([segment for segment in segments if segment.text]).adjust_cell_length(width, style)
+        self.bar_filled = after
+        low, high = min(before, after), max(before, after)
+        for piece in self._pieces:
+            start = max(low, piece.offset_in_bar)
+            end = min(high, piece.offset_in_bar + piece.width)
+            if end > start:
+                piece.refresh(Region(start - piece.offset_in_bar, 0, end - start, 1))

@@ -1,0 +1,102 @@
+"""A Textual compositor that, for a partial repaint, renders only the widgets whose cells are written.
+
+Textual's `Compositor.render_partial_update` asks every widget that overlaps the *bounding
+box* of the regions to repaint for all its lines (from its cache, but each at a cost: its
+background colours, styles and line filters looked up again), and then writes only the
+lines and cells of those regions. When a second changes a digit in the middle of the
+session screen and the time left at its bottom, that box is most of the screen: some 35
+widgets asked, for the four or five that changed.
+
+A cell that is written shows the top widget covering it. When every region to repaint
+came from a widget asking for it (`Widget.refresh(*regions)`, through `update_widgets`),
+that top widget is the one that asked, or one above it (later in the DOM or on a higher
+layer: a notification over the countdown); the containers under it are covered and need
+not render. So this compositor renders, for such an update, the widgets that asked and
+the ones above them that overlap their regions, each only for the rows of those regions.
+When any region came another way (a layout pass, a screen resized or uncovered) it falls
+back to every widget that overlaps a region, which is Textual's choice narrowed from the
+bounding box to the regions themselves. tests/ui/test_session_repaint.py checks the output
+against Textual's own.
+
+Written for Textual 8.2.8 (pinned in pyproject.toml): it relies on `render_partial_update`
+reading the widgets through `visible_widgets` (topmost first) and the line cuts through
+`cuts`, both cached on the compositor, and on `update_widgets` adding the regions widgets
+ask for to `_dirty_regions`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    Placed = dict[Widget, tuple[Region, Region]]  # widget -> (region, clip), topmost first
+
+
+class PartialCompositor(Compositor):
+    """Renders a partial update from the widgets that are drawn in it, not from its bounding box."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._asked_by: set[Widget] = set()  # widgets that asked for a repaint since the last update
+        self._asked: set[Region] = set()  # the regions they added
+
+    def update_widgets(self, widgets: set[Widget]) -> None:
+        before = set(self._dirty_regions)
+        super().update_widgets(widgets)
+        self._asked |= self._dirty_regions - before
+        self._asked_by |= widgets
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        dirty = list(self._dirty_regions)
+        asked_by, asked = self._asked_by, self._asked
+        self._asked_by, self._asked = set(), set()
+        if not dirty:
+            return super().render_partial_update()
+        self.cuts  # noqa: B018 -- computed (and cached) from every visible widget before the narrowing below
+        visible = self.visible_widgets
+        drawn = self._drawn(visible, dirty, asked_by) if asked.issuperset(dirty) else self._under(visible, dirty)
+        self._visible_widgets = drawn
+        try:
+            return super().render_partial_update()
+        finally:
+            self._visible_widgets = visible
+
+    @staticmethod
+    def _under(visible: Placed, dirty: list[Region]) -> Placed:
+        """Every widget that overlaps a region (the fallback), clipped to those regions' rows."""
+        box = Region.from_union(dirty)
+        drawn = {}
+        for widget, (region, clip) in visible.items():
+            shown = region.intersection(clip)
+            if shown.overlaps(box) and (parts := [part for part in dirty if shown.overlaps(part)]):
+                drawn[widget] = (region, _rows(clip, Region.from_union(parts)))
+        return drawn
+
+    @staticmethod
+    def _drawn(visible: Placed, dirty: list[Region], asked_by: set[Widget]) -> Placed:
+        """The widgets that asked, and those above one of them that overlap its regions."""
+        drawn: Placed = {}
+        above: list[tuple[Widget, Region, Region, Region]] = []  # widgets met so far, topmost first
+        for widget, (region, clip) in visible.items():
+            shown = region.intersection(clip)
+            if widget in asked_by and (parts := [part for part in dirty if shown.overlaps(part)]):
+                box = Region.from_union(parts)
+                drawn[widget] = (region, _rows(clip, box))
+                for other, other_shown, other_region, other_clip in above:
+                    if other_shown.overlaps(box) and (over := [part for part in parts if other_shown.overlaps(part)]):
+                        rows = _rows(other_clip, Region.from_union(over))
+                        previous = drawn.get(other)
+                        drawn[other] = (other_region, rows if previous is None else previous[1].union(rows))
+            above.append((widget, shown, region, clip))
+        # Keep Textual's order (topmost first): the first strip drawn in a cell wins.
+        return {widget: drawn[widget] for widget in visible if widget in drawn}
+
+
+def _rows(clip: Region, box: Region) -> Region:
+    """`clip` cut down to the rows of `box`, whole rows: the line cuts stay where they are."""
+    return clip.intersection(Region(clip.x, box.y, clip.width, box.height))

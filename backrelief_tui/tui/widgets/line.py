@@ -1,0 +1,73 @@
+"""One line of plain text as wide as itself, for a line that changes every second ("1:25 left").
+
+A `Static` repaints its whole width whenever its text changes, and a line of `width: 100%`
+is written to the terminal from its left edge, padding and all. This line is only as wide
+as its text (the parent centres it), and a new text of the same length repaints only the
+cells from the first to the last that differ: with the count at the start of the line, a
+new second sends the terminal little more than the digit that changed. A text of another
+length lays the screen out again (the line's width changes). The text is shown as typed,
+never as markup.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def changed_span(before: str, after: str) -> tuple[int, int] | None:
+    """(first, last + 1) cells that differ between two texts of the same single-cell characters.
+
+    None when the texts differ in length or hold wide characters (then the whole line repaints).
+    """
+    if len(before) != len(after) or cell_len(before) != len(before) or cell_len(after) != len(after):
+        return None
+    changed = [x for x, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    return (changed[0], changed[-1] + 1) if changed else (0, 0)
+
+
+class Line(Widget):
+    """A single line of literal text; `show(text)` repaints only what changed."""
+
+    DEFAULT_CSS = "Line { width: auto; height: 1; }"
+
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = text
+        self._style: Style | None = None
+
+    def show(self, text: str) -> None:
+        if text == self.text:
+            return
+        span = changed_span(self.text, text)
+        self.text = text
+        if span is None:
+            self.refresh(layout=True)
+        elif span[1] > span[0]:
+            self.refresh(Region(span[0], 0, span[1] - span[0], 1))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return cell_len(self.text)
+
+    def render(self) -> Content:
+        """The text as Content (what the tests read); the screen gets it from `render_line`."""
+        return Content(self.text)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = None  # looked up once per repaint
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        # One run of one style, drawn here: a Content would be laid out (wrapped, aligned)
+        # again for every repaint, and this line repaints every second.
+        if self._style is None:
+            self._style = self.visual_style.rich_style
+        width = self.size.width
+        if y or not self.text:
+            return Strip.blank(width, self._style)
+        return Strip([Segment(self.text, self._style)]).adjust_cell_length(width, self._style)

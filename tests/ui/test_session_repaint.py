@@ -1,0 +1,197 @@
+"""What the session screen sends the terminal (issue 16): a second of a hold repaints only what changed.
+
+Every update Textual writes is caught on its way to the terminal (`App._display`) and
+played onto a model terminal, the way a real one would take it: the cells of each line
+span, from the left edge of the widget covering them. Nobody sleeps: a FakeClock moves
+and the test calls `tick()` as the screen's wake-up would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.strip import Strip
+
+from backrelief_tui.core.library import load_library
+from backrelief_tui.core.settings import Settings
+from backrelief_tui.tui.app import build_app
+from backrelief_tui.tui.compositor import PartialCompositor
+from backrelief_tui.tui.screens.session import SessionScreen
+from backrelief_tui.tui.widgets.big_text import BigText, Glyph
+from backrelief_tui.tui.widgets.figure import Figure
+from backrelief_tui.tui.widgets.session_progress import BarPiece, SessionProgress
+from tests.fakes import FakeClock
+from tests.ui.helpers import ROUTINES, RecordingPlayer
+
+# The benchmark's hold (benchmarks/bench_cpu.py): one 90 s forearm plank, a single Hold beat.
+PLANK = """\
+id = "plank-hold"
+title = "Plank hold"
+summary = "A forearm plank held for ninety seconds."
+
+[[moves]]
+ref = "front-plank"
+reps = 1
+hold = 90
+"""
+QUIET = Settings(lead_in=0, pain_checkin=False, safety_acknowledged=True)
+Cell = tuple[str, Style | None]
+
+
+def _cells(strip: Strip) -> list[Cell]:
+    return [(character, segment.style) for segment in strip if not segment.control for character in segment.text]
+
+
+class Terminal:
+    """The cells a terminal shows after it has been sent every update."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Cell]] = []
+        self.partial: list[ChopsUpdate] = []
+
+    def take(self, update: object) -> None:
+        if isinstance(update, LayoutUpdate):
+            self.rows[update.region.y:] = [_cells(Strip.join(line)) for line in update.strips]
+        elif isinstance(update, ChopsUpdate):
+            self.partial.append(update)
+            for y, x1, x2 in update.spans:  # as ChopsUpdate.render_segments writes them
+                for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items(), strict=False):
+                    if strip is None or x > x2 or end <= x1:
+                        continue
+                    if not (x2 > x >= x1 and end <= x2):
+                        strip = strip.crop(0, min(end, x2) - x)
+                    written = _cells(strip)
+                    self.rows[y][x:x + len(written)] = written
+
+
+def _watch(app) -> Terminal:
+    terminal = Terminal()
+    display = app._display
+
+    def shown(screen, renderable) -> None:
+        terminal.take(renderable)
+        display(screen, renderable)
+
+    app._display = shown
+    return terminal
+
+
+def _truth(screen) -> list[list[Cell]]:
+    """The whole screen drawn afresh (by Textual's own code, every widget)."""
+    return [_cells(strip) for strip in screen._compositor.render_strips()]
+
+
+def _plank_app(tmp_path: Path, clock: FakeClock):
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    (folder / "plank-hold.toml").write_text(PLANK, encoding="utf-8")
+    return build_app(settings=QUIET, library=load_library(ROUTINES, folder), clock=clock, player=RecordingPlayer(),
+                     start_routine="plank-hold", save_settings=lambda _new: None)
+
+
+async def _on_screen(pilot, terminal: Terminal) -> SessionScreen:
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    assert isinstance(screen._compositor, PartialCompositor)
+    terminal.rows = _truth(screen)  # the terminal as the first full frame left it
+    return screen
+
+
+async def test_a_terminal_sent_only_the_partial_updates_shows_the_whole_screen(tmp_path):
+    """Through frames of a moving figure, beats, a pause, an added 5 s and a notice over the time
+    left, the cells on the terminal stay exactly what a full repaint draws."""
+    clock = FakeClock()
+    app = build_app(settings=Settings(pain_checkin=False, safety_acknowledged=True),
+                    library=load_library(ROUTINES, Path("/nonexistent")), clock=clock, player=RecordingPlayer(),
+                    start_routine="desk-break", save_settings=lambda _new: None)
+    terminal = _watch(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _on_screen(pilot, terminal)
+        for step in range(200):  # 50 s: the lead-in into the first move's beats, its frames 4 a second
+            clock.advance(0.25)
+            screen.tick()
+            await pilot.pause()
+            if step == 100:
+                app.notify("A notice over the countdown's corner", timeout=600)
+            if step in (120, 124):
+                await pilot.press("space")  # pause, then resume
+            if step == 150:
+                await pilot.press("plus")
+            await pilot.pause()
+            assert terminal.rows == _truth(screen), f"after {step + 1} steps"
+        assert len(terminal.partial) > 100  # most of them partial updates
+
+
+async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tmp_path):
+    """Issue 16: in a static hold a second sends the rows of the digit that changed, the cells of
+    the two times left that changed and a piece of the bar; no other widget repaints."""
+    clock = FakeClock()
+    app = _plank_app(tmp_path, clock)
+    terminal = _watch(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _on_screen(pilot, terminal)
+        clock.advance(3.0)  # the figure has stepped into the plank: nothing moves now
+        screen.tick()
+        await pilot.pause()
+        clock_widget = screen.query_one("#clock", BigText)
+        progress = screen.query_one(SessionProgress)
+        allowed = {screen.query_one("#move-left"), progress._label, *progress.query(BarPiece),
+                   screen.query_one("#cue")}  # the cue: a hold's cues take turns every 5 s
+        asked: list[set] = []
+        compositor = screen._compositor
+        update_widgets = compositor.update_widgets
+
+        def spy(widgets) -> None:
+            asked.append(set(widgets))
+            update_widgets(widgets)
+
+        compositor.update_widgets = spy
+        sent = 0
+        for second in range(40):  # 1:27 to 0:47: every digit, a new ten, the minute gone
+            terminal.partial.clear()
+            asked.clear()
+            before = clock_widget.text
+            clock.advance(1.0)
+            screen.tick()
+            await pilot.pause()
+            assert terminal.rows == _truth(screen)
+            sent += sum(len(update.render_segments(app.console)) for update in terminal.partial)
+            repainted = set().union(*asked)
+            glyphs = {widget for widget in repainted if isinstance(widget, Glyph)}
+            if clock_widget.text != "59":  # 1:00 -> 59 lays the clock out again (two writes), once
+                assert len(terminal.partial) == 1  # one repaint a second
+                assert glyphs, f"second {second}: the clock did not change"
+                assert repainted - glyphs <= allowed, f"second {second}: {repainted - glyphs - allowed}"
+                assert not any(isinstance(widget, Figure) for widget in repainted)
+                # The digits that changed, not the whole countdown.
+                changed = {index for index, glyph in enumerate(clock_widget.glyphs) if glyph in glyphs}
+                assert changed == {index for index, (a, b) in enumerate(zip(before, clock_widget.text, strict=True))
+                                   if a != b}
+                for y, x1, _x2 in terminal.partial[0].spans:
+                    widget, _region = screen.get_widget_at(x1, y)
+                    assert widget in repainted, f"second {second}: wrote over {widget} at {x1},{y}"
+        # What the digits cost the terminal: a few rows of one glyph a second, not the whole countdown
+        # (the countdown in one widget sent ~1,400 bytes a second here).
+        assert sent / 40 < 700
+
+
+@pytest.mark.parametrize(("size", "rows"), [((100, 30), 7), ((80, 24), 5), ((60, 20), 3)])
+async def test_the_countdown_is_drawn_in_glyphs_tall_enough_for_the_window(tmp_path, size, rows):
+    """Issue 16's floor for the loudest thing on screen, now that each digit is a widget of its own."""
+    clock = FakeClock()
+    app = _plank_app(tmp_path, clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        clock.advance(3.0)
+        screen.tick()
+        await pilot.pause()
+        countdown = screen.query_one("#clock", BigText)
+        assert countdown.text == "1:27"
+        assert [glyph.character for glyph in countdown.glyphs] == list("1:27")
+        assert all(glyph.size.height >= rows for glyph in countdown.glyphs)
+        assert all(glyph.region.y == countdown.glyphs[0].region.y for glyph in countdown.glyphs)  # one row of them
