@@ -1,32 +1,22 @@
 """The app opens with the library kept in the cache folder while no routine file changed (library.kept_library).
 
-Every file here gets an mtime well in the past (`_old`): a file changed in the last two
+Every file here gets an mtime well in the past (`tests.aged`): a file changed in the last two
 seconds is not trusted (kept.RACY_NS), so nothing made from it would be kept. The built-in
 routines are a copy in the test's own folder, and the code the key stamps is a folder of
 the test's own, so a fresh clone (every file just written) sees what a person's install sees.
 """
 
-import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from backrelief_tui.core import kept, library, paths
+from tests.aged import aged
 
 ROOT = Path(__file__).parents[2]
 USER_ROUTINE = 'id = "mine"\ntitle = "Mine"\nsummary = "s"\n[[moves]]\nref = "cobra"\n'
-_AGO = 0
 
-
-def _old(path: Path) -> Path:
-    """Give `path` an mtime a minute ago (a new one each call, as an edit would)."""
-    global _AGO
-    _AGO += 1
-    then = time.time_ns() - 60_000_000_000 - _AGO * 1_000_000
-    os.utime(path, ns=(then, then))
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -34,12 +24,12 @@ def places(tmp_path, monkeypatch):
     builtin = tmp_path / "builtin"
     builtin.mkdir()
     for source in (ROOT / "routines").glob("*.toml"):
-        _old(Path(shutil.copy(source, builtin / source.name)))
+        aged(Path(shutil.copy(source, builtin / source.name)))
     monkeypatch.setattr(paths, "builtin_routines_dir", lambda: builtin)
     code = tmp_path / "code"
     code.mkdir()
     (code / "routine.py").write_text("x = 1\n")
-    _old(code / "routine.py")
+    aged(code / "routine.py")
     monkeypatch.setattr(kept, "package_dirs", lambda *names: (str(code),))
     (paths.user_routines_dir()).mkdir(parents=True, exist_ok=True)
     return builtin, code
@@ -76,10 +66,10 @@ def test_a_new_changed_or_removed_routine_file_is_read_again(loads):
     library.kept_library()
     mine = paths.user_routines_dir() / "mine.toml"
     mine.write_text(USER_ROUTINE)
-    _old(mine)
+    aged(mine)
     assert "mine" in library.kept_library().routines and loads[0] == 2
     mine.write_text(USER_ROUTINE.replace('"Mine"', '"Mine, longer"'))
-    _old(mine)
+    aged(mine)
     assert library.kept_library().routines["mine"].title == "Mine, longer" and loads[0] == 3
     mine.unlink()
     assert "mine" not in library.kept_library().routines and loads[0] == 4
@@ -90,7 +80,7 @@ def test_a_new_changed_or_removed_routine_file_is_read_again(loads):
 def test_a_problem_in_a_file_is_kept_with_it_and_said_every_time(loads):
     bad = paths.user_routines_dir() / "bad.toml"
     bad.write_text('id = "bad"\ntitle = 3\n')
-    _old(bad)
+    aged(bad)
     first, second = library.kept_library(), library.kept_library()
     assert loads[0] == 1
     assert [str(problem) for problem in second.problems] == [str(problem) for problem in first.problems] != []
@@ -100,7 +90,7 @@ def test_new_code_is_a_miss(places, loads):
     _builtin, code = places
     library.kept_library()
     (code / "routine.py").write_text("x = 2\n")
-    _old(code / "routine.py")
+    aged(code / "routine.py")
     library.kept_library()
     assert loads[0] == 2
 

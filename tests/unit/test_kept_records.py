@@ -1,28 +1,16 @@
 """A report's records come from parsed copies kept in the cache folder while their files are unchanged
-(store.KeptRecords). Files get an mtime a minute ago (`_old`): one changed in the last two seconds is read
+(store.KeptRecords). Files get an mtime a minute ago (`tests.aged`): one changed in the last two seconds is read
 but not kept (kept.RACY_NS)."""
 
-import os
-import time
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 from backrelief_tui.core import store as store_module
 from backrelief_tui.core.records import SessionRecord, write_record
 from backrelief_tui.core.store import KeptRecords, RecordStore
+from tests.aged import aged
 from tests.record_factory import CET, make_record
-
-_AGO = 0
-
-
-def _old(path: Path) -> Path:
-    global _AGO
-    _AGO += 1
-    then = time.time_ns() - 60_000_000_000 - _AGO * 1_000_000
-    os.utime(path, ns=(then, then))
-    return path
 
 
 @pytest.fixture
@@ -31,7 +19,7 @@ def store(tmp_path):
     for day in range(1, 8):
         record = make_record(datetime(2025, 2, day, 9, tzinfo=CET), record_id=f"f{day}", note=f"day {day} ‮é")
         write_record(store.path_for(record), record)
-        _old(store.path_for(record))
+        aged(store.path_for(record))
     yield store
     store.index.close()
 
@@ -65,7 +53,7 @@ def test_a_changed_file_is_parsed_again_and_its_copy_replaced(store, parsed):
     record = make_record(datetime(2025, 2, 3, 9, tzinfo=CET), record_id="f3", note="edited by hand")
     path = store.path_for(record)
     write_record(path, record)
-    _old(path)
+    aged(path)
     records, _ = _week(store)
     assert [r.note for r in records if r.id == "f3"] == ["edited by hand"]
     assert parsed.count(path.name) == 2
@@ -84,7 +72,7 @@ def test_a_file_changed_just_now_is_read_but_not_kept(store, parsed):
 def test_an_unreadable_file_is_never_kept(store, parsed):
     bad = store.root / "2025" / "2025-02-05-090000-desk-break-bad.toml"
     bad.write_text("schema = 1\n")
-    _old(bad)
+    aged(bad)
     kept = KeptRecords(store.root, store.index_path.parent / "records")
     assert not isinstance(kept.read(bad), SessionRecord) and not isinstance(kept.read(bad), SessionRecord)
     assert parsed.count(bad.name) == 2
@@ -136,7 +124,7 @@ def test_a_file_outside_the_sessions_folder_is_read_as_it_is(tmp_path, store):
     record = make_record(datetime(2025, 2, 6, 9, tzinfo=CET), record_id="outside")
     path = tmp_path / "outside.toml"
     write_record(path, record)
-    _old(path)
+    aged(path)
     kept = KeptRecords(store.root, store.index_path.parent / "records")
     assert kept.read(path) == record and kept.read(path) == record
     assert not list((store.index_path.parent / "records").rglob("outside*"))

@@ -1,6 +1,6 @@
 """`backrelief list` prints its kept output while nothing it depends on changed (commands.list_cache).
 
-Every file the tests write gets an mtime well in the past (`_old`): a file changed in the
+Every file the tests write gets an mtime well in the past (`tests.aged`): a file changed in the
 last two seconds is not trusted (RACY_NS), so its output would not be kept. The code the
 key stamps is a folder of the test's own (`code`), so an edit in the checkout cannot
 change what these tests see.
@@ -10,25 +10,16 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from backrelief_tui.commands import list_cache, main
+from tests.aged import aged
 
 ROOT = Path(__file__).parents[2]
 USER_ROUTINE = 'id = "mine"\ntitle = "Mine"\nsummary = "s"\n[[moves]]\nref = "cobra"\n'
-_AGO = 0
 
-
-def _old(path: Path) -> Path:
-    """Give `path` an mtime a minute ago (a new one each call, as an edit would)."""
-    global _AGO
-    _AGO += 1
-    then = time.time_ns() - 60_000_000_000 - _AGO * 1_000_000
-    os.utime(path, ns=(then, then))
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +33,7 @@ def code(tmp_path, monkeypatch):
     folder = tmp_path / "code"
     folder.mkdir()
     (folder / "plan.py").write_text("x = 1\n")
-    _old(folder / "plan.py")
+    aged(folder / "plan.py")
     monkeypatch.setattr(list_cache, "code_dirs", lambda: (str(folder),))
     return folder
 
@@ -73,7 +64,7 @@ def user_file(home: Path, name: str = "mine.toml", text: str = USER_ROUTINE) -> 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text(text, encoding="utf-8")
-    return _old(path)
+    return aged(path)
 
 
 def cache_file(home: Path, *options: str) -> Path:
@@ -152,7 +143,7 @@ def test_settings_that_change_a_length_are_a_miss(home, capsys, hits):
     def settings():
         (home / "config").mkdir(parents=True, exist_ok=True)
         (home / "config" / "settings.toml").write_text("[moves.front-plank]\nhold = 20\nreps = 1\n")
-        _old(home / "config" / "settings.toml")
+        aged(home / "config" / "settings.toml")
 
     before, after = _changed(home, capsys, hits, settings)
     assert before != after
@@ -163,7 +154,7 @@ def test_settings_that_change_a_length_are_a_miss(home, capsys, hits):
 def test_a_new_version_of_the_code_is_a_miss(home, capsys, hits, code):
     def upgrade():
         (code / "plan.py").write_text("x = 2\n")
-        _old(code / "plan.py")
+        aged(code / "plan.py")
 
     before, after = _changed(home, capsys, hits, upgrade)
     assert before == after  # the same output, worked out afresh
