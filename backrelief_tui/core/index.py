@@ -57,10 +57,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backrelief_tui.core.files import read_regular_stat
-from backrelief_tui.core.pain import PainVerdict, baseline_period, pain_verdict, recent_period
 from backrelief_tui.core.records import (
     MAX_RECORD_BYTES,
     PAIN_RANGE,
@@ -74,20 +73,12 @@ from backrelief_tui.core.records import (
     started_from_name,
 )
 from backrelief_tui.core.schedule import DEFAULT_GOAL
-from backrelief_tui.core.stats import (
-    CALENDAR_WEEKS,
-    CHART_DAYS,
-    PAIN_POINTS,
-    PAIN_WEEKS,
-    DayTotal,
-    PainPoint,
-    Stats,
-    calendar,
-    counts,
-    goal_streaks,
-    week_start,
-    weekly_pain,
-)
+
+# core.stats and core.pain (fractions, decimal) load where the header's numbers are worked out:
+# `history --json` and `report` never ask for them, and every command pays for its imports.
+if TYPE_CHECKING:
+    from backrelief_tui.core.pain import PainVerdict
+    from backrelief_tui.core.stats import DayTotal, PainPoint, Stats
 
 INDEX_VERSION = 5  # PRAGMA user_version: bump when the tables or what goes into a row change
 # (4: `counts` follows stats.counts, now the nudges' rule: completed, or stopped after 3 minutes;
@@ -403,6 +394,19 @@ class SessionIndex:
     def stats(self, today: date, goal: int = DEFAULT_GOAL) -> Stats:
         """`stats.compute()` over every readable session, from the counts kept per day (twelve weeks at most
         are read day by day; the weekly goal's streak adds one grouped query over the days)."""
+        from backrelief_tui.core.stats import (
+            CALENDAR_WEEKS,
+            CHART_DAYS,
+            PAIN_POINTS,
+            PAIN_WEEKS,
+            PainPoint,
+            Stats,
+            calendar,
+            goal_streaks,
+            week_start,
+            weekly_pain,
+        )
+
         week_first = week_start(today)
         chart_start = today - timedelta(days=CHART_DAYS - 1)
         calendar_start = week_first - timedelta(weeks=CALENDAR_WEEKS - 1)
@@ -441,6 +445,8 @@ class SessionIndex:
 
     def day_totals(self, first: date | None = None, last: date | None = None) -> list[DayTotal]:
         """The sessions that count (stats.counts) and their time, per day with any, oldest first."""
+        from backrelief_tui.core.stats import DayTotal
+
         rows = self._query("SELECT day, counting, counting_tenths FROM days WHERE counting > 0 "
                            "AND day BETWEEN ? AND ? ORDER BY day",
                            ((first or date.min).isoformat(), (last or date.max).isoformat()))
@@ -465,6 +471,8 @@ class SessionIndex:
 
     def pain_points(self, first: date | None = None, last: date | None = None) -> list[PainPoint]:
         """Every rated session from `first` to `last`, oldest first."""
+        from backrelief_tui.core.stats import PainPoint
+
         rows = self._query(
             "SELECT day, pain_before, pain_after FROM files INDEXED BY files_day WHERE day BETWEEN ? AND ? "
             "AND readable = 1 AND (pain_before IS NOT NULL OR pain_after IS NOT NULL) ORDER BY day, ts, key",
@@ -498,6 +506,8 @@ class SessionIndex:
 
     def pain_verdict(self, today: date) -> PainVerdict | None:
         """`pain.pain_verdict` from the first two weeks' and the last two weeks' ratings only."""
+        from backrelief_tui.core.pain import baseline_period, pain_verdict, recent_period
+
         first = self.first_rated_day(today)
         if first is None:
             return None
@@ -805,6 +815,8 @@ class SessionIndex:
     def _row(self, key: str, file: str, raw: bytes | None, problem: str, st: os.stat_result, digest: bytes,
              read_ns: int) -> tuple[Any, ...]:
         """The row for a file's bytes (or for why they could not be read)."""
+        from backrelief_tui.core.stats import counts
+
         head = (key, *_stamp(st), digest, read_ns)
         parsed: SessionRecord | Unreadable = (parse_record(raw, Path(file)) if raw is not None
                                               else Unreadable(Path(file), problem))

@@ -25,8 +25,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
-
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.routine import Kind, Sides
@@ -296,6 +294,8 @@ def _move_to_toml(move: MoveRecord) -> dict[str, Any]:
 
 
 def dumps(record: SessionRecord) -> bytes:
+    import tomli_w  # only a session writes records: the commands that list them never load the writer
+
     return tomli_w.dumps(record_to_toml(record)).encode("utf-8")
 
 

@@ -27,13 +27,12 @@ from contextlib import suppress
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.index import Cancelled, IndexUnavailable, Progress, RefreshResult, SessionIndex
-from backrelief_tui.core.live import LiveMarkers
 from backrelief_tui.core.records import (
     MAX_NOTE,
     MAX_RECORD_BYTES,
@@ -48,7 +47,11 @@ from backrelief_tui.core.records import (
     record_path,
     write_record,
 )
-from backrelief_tui.core.toml_edit import set_top_level
+
+# The live markers and the TOML editor load where they are used: `history` and `report` (and the
+# app's start-up) read records and never need them, and every command pays for its imports.
+if TYPE_CHECKING:
+    from backrelief_tui.core.live import LiveMarkers
 
 
 class LookupCancelled(Exception):
@@ -70,6 +73,8 @@ class RecordStore:
     @cached_property
     def live(self) -> LiveMarkers:
         """The live-session markers (made on first use: `history` and `report` never need them)."""
+        from backrelief_tui.core.live import LiveMarkers
+
         return LiveMarkers(self._live_dir if self._live_dir is not None else paths.live_dir(), self.root)
 
     # -- single records ---------------------------------------------------------------
@@ -103,6 +108,8 @@ class RecordStore:
             if marker is not None:
                 marker.release()
             return False
+        from backrelief_tui.core.toml_edit import set_top_level
+
         changed = set_top_level(raw, {"status": SessionStatus.STOPPED.value})
         if changed is None:  # no status line we can change alone: leave the file as it is
             if marker is not None:
@@ -154,6 +161,8 @@ class RecordStore:
             return f"the file {reason}"
         if not isinstance(parse_record(raw, path), SessionRecord):  # never raises
             return "the file is not a valid session record, so it is left as it is"
+        from backrelief_tui.core.toml_edit import set_top_level
+
         changed = set_top_level(raw, values)
         if changed is None:
             return f"{what} could not be written without rewriting the file, so it is left as it is"
