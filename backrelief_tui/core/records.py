@@ -507,8 +507,28 @@ SUMMARY_FIELDS = ("id", "routine", "routine_title", "started", "ended", "status"
 
 
 def summary_to_json(summary: SessionSummary) -> dict[str, Any]:
-    """The summary as a JSON object (for `history --json`)."""
+    """The summary as a JSON object (SUMMARY_FIELDS)."""
     return dict(zip(SUMMARY_FIELDS, summary_to_row(summary), strict=True))
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    """An entry as `history --json` prints it (what the index's `json_entries` gives without making the entry)."""
+    if isinstance(entry, Unreadable):
+        return unreadable_json(str(entry.path), entry.reason)
+    return session_json(summary_to_row(entry), entry.file)
+
+
+def session_json(row: list[Any], file: str) -> dict[str, Any]:
+    """`history --json`'s object for a session: its `summary_to_row` values, how far it got, its file."""
+    item = dict(zip(SUMMARY_FIELDS, row, strict=True))
+    item["how_far"] = how_far(item["status"], item["moves_done"], item["moves_total"])
+    item["file"] = file
+    return item
+
+
+def unreadable_json(file: str, reason: str) -> dict[str, Any]:
+    """`history --json`'s object for an unreadable file."""
+    return {"file": file, "unreadable": reason}
 
 
 _SUMMARY_VALUES = attrgetter(*SUMMARY_FIELDS)  # one call for all the fields: `history --json` lists thousands

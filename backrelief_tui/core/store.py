@@ -42,6 +42,7 @@ from backrelief_tui.core.records import (
     SessionStatus,
     SessionSummary,
     Unreadable,
+    entry_to_json,
     parse_record,
     read_record,
     record_path,
@@ -230,6 +231,13 @@ class RecordStore:
             return self.index.entries(since=since, routine=routine)
         except IndexUnavailable:
             return self._parse_all(since, routine)
+
+    def json_entries(self, *, since: date | None = None, routine: str | None = None) -> list[dict[str, Any]]:
+        """`entries()` as `history --json` prints them (`records.entry_to_json`), from the index's rows directly."""
+        if self.refresh(since=since) is not None:
+            with suppress(IndexUnavailable):
+                return self.index.json_entries(since=since, routine=routine)
+        return [entry_to_json(entry) for entry in self._parse_all(since, routine)]
 
     def records_between(self, first: date, last: date, *,
                         cancelled: Cancelled | None = None) -> tuple[list[SessionRecord], int]:
