@@ -23,13 +23,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.files import read_regular
-from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.tomlfile import parse_toml
 from backrelief_tui.core.wording import how_far
+
+if TYPE_CHECKING:  # core.routine (the routine model, ~4 ms) loads where a move is read: listing never needs it
+    from backrelief_tui.core.routine import Kind, Sides
 
 
 class SessionStatus(StrEnum):
@@ -441,6 +443,8 @@ def _record(data: dict[str, Any]) -> SessionRecord:
 
 
 def _move(table: dict[str, Any], where: str) -> MoveRecord:
+    from backrelief_tui.core.routine import Kind, Sides
+
     parts = []
     for index, part in enumerate(_get(table, "per_side", list, where, default=[])):
         at = f"{where}.per_side[{index + 1}]"
