@@ -889,11 +889,11 @@ class SessionIndex:
         file, values = self._checked(row)
         if values is None:
             return unreadable_json(str(Path(file)), row[2])
-        json_row = list(values)  # `records.summary_to_row`, with the start and end as stored when they are
-        started, ended = row[6], row[7]  # exactly its text (always, unless the row came from elsewhere)
-        json_row[3] = started if _ISOFORMAT(started) else values[3].isoformat()
-        json_row[4] = ended if _ISOFORMAT(ended) else values[4].isoformat()
-        return session_json(json_row, file)
+        # The start and end as stored when that is exactly their isoformat() (always, unless the row came
+        # from elsewhere), as `records.entry_to_json` prints them.
+        started, ended = row[6], row[7]
+        return session_json(values, file, started if _ISOFORMAT(started) else values[3].isoformat(),
+                            ended if _ISOFORMAT(ended) else values[4].isoformat())
 
     def _checked(self, row: tuple[Any, ...]) -> tuple[str, tuple[Any, ...] | None]:
         """A row's file and its summary's values after `file` (as `SessionSummary` takes them), None for an

@@ -31,6 +31,8 @@ from backrelief_tui.core.tomlfile import parse_toml
 from backrelief_tui.core.wording import how_far
 
 if TYPE_CHECKING:  # core.routine (the routine model, ~4 ms) loads where a move is read: listing never needs it
+    from collections.abc import Iterable
+
     from backrelief_tui.core.routine import Kind, Sides
 
 
@@ -510,21 +512,21 @@ SUMMARY_FIELDS = ("id", "routine", "routine_title", "started", "ended", "status"
                   "moves_done", "pain_before", "pain_after", "note")
 
 
-def summary_to_json(summary: SessionSummary) -> dict[str, Any]:
-    """The summary as a JSON object (SUMMARY_FIELDS)."""
-    return dict(zip(SUMMARY_FIELDS, summary_to_row(summary), strict=True))
+_SUMMARY_VALUES = attrgetter(*SUMMARY_FIELDS)  # one call for all the fields
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
     """An entry as `history --json` prints it (what the index's `json_entries` gives without making the entry)."""
     if isinstance(entry, Unreadable):
         return unreadable_json(str(entry.path), entry.reason)
-    return session_json(summary_to_row(entry), entry.file)
+    return session_json(_SUMMARY_VALUES(entry), entry.file, entry.started.isoformat(), entry.ended.isoformat())
 
 
-def session_json(row: list[Any], file: str) -> dict[str, Any]:
-    """`history --json`'s object for a session: its `summary_to_row` values, how far it got, its file."""
-    item = dict(zip(SUMMARY_FIELDS, row, strict=True))
+def session_json(values: Iterable[Any], file: str, started: str, ended: str) -> dict[str, Any]:
+    """`history --json`'s object for a session: its SUMMARY_FIELDS as a `SessionSummary` holds them, but its start
+    and end as ISO text (`started`, `ended`); then how far it got and its file."""
+    item = dict(zip(SUMMARY_FIELDS, values, strict=True))
+    item["started"], item["ended"] = started, ended
     item["how_far"] = how_far(item["status"], item["moves_done"], item["moves_total"])
     item["file"] = file
     return item
@@ -533,13 +535,3 @@ def session_json(row: list[Any], file: str) -> dict[str, Any]:
 def unreadable_json(file: str, reason: str) -> dict[str, Any]:
     """`history --json`'s object for an unreadable file."""
     return {"file": file, "unreadable": reason}
-
-
-_SUMMARY_VALUES = attrgetter(*SUMMARY_FIELDS)  # one call for all the fields: `history --json` lists thousands
-
-
-def summary_to_row(summary: SessionSummary) -> list[Any]:
-    """The summary as a JSON list in SUMMARY_FIELDS order."""
-    values = list(_SUMMARY_VALUES(summary))
-    values[3], values[4] = values[3].isoformat(), values[4].isoformat()  # started, ended
-    return values
