@@ -80,7 +80,7 @@ from backrelief_tui.core.records import (
 from backrelief_tui.core.schedule import DEFAULT_GOAL
 
 # core.stats and core.pain (fractions, decimal) load where the header's numbers are worked out:
-# `history --json` and `report` never ask for them, and every command pays for its imports.
+# `history` never asks for them, and every command pays for its imports.
 if TYPE_CHECKING:
     from backrelief_tui.core.pain import PainVerdict
     from backrelief_tui.core.stats import DayTotal, PainPoint, Stats

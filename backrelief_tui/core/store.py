@@ -49,8 +49,8 @@ from backrelief_tui.core.records import (
     write_record,
 )
 
-# The live markers and the TOML editor load where they are used: `history` and `report` (and the
-# app's start-up) read records and never need them, and every command pays for its imports.
+# The live markers and the TOML editor load where they are used: `history` and `report` only read
+# records and never need them, and every command pays for its imports.
 if TYPE_CHECKING:
     from backrelief_tui.core.live import LiveMarkers
 
