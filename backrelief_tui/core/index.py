@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 import stat
 import threading
@@ -57,37 +58,32 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backrelief_tui.core.files import read_regular_stat
-from backrelief_tui.core.pain import PainVerdict, baseline_period, pain_verdict, recent_period
 from backrelief_tui.core.records import (
     MAX_RECORD_BYTES,
     PAIN_RANGE,
     SCHEMA,
+    SUMMARY_FIELDS,
     Entry,
     SessionRecord,
     SessionStatus,
     SessionSummary,
     Unreadable,
+    entry_to_json,
     parse_record,
+    session_json,
     started_from_name,
+    unreadable_json,
 )
 from backrelief_tui.core.schedule import DEFAULT_GOAL
-from backrelief_tui.core.stats import (
-    CALENDAR_WEEKS,
-    CHART_DAYS,
-    PAIN_POINTS,
-    PAIN_WEEKS,
-    DayTotal,
-    PainPoint,
-    Stats,
-    calendar,
-    counts,
-    goal_streaks,
-    week_start,
-    weekly_pain,
-)
+
+# core.stats and core.pain (fractions, decimal) load where the header's numbers are worked out:
+# `history` never asks for them, and every command pays for its imports.
+if TYPE_CHECKING:
+    from backrelief_tui.core.pain import PainVerdict
+    from backrelief_tui.core.stats import DayTotal, PainPoint, Stats
 
 INDEX_VERSION = 5  # PRAGMA user_version: bump when the tables or what goes into a row change
 # (4: `counts` follows stats.counts, now the nudges' rule: completed, or stopped after 3 minutes;
@@ -106,6 +102,10 @@ _RACY = "racy"  # ... a folder changed within RACY_NS of that walk: walked again
 _PAIN_LOW, _PAIN_HIGH = PAIN_RANGE
 _JDN_OF_ORDINAL_0 = 1721425  # date.fromordinal(n) is Julian day number n + this
 _STATUSES = {status.value: status for status in SessionStatus}
+# A start or end exactly as `datetime.isoformat()` writes it (no zero fraction, no "-00:00"): what this
+# index stores, printed by `json_entries` as it is (isoformat() costs ~1 µs, and there are two a row).
+_ISOFORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.(?!000000)[0-9]{6})?"
+                        r"(?:\+[0-9]{2}:[0-9]{2}|-(?!00:00)[0-9]{2}:[0-9]{2})").fullmatch
 Progress = Callable[[int, int], None]  # (files read so far, files to read)
 Cancelled = Callable[[], bool]
 
@@ -132,9 +132,7 @@ _ORDER_SQL = {
     Order.RELIEF: "readable DESC, relief DESC, ts DESC, key DESC",  # no relief (NULL) sorts last
 }
 
-_SUMMARY_COLUMNS = ("id", "routine", "routine_title", "started", "ended", "status", "planned_seconds",
-                    "active_seconds", "paused_seconds", "pauses", "steps_total", "steps_finished", "moves_total",
-                    "moves_done", "pain_before", "pain_after", "note")
+_SUMMARY_COLUMNS = SUMMARY_FIELDS  # a row's summary, in the order `history --json` prints it (json_entries)
 _ENTRY_COLUMNS = "SELECT key, readable, reason, " + ", ".join(_SUMMARY_COLUMNS)
 _ORDER_INDEX = {Order.NEWEST: "files_newest", Order.OLDEST: "files_newest", Order.LONGEST: "files_longest",
                 Order.ROUTINE: "files_by_title", Order.RELIEF: "files_relief"}
@@ -365,6 +363,16 @@ class SessionIndex:
     def entries(self, *, since: date | None = None, routine: str | None = None) -> list[Entry]:
         """Every file, newest first, as `history` lists them: sessions from `since` on and of `routine`;
         an unreadable file goes by what its name says, and is kept if its name says nothing."""
+        entries: list[Entry] = self._entries(*self._listing(since, routine))
+        return entries
+
+    def json_entries(self, *, since: date | None = None, routine: str | None = None) -> list[dict[str, Any]]:
+        """`entries()` as `history --json` prints them (`records.entry_to_json`), made from the checked rows
+        without a summary in between (no datetime made only to be turned back into the text it came from)."""
+        items: list[dict[str, Any]] = self._entries(*self._listing(since, routine), as_json=True)
+        return items
+
+    def _listing(self, since: date | None, routine: str | None) -> tuple[str, tuple[Any, ...]]:
         clauses, params = [], []
         if since is not None:
             clauses.append("(day IS NULL AND readable = 0 OR day >= ?)")
@@ -373,8 +381,8 @@ class SessionIndex:
             clauses.append("(routine = ? OR readable = 0 AND routine IS NULL)")
             params.append(routine)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        return self._entries(f"{_ENTRY_COLUMNS} FROM files INDEXED BY files_newest{where} "
-                             f"ORDER BY {_ORDER_SQL[Order.NEWEST]}", tuple(params))
+        return (f"{_ENTRY_COLUMNS} FROM files INDEXED BY files_newest{where} ORDER BY {_ORDER_SQL[Order.NEWEST]}",
+                tuple(params))
 
     def between(self, first: date, last: date) -> tuple[list[Path], int]:
         """What a report reads: the session files started from `first` to `last` (oldest first), and how
@@ -403,6 +411,19 @@ class SessionIndex:
     def stats(self, today: date, goal: int = DEFAULT_GOAL) -> Stats:
         """`stats.compute()` over every readable session, from the counts kept per day (twelve weeks at most
         are read day by day; the weekly goal's streak adds one grouped query over the days)."""
+        from backrelief_tui.core.stats import (
+            CALENDAR_WEEKS,
+            CHART_DAYS,
+            PAIN_POINTS,
+            PAIN_WEEKS,
+            PainPoint,
+            Stats,
+            calendar,
+            goal_streaks,
+            week_start,
+            weekly_pain,
+        )
+
         week_first = week_start(today)
         chart_start = today - timedelta(days=CHART_DAYS - 1)
         calendar_start = week_first - timedelta(weeks=CALENDAR_WEEKS - 1)
@@ -441,6 +462,8 @@ class SessionIndex:
 
     def day_totals(self, first: date | None = None, last: date | None = None) -> list[DayTotal]:
         """The sessions that count (stats.counts) and their time, per day with any, oldest first."""
+        from backrelief_tui.core.stats import DayTotal
+
         rows = self._query("SELECT day, counting, counting_tenths FROM days WHERE counting > 0 "
                            "AND day BETWEEN ? AND ? ORDER BY day",
                            ((first or date.min).isoformat(), (last or date.max).isoformat()))
@@ -465,6 +488,8 @@ class SessionIndex:
 
     def pain_points(self, first: date | None = None, last: date | None = None) -> list[PainPoint]:
         """Every rated session from `first` to `last`, oldest first."""
+        from backrelief_tui.core.stats import PainPoint
+
         rows = self._query(
             "SELECT day, pain_before, pain_after FROM files INDEXED BY files_day WHERE day BETWEEN ? AND ? "
             "AND readable = 1 AND (pain_before IS NOT NULL OR pain_after IS NOT NULL) ORDER BY day, ts, key",
@@ -498,6 +523,8 @@ class SessionIndex:
 
     def pain_verdict(self, today: date) -> PainVerdict | None:
         """`pain.pain_verdict` from the first two weeks' and the last two weeks' ratings only."""
+        from backrelief_tui.core.pain import baseline_period, pain_verdict, recent_period
+
         first = self.first_rated_day(today)
         if first is None:
             return None
@@ -805,6 +832,8 @@ class SessionIndex:
     def _row(self, key: str, file: str, raw: bytes | None, problem: str, st: os.stat_result, digest: bytes,
              read_ns: int) -> tuple[Any, ...]:
         """The row for a file's bytes (or for why they could not be read)."""
+        from backrelief_tui.core.stats import counts
+
         head = (key, *_stamp(st), digest, read_ns)
         parsed: SessionRecord | Unreadable = (parse_record(raw, Path(file)) if raw is not None
                                               else Unreadable(Path(file), problem))
@@ -832,22 +861,43 @@ class SessionIndex:
 
     # -- reading rows back ----------------------------------------------------------------
 
-    def _entries(self, sql: str, params: tuple[Any, ...]) -> list[Entry]:
+    def _entries(self, sql: str, params: tuple[Any, ...], *, as_json: bool = False) -> list[Any]:
+        """The rows' entries (`as_json`: as `history --json` prints them)."""
         rows = self._query(sql, params)
-        entries: list[Entry] = []
+        make = self._json if as_json else self._entry
+        entries: list[Any] = []
         for row in rows:
             try:
-                entries.append(self._entry(row))
+                entries.append(make(row))
             except _StaleRow:
                 # Not what this version writes: read the file again now (bounded by what is shown).
                 key = row[0] if row and type(row[0]) is str else None
                 entry = self._reindex(key) if key is not None else None
                 if entry is not None:
-                    entries.append(entry)
+                    entries.append(entry_to_json(entry) if as_json else entry)
         return entries
 
     def _entry(self, row: tuple[Any, ...]) -> Entry:
         """A checked row -> the entry it stands for; `_StaleRow` when any value is not what we write."""
+        file, values = self._checked(row)
+        if values is None:
+            return Unreadable(Path(file), row[2])
+        return SessionSummary(file, *values)
+
+    def _json(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        """A checked row -> `records.entry_to_json` of the entry it stands for; `_StaleRow` as `_entry`."""
+        file, values = self._checked(row)
+        if values is None:
+            return unreadable_json(str(Path(file)), row[2])
+        # The start and end as stored when that is exactly their isoformat() (always, unless the row came
+        # from elsewhere), as `records.entry_to_json` prints them.
+        started, ended = row[6], row[7]
+        return session_json(values, file, started if _ISOFORMAT(started) else values[3].isoformat(),
+                            ended if _ISOFORMAT(ended) else values[4].isoformat())
+
+    def _checked(self, row: tuple[Any, ...]) -> tuple[str, tuple[Any, ...] | None]:
+        """A row's file and its summary's values after `file` (as `SessionSummary` takes them), None for an
+        unreadable file's row; `_StaleRow` when any value is not what we write."""
         if len(row) != 3 + len(_SUMMARY_COLUMNS):
             raise _StaleRow
         key, readable, reason = row[0], row[1], row[2]
@@ -857,7 +907,7 @@ class SessionIndex:
         if readable == 0:
             if type(reason) is not str:
                 raise _StaleRow
-            return Unreadable(Path(file), reason)
+            return file, None
         (id_, routine, title, started, ended, status, planned, active, paused, pauses, steps_total,
          steps_finished, moves_total, moves_done, pain_before, pain_after, note) = row[3:]
         # Chained `is` tests, no generators: this runs for every row `history` lists.
@@ -878,9 +928,9 @@ class SessionIndex:
             raise _StaleRow from error
         if started_at.tzinfo is None or ended_at.tzinfo is None:
             raise _StaleRow
-        return SessionSummary(file, id_, routine, title, started_at, ended_at, session_status, planned, float(active),
-                              float(paused), pauses, steps_total, steps_finished, moves_total, moves_done,
-                              pain_before, pain_after, note)
+        return file, (id_, routine, title, started_at, ended_at, session_status, planned, float(active),
+                      float(paused), pauses, steps_total, steps_finished, moves_total, moves_done,
+                      pain_before, pain_after, note)
 
     def _reindex(self, key: str) -> Entry | None:
         """A stale row's file, read and indexed again now."""

@@ -23,15 +23,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
-
-import tomli_w
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.files import read_regular
-from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.tomlfile import parse_toml
 from backrelief_tui.core.wording import how_far
+
+if TYPE_CHECKING:  # core.routine (the routine model, ~4 ms) loads where a move is read: listing never needs it
+    from collections.abc import Iterable
+
+    from backrelief_tui.core.routine import Kind, Sides
 
 
 class SessionStatus(StrEnum):
@@ -296,6 +298,8 @@ def _move_to_toml(move: MoveRecord) -> dict[str, Any]:
 
 
 def dumps(record: SessionRecord) -> bytes:
+    import tomli_w  # only a session writes records: the commands that list them never load the writer
+
     return tomli_w.dumps(record_to_toml(record)).encode("utf-8")
 
 
@@ -441,6 +445,8 @@ def _record(data: dict[str, Any]) -> SessionRecord:
 
 
 def _move(table: dict[str, Any], where: str) -> MoveRecord:
+    from backrelief_tui.core.routine import Kind, Sides
+
     parts = []
     for index, part in enumerate(_get(table, "per_side", list, where, default=[])):
         at = f"{where}.per_side[{index + 1}]"
@@ -506,16 +512,26 @@ SUMMARY_FIELDS = ("id", "routine", "routine_title", "started", "ended", "status"
                   "moves_done", "pain_before", "pain_after", "note")
 
 
-def summary_to_json(summary: SessionSummary) -> dict[str, Any]:
-    """The summary as a JSON object (for `history --json`)."""
-    return dict(zip(SUMMARY_FIELDS, summary_to_row(summary), strict=True))
+_SUMMARY_VALUES = attrgetter(*SUMMARY_FIELDS)  # one call for all the fields
 
 
-_SUMMARY_VALUES = attrgetter(*SUMMARY_FIELDS)  # one call for all the fields: `history --json` lists thousands
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    """An entry as `history --json` prints it (what the index's `json_entries` gives without making the entry)."""
+    if isinstance(entry, Unreadable):
+        return unreadable_json(str(entry.path), entry.reason)
+    return session_json(_SUMMARY_VALUES(entry), entry.file, entry.started.isoformat(), entry.ended.isoformat())
 
 
-def summary_to_row(summary: SessionSummary) -> list[Any]:
-    """The summary as a JSON list in SUMMARY_FIELDS order."""
-    values = list(_SUMMARY_VALUES(summary))
-    values[3], values[4] = values[3].isoformat(), values[4].isoformat()  # started, ended
-    return values
+def session_json(values: Iterable[Any], file: str, started: str, ended: str) -> dict[str, Any]:
+    """`history --json`'s object for a session: its SUMMARY_FIELDS as a `SessionSummary` holds them, but its start
+    and end as ISO text (`started`, `ended`); then how far it got and its file."""
+    item = dict(zip(SUMMARY_FIELDS, values, strict=True))
+    item["started"], item["ended"] = started, ended
+    item["how_far"] = how_far(item["status"], item["moves_done"], item["moves_total"])
+    item["file"] = file
+    return item
+
+
+def unreadable_json(file: str, reason: str) -> dict[str, Any]:
+    """`history --json`'s object for an unreadable file."""
+    return {"file": file, "unreadable": reason}

@@ -27,13 +27,12 @@ from contextlib import suppress
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backrelief_tui.core import kept, paths
 from backrelief_tui.core.atomic import atomic_write
 from backrelief_tui.core.files import read_regular
 from backrelief_tui.core.index import Cancelled, IndexUnavailable, Progress, RefreshResult, SessionIndex
-from backrelief_tui.core.live import LiveMarkers
 from backrelief_tui.core.records import (
     MAX_NOTE,
     MAX_RECORD_BYTES,
@@ -43,12 +42,17 @@ from backrelief_tui.core.records import (
     SessionStatus,
     SessionSummary,
     Unreadable,
+    entry_to_json,
     parse_record,
     read_record,
     record_path,
     write_record,
 )
-from backrelief_tui.core.toml_edit import set_top_level
+
+# The live markers and the TOML editor load where they are used: `history` and `report` only read
+# records and never need them, and every command pays for its imports.
+if TYPE_CHECKING:
+    from backrelief_tui.core.live import LiveMarkers
 
 
 class LookupCancelled(Exception):
@@ -70,6 +74,8 @@ class RecordStore:
     @cached_property
     def live(self) -> LiveMarkers:
         """The live-session markers (made on first use: `history` and `report` never need them)."""
+        from backrelief_tui.core.live import LiveMarkers
+
         return LiveMarkers(self._live_dir if self._live_dir is not None else paths.live_dir(), self.root)
 
     # -- single records ---------------------------------------------------------------
@@ -103,6 +109,8 @@ class RecordStore:
             if marker is not None:
                 marker.release()
             return False
+        from backrelief_tui.core.toml_edit import set_top_level
+
         changed = set_top_level(raw, {"status": SessionStatus.STOPPED.value})
         if changed is None:  # no status line we can change alone: leave the file as it is
             if marker is not None:
@@ -154,6 +162,8 @@ class RecordStore:
             return f"the file {reason}"
         if not isinstance(parse_record(raw, path), SessionRecord):  # never raises
             return "the file is not a valid session record, so it is left as it is"
+        from backrelief_tui.core.toml_edit import set_top_level
+
         changed = set_top_level(raw, values)
         if changed is None:
             return f"{what} could not be written without rewriting the file, so it is left as it is"
@@ -221,6 +231,13 @@ class RecordStore:
             return self.index.entries(since=since, routine=routine)
         except IndexUnavailable:
             return self._parse_all(since, routine)
+
+    def json_entries(self, *, since: date | None = None, routine: str | None = None) -> list[dict[str, Any]]:
+        """`entries()` as `history --json` prints them (`records.entry_to_json`), from the index's rows directly."""
+        if self.refresh(since=since) is not None:
+            with suppress(IndexUnavailable):
+                return self.index.json_entries(since=since, routine=routine)
+        return [entry_to_json(entry) for entry in self._parse_all(since, routine)]
 
     def records_between(self, first: date, last: date, *,
                         cancelled: Cancelled | None = None) -> tuple[list[SessionRecord], int]:

@@ -10,8 +10,10 @@ article's advice for pain that follows trauma, the caution of every built routin
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from backrelief_tui.core.routine import Kind, Move, Sides
+if TYPE_CHECKING:  # core.routine (the routine model, ~4 ms) loads in dose(): `history` and `report` never need it
+    from backrelief_tui.core.routine import Kind, Move, Sides
 
 SAFETY_NOTE = "If your back pain started with a fall or an injury, see a doctor before doing these routines."
 RED_FLAG_LINE = "Stop if you feel sharp pain, or pain, tingling or numbness spreading down a leg."
@@ -63,6 +65,8 @@ def dose(kind: Kind | str, hold: int, reps: int, sides: Sides | str, *, rep_seco
     top` when the length of a rep is not known), `2 × 30 s hold`, `45 s roll, alternating sides`.
     Short (narrow table columns): `10 reps per side`, `2 × 30 s`, `45 s per side`.
     """
+    from backrelief_tui.core.routine import Kind, Sides
+
     if kind == Kind.REPS:
         amount = plural(reps, "rep")
         if self_paced:

@@ -9,6 +9,7 @@ new inode or ctime, so its bytes are read and hashed again: same bytes, nothing 
 """
 
 import fcntl
+import json
 import os
 import shutil
 import sqlite3
@@ -28,7 +29,14 @@ from hypothesis import strategies as st
 
 from backrelief_tui.core import index as index_module
 from backrelief_tui.core.index import ORDERS, Order, SessionIndex
-from backrelief_tui.core.records import SessionRecord, SessionSummary, Unreadable, read_record, write_record
+from backrelief_tui.core.records import (
+    SessionRecord,
+    SessionSummary,
+    Unreadable,
+    entry_to_json,
+    read_record,
+    write_record,
+)
 from backrelief_tui.core.stats import compute
 from backrelief_tui.core.store import RecordStore, _selected
 from tests.record_factory import CET, make_record
@@ -159,6 +167,62 @@ def test_a_row_with_wrong_values_is_read_from_its_file_again(tmp_path, column, v
     assert index.page(limit=10) == truth  # checked, re-read, and indexed again
     with database(index.db_path) as connection:
         assert connection.execute(f"SELECT COUNT(*) FROM files WHERE {column} IS {value}").fetchone()[0] == 0
+
+
+def odd_history(index: SessionIndex) -> None:
+    """Sessions of every status, in several offsets, with unicode, control and invisible characters in their
+    titles and notes, and unreadable files (one named with no date)."""
+    days = [(1, CET, "completed"), (2, timezone(timedelta(hours=-5)), "stopped"), (3, UTC, "in-progress"),
+            (4, timezone(timedelta(hours=5, minutes=30)), "stopped"), (5, CET, "completed")]
+    for day, zone, status in days:
+        record = make_record(datetime(2025, 3, day, 9, 0, 0, day * 1111, tzinfo=zone), status=status,
+                             record_id=f"odd{day}", pain_before=day if day % 2 else None, pain_after=day % 3)
+        title = ["Desk · break", "Ré\x1b]0;x\x07", "\u202eevil", "\x7f\x85", "plain"][day - 1]
+        note = ["", "Tight \u2014 “better” 🙂", "\u200b\ufeff", "a\tb\nc\u2028", "\x9b31m"][day - 1]
+        record = replace(record, routine_title=title, note=note)
+        write_record(RecordStore(index.root).path_for(record), record)
+    (index.root / "2025" / "2025-03-06-090000-desk-break-bad.toml").write_bytes(b"\xff not toml")
+    (index.root / "2025" / "no-date-\u00e9.toml").write_bytes(b"schema = 99\n")
+
+
+def as_objects(index: SessionIndex) -> list:
+    return [entry_to_json(entry) for entry in index.entries()]
+
+
+@pytest.mark.parametrize("column, value", [
+    (None, None), ("started", "'2025-03-01 09:00:00.001111+01:00'"), ("ended", "'2025-03-01T09:05:00.000000Z'"),
+    ("started", "'2025-03-02T09:00:00-00:00'"), ("ended", "'20250303T091500+0000'"), ("active_seconds", "300"),
+    ("started", "'not a date'"), ("status", "'weird'"), ("readable", "7"), ("moves_done", "NULL"), ("reason", "NULL"),
+])
+def test_json_entries_print_what_the_entries_print(tmp_path, column, value):
+    index = new_index(tmp_path)
+    odd_history(index)
+    index.refresh()
+
+    def spoil():  # every row: odd but readable (started as fromisoformat reads it), or stale (read again)
+        if column is not None:
+            with database(index.db_path) as connection:
+                connection.execute(f"UPDATE files SET {column} = {value}")
+
+    spoil()
+    items = index.json_entries()
+    spoil()
+    objects = as_objects(index)
+    assert json.dumps(items, ensure_ascii=False) == json.dumps(objects, ensure_ascii=False)
+    assert [type(v) for item in items for v in item.values()] == [type(v) for item in objects for v in item.values()]
+    assert len(items) == 7 and sum("unreadable" in item for item in items) == 2
+    store = RecordStore(index.root, index.db_path)
+    assert store.json_entries(since=date(2025, 3, 3), routine="desk-break") == [
+        entry_to_json(entry) for entry in store.entries(since=date(2025, 3, 3), routine="desk-break")]
+
+
+def test_json_entries_without_an_index_are_the_parsed_files(tmp_path):
+    index = new_index(tmp_path)
+    odd_history(index)
+    store = RecordStore(index.root, tmp_path / "blocked" / "index.sqlite3")
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    assert store.json_entries() == [entry_to_json(entry) for entry in parsed(index.root)]
+    assert len(store.json_entries()) == 7 and store.last_refresh is None
 
 
 def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path):
