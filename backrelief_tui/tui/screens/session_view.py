@@ -18,7 +18,7 @@ from backrelief_tui.core.engine import BeatNow, Engine, PauseReason, State
 from backrelief_tui.core.plan import Phase, Side, Step
 from backrelief_tui.core.records import MoveStatus
 from backrelief_tui.core.routine import START_POSE, BeatKind, Kind, Move
-from backrelief_tui.core.wording import format_duration, format_left, side_label
+from backrelief_tui.core.wording import format_duration, format_left, minutes_left, side_label
 
 CUE_SECONDS = 5
 """Without a beat cue, each of the move's cues stays up this long within a step."""
@@ -68,7 +68,7 @@ class SessionView:
     where: str  # "Move 2 of 5"
     progress: float  # planned seconds behind us
     total: float  # planned seconds in all (changes with + / -)
-    remaining: str  # "3:12 left"
+    remaining: str  # the session's time left: "4 min left"
     paused: bool
     self_paced: bool
     figure: FigureView | None
@@ -89,7 +89,7 @@ def session_view(engine: Engine) -> SessionView:
             phase="done", label="DONE" if finished else "STOPPED",
             title="Session complete" if finished else "Session stopped", detail="", beat="",
             clock="0", move_left="", hint="", cue="", caution="", variation="", next_up="", where="",
-            progress=total, total=total, remaining="0:00 left", paused=False, self_paced=False, figure=None)
+            progress=total, total=total, remaining=minutes_left(0), paused=False, self_paced=False, figure=None)
 
     paused = engine.state is State.PAUSED
     getting_ready = step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
@@ -122,7 +122,7 @@ def session_view(engine: Engine) -> SessionView:
         where=f"Move {shown_index + 1} of {len(engine.plan.moves)}",
         progress=total - engine.session_remaining(),
         total=total,
-        remaining=f"{format_left(engine.session_remaining())} left",
+        remaining=minutes_left(engine.session_remaining()),
         paused=paused,
         self_paced=step.self_paced,
         figure=_figure(engine, step, shown, getting_ready, beat_now),
