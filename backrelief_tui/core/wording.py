@@ -51,6 +51,20 @@ def format_left(seconds: float) -> str:
     return _clock_text(math.ceil(round(max(0.0, seconds), 1)))
 
 
+def minutes_left(seconds: float) -> str:
+    """A whole session's time left, in the minutes it has begun: `331` -> `6 min left`.
+
+    Counted as `format_left` counts (a second that has begun still counts), then rounded up
+    to the minute: `6 min left` from 6:00 down to 5:01. The last minute is `under a minute
+    left`: the big clock has the seconds. Changes once a minute, so the line under the
+    session's progress bar is not redrawn every second.
+    """
+    shown = math.ceil(round(max(0.0, seconds), 1))
+    if not shown:
+        return "0 min left"
+    return "under a minute left" if shown < 60 else f"{math.ceil(shown / 60)} min left"
+
+
 def _clock_text(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)

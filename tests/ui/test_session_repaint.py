@@ -22,6 +22,7 @@ from backrelief_tui.tui.compositor import PartialCompositor
 from backrelief_tui.tui.screens.session import SessionScreen
 from backrelief_tui.tui.widgets.big_text import BigText, Glyph
 from backrelief_tui.tui.widgets.figure import Figure
+from backrelief_tui.tui.widgets.line import Line
 from backrelief_tui.tui.widgets.session_progress import BarPiece, SessionProgress
 from tests.fakes import FakeClock
 from tests.ui.helpers import ROUTINES, RecordingPlayer
@@ -127,8 +128,10 @@ async def test_a_terminal_sent_only_the_partial_updates_shows_the_whole_screen(t
 
 
 async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tmp_path):
-    """Issue 16: in a static hold a second sends the rows of the digit that changed, the cells of
-    the two times left that changed and a piece of the bar; no other widget repaints."""
+    """Issue 16: in a static hold a second sends the rows of the digit that changed and now and
+    then a piece of the bar; no other widget repaints. The session's time left is in minutes: it
+    repaints only when the minute changes. The move's time left is not shown: a single hold's
+    clock counts the whole move."""
     clock = FakeClock()
     app = _plank_app(tmp_path, clock)
     terminal = _watch(app)
@@ -139,8 +142,10 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
         await pilot.pause()
         clock_widget = screen.query_one("#clock", BigText)
         progress = screen.query_one(SessionProgress)
-        allowed = {screen.query_one("#move-left"), progress._label, *progress.query(BarPiece),
+        assert screen.query_one("#move-left", Line).text == ""
+        allowed = {*progress.query(BarPiece),
                    screen.query_one("#cue")}  # the cue: a hold's cues take turns every 5 s
+        minutes = []
         asked: list[set] = []
         compositor = screen._compositor
         update_widgets = compositor.update_widgets
@@ -154,7 +159,7 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
         for second in range(40):  # 1:27 to 0:47: every digit, a new ten, the minute gone
             terminal.partial.clear()
             asked.clear()
-            before = clock_widget.text
+            before, left = clock_widget.text, progress.remaining
             clock.advance(1.0)
             screen.tick()
             await pilot.pause()
@@ -162,10 +167,13 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
             sent += sum(len(update.render_segments(app.console)) for update in terminal.partial)
             repainted = set().union(*asked)
             glyphs = {widget for widget in repainted if isinstance(widget, Glyph)}
+            if progress.remaining != left:
+                minutes.append((left, progress.remaining))
             if clock_widget.text != "59":  # 1:00 -> 59 lays the clock out again (two writes), once
                 assert len(terminal.partial) == 1  # one repaint a second
                 assert glyphs, f"second {second}: the clock did not change"
-                assert repainted - glyphs <= allowed, f"second {second}: {repainted - glyphs - allowed}"
+                asked_for = allowed | ({progress._label} if progress.remaining != left else set())
+                assert repainted - glyphs <= asked_for, f"second {second}: {repainted - glyphs - asked_for}"
                 assert not any(isinstance(widget, Figure) for widget in repainted)
                 # The digits that changed, not the whole countdown.
                 changed = {index for index, glyph in enumerate(clock_widget.glyphs) if glyph in glyphs}
@@ -174,6 +182,7 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
                 for y, x1, _x2 in terminal.partial[0].spans:
                     widget, _region = screen.get_widget_at(x1, y)
                     assert widget in repainted, f"second {second}: wrote over {widget} at {x1},{y}"
+        assert minutes == [("2 min left", "1 min left"), ("1 min left", "under a minute left")]
         # What the digits cost the terminal: a few rows of one glyph a second, not the whole countdown
         # (the countdown in one widget sent ~1,400 bytes a second here).
         assert sent / 40 < 700

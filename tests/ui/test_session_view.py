@@ -97,3 +97,37 @@ def test_summary_rows_say_what_happened_to_each_move():
         ("M0", "done", False), ("M1", "1 of 2 done", True), ("M2", "1 of 2 skipped", True),
         ("M3", "not reached", False),
     ]
+
+
+def _move_lefts(engine: Engine, clock: FakeClock) -> list[tuple[str, str, str]]:
+    """(the move's title, the big clock, the move's time left) at each second of the session."""
+    seen = []
+    while True:
+        engine.poll()
+        if engine.over:
+            return seen
+        view = session_view(engine)
+        seen.append((view.title, view.clock, view.move_left))
+        clock.advance(1)
+
+
+def test_the_moves_time_left_is_shown_only_where_the_clock_does_not_already_say_it():
+    """A single hold (one rep, no sides, one beat) is counted down whole by the big clock: its
+    "0:08 left of this move" would repeat the clock every second. Reps with a rest between them,
+    a hold each side (the clock counts one side) or a hold in beats still show the move's time."""
+    single = Move(id="single", name="Single", kind=Kind.HOLD, hold=10, position=Position.FLOOR, cues=CUES)
+    reps = Move(id="reps", name="Reps", kind=Kind.HOLD, hold=5, reps=2, rep_rest=3, position=Position.FLOOR)
+    sides = Move(id="sides", name="Sides", kind=Kind.HOLD, hold=5, sides=Sides.BOTH, position=Position.FLOOR)
+    beats = Move(id="beats", name="Beats", kind=Kind.HOLD, hold=6, position=Position.FLOOR,
+                 beats=(Beat("Forward", 3, BeatKind.HOLD), Beat("Right", 3, BeatKind.HOLD)))
+    engine, clock = engine_for(single, reps, sides, beats, switch_seconds=2)
+    seen = _move_lefts(engine, clock)
+    by_move: dict[str, list[tuple[str, str]]] = {}
+    for title, big, left in seen:
+        by_move.setdefault(title, []).append((big, left))
+    assert by_move["Single"] == [(str(second), "") for second in range(10, 0, -1)]
+    assert by_move["Reps"][0] == ("5", "0:13 left of this move")  # 5 + 3 rest + 5
+    assert by_move["Reps"][-1] == ("1", "0:01 left of this move")
+    assert by_move["Sides"][0] == ("5", "0:12 left of this move")  # 5 + 2 switch + 5
+    assert by_move["Beats"][0] == ("3", "0:06 left of this move")  # the clock counts the beat
+    assert all(left for title, _big, left in seen if title != "Single")

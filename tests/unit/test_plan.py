@@ -3,7 +3,7 @@ from dataclasses import replace
 from backrelief_tui.core.plan import Phase, Side, move_seconds, plan_session
 from backrelief_tui.core.routine import Kind, Sides
 from backrelief_tui.core.settings import MoveOverride, Settings
-from backrelief_tui.core.wording import format_duration
+from backrelief_tui.core.wording import format_duration, format_left, minutes_left
 from tests.factories import make_move, make_routine
 
 SETTINGS = Settings(lead_in=10, default_rest=15, switch_seconds=5, position_change=0)
@@ -94,6 +94,17 @@ def test_move_seconds_and_format():
     assert format_duration(75) == "1:15"
     assert format_duration(3725) == "1:02:05"
     assert format_duration(-3) == "0:00"
+
+
+def test_minutes_left_counts_the_minutes_begun_as_the_countdown_counts_seconds():
+    """The session's time left: `6 min left` from 6:00 down to 5:01 (as `format_left` shows those seconds)."""
+    assert [minutes_left(seconds) for seconds in (360, 331, 300.06, 300.04, 300, 61, 60, 59.94)] == [
+        "6 min left", "6 min left", "6 min left", "5 min left", "5 min left", "2 min left", "1 min left",
+        "1 min left"]
+    assert format_left(300.06) == "5:01" and format_left(300.04) == "5:00"  # the same second, the same minute
+    assert [minutes_left(seconds) for seconds in (59, 1, 0.06)] == ["under a minute left"] * 3
+    assert minutes_left(0) == minutes_left(-2) == "0 min left"
+    assert minutes_left(5000) == "84 min left"
 
 
 def test_side_values():

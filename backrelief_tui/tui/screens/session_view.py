@@ -18,7 +18,7 @@ from backrelief_tui.core.engine import BeatNow, Engine, PauseReason, State
 from backrelief_tui.core.plan import Phase, Side, Step
 from backrelief_tui.core.records import MoveStatus
 from backrelief_tui.core.routine import START_POSE, BeatKind, Kind, Move
-from backrelief_tui.core.wording import format_duration, format_left, side_label
+from backrelief_tui.core.wording import format_duration, format_left, minutes_left, side_label
 
 CUE_SECONDS = 5
 """Without a beat cue, each of the move's cues stays up this long within a step."""
@@ -59,7 +59,7 @@ class SessionView:
     detail: str  # side and rep: "LEFT · rep 2 of 3"
     beat: str  # the beat the body is in, shown large: "HOLD", "LOWER"; or the phase's word
     clock: str  # the big number: the beat's (or the hold's) seconds left, or "1:05"; a count-up when self-paced
-    move_left: str  # the whole move's time left, small: "0:48 left of this move"
+    move_left: str  # the whole move's time left, small: "0:48 left of this move"; "" when the clock says it
     hint: str  # under the clock: "Space when done", "Space to resume"
     cue: str
     caution: str
@@ -68,7 +68,7 @@ class SessionView:
     where: str  # "Move 2 of 5"
     progress: float  # planned seconds behind us
     total: float  # planned seconds in all (changes with + / -)
-    remaining: str  # "3:12 left"
+    remaining: str  # the session's time left: "4 min left"
     paused: bool
     self_paced: bool
     figure: FigureView | None
@@ -89,7 +89,7 @@ def session_view(engine: Engine) -> SessionView:
             phase="done", label="DONE" if finished else "STOPPED",
             title="Session complete" if finished else "Session stopped", detail="", beat="",
             clock="0", move_left="", hint="", cue="", caution="", variation="", next_up="", where="",
-            progress=total, total=total, remaining="0:00 left", paused=False, self_paced=False, figure=None)
+            progress=total, total=total, remaining=minutes_left(0), paused=False, self_paced=False, figure=None)
 
     paused = engine.state is State.PAUSED
     getting_ready = step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
@@ -105,7 +105,7 @@ def session_view(engine: Engine) -> SessionView:
     if paused:
         hint = ("Paused while the app was stopped or asleep · Space to go on"
                 if engine.pause_reason is PauseReason.CLOCK_JUMP else "Space to resume")
-    move_left = engine.move_remaining()
+    move_left = 0.0 if getting_ready or _clock_is_the_move(engine, step, beat_now) else engine.move_remaining()
     return SessionView(
         phase="paused" if paused else str(step.phase),
         label="PAUSED" if paused else PHASE_LABELS[step.phase],
@@ -113,7 +113,7 @@ def session_view(engine: Engine) -> SessionView:
         detail=_detail(step, shown, getting_ready),
         beat=beat,
         clock=big_clock(engine.display_seconds()),
-        move_left=f"{format_left(move_left)} left of this move" if move_left and not getting_ready else "",
+        move_left=f"{format_left(move_left)} left of this move" if move_left else "",
         hint=hint,
         cue=_cue(engine, step, shown, getting_ready, beat_now),
         caution=shown.caution,
@@ -122,11 +122,22 @@ def session_view(engine: Engine) -> SessionView:
         where=f"Move {shown_index + 1} of {len(engine.plan.moves)}",
         progress=total - engine.session_remaining(),
         total=total,
-        remaining=f"{format_left(engine.session_remaining())} left",
+        remaining=minutes_left(engine.session_remaining()),
         paused=paused,
         self_paced=step.self_paced,
         figure=_figure(engine, step, shown, getting_ready, beat_now),
     )
+
+
+def _clock_is_the_move(engine: Engine, step: Step, beat_now: BeatNow | None) -> bool:
+    """Whether the big clock already counts down the whole move: a move of one step (a single
+    hold: no reps, no sides, no rests) whose clock is that step's own, not a beat's or a count-up.
+    The move's time left would only say the clock's number again."""
+    if step.self_paced or (beat_now is not None and len(beat_now.beats) > 1):
+        return False
+    return not any(other is not step and other.move_index == step.move_index
+                   and not (other.phase is Phase.LEAD_IN or (other.phase is Phase.REST and other.rep == 0))
+                   for other in engine.steps)
 
 
 def figure_view(engine: Engine) -> FigureView | None:

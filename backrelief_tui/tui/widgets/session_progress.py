@@ -6,9 +6,9 @@ session screen must redraw only when the shown second changes.
 
 A new second repaints only the cells that changed, and the line is made of pieces so that
 little else is sent with them: Textual writes a changed line to the terminal from the left
-edge of the widget that covers it. The time left is a `Line` of its own (its digit changes
-every second: a few bytes), and the bar is `PIECES` widgets side by side, so a cell more of
-bar sends that piece's filled cells, not the whole bar's.
+edge of the widget that covers it. The time left is a `Line` of its own, in minutes
+(`minutes_left`: it changes once a minute, not every second), and the bar is `PIECES`
+widgets side by side, so a cell more of bar sends that piece's filled cells, not the whole bar's.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class BarPiece(Widget):
 
 
 class SessionProgress(Widget):
-    """`━━━━━━━━╺╺╺╺╺╺╺  3:12 left`: the bar takes the width the label leaves."""
+    """`━━━━━━━━╺╺╺╺╺╺╺  4 min left`: the bar takes the width the label leaves."""
 
     DEFAULT_CSS = """
     SessionProgress { height: 1; layout: horizontal; }
