@@ -94,7 +94,7 @@ def key(places: Places, options: Sequence[str]) -> tuple[str, int]:
     """
     stamps = kept.Stamps()
     parts = (
-        tuple(options), sys.version, os.getuid() if hasattr(os, "getuid") else -1,
+        tuple(options), os.getuid() if hasattr(os, "getuid") else -1,
         tuple(os.environ.get(name) for name in _ENVIRONMENT),
         places.cache, places.builtin, places.routines, places.settings,
         stamps.code(code_dirs()),

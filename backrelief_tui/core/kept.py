@@ -16,6 +16,7 @@ runs on it before anything else loads.
 from __future__ import annotations
 
 import os
+import sys
 
 TYPE_CHECKING = False  # no typing module on the hit path
 if TYPE_CHECKING:
@@ -69,9 +70,10 @@ class Stamps:
         except FileNotFoundError:
             return None
 
-    def code(self, folders: Iterable[str]) -> list[list[tuple[object, ...]] | None]:
-        """The `.py` files in these folders (`package_dirs`): a new version of the app is new files."""
-        return [self.folder(folder, ".py") for folder in folders]
+    def code(self, folders: Iterable[str]) -> tuple[str, list[list[tuple[object, ...]] | None]]:
+        """What a result was made by: Python's version and the `.py` files in these folders (`package_dirs`;
+        a new version of the app is new files)."""
+        return sys.version, [self.folder(folder, ".py") for folder in folders]
 
     def trusted(self, now_ns: int) -> bool:
         """No file looked at changed within `RACY_NS` of `now_ns` (else it may change again unseen)."""

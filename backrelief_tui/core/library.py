@@ -108,7 +108,6 @@ def kept_library() -> Library:
     result (pickled: `kept.unpickled`).
     """
     import os
-    import sys
     import time
 
     from backrelief_tui.core import kept
@@ -117,7 +116,7 @@ def kept_library() -> Library:
     stamps = kept.Stamps()
     now = time.time_ns()
     try:
-        key = repr((sys.version, os.getuid() if hasattr(os, "getuid") else -1, str(builtin_dir), str(user_dir),
+        key = repr((os.getuid() if hasattr(os, "getuid") else -1, str(builtin_dir), str(user_dir),
                     stamps.folder(str(builtin_dir), ".toml"), stamps.folder(str(user_dir), ".toml"),
                     stamps.code(kept.package_dirs("core"))))
     except OSError:  # a folder that cannot be looked at: no keeping, the files say what is wrong

@@ -339,10 +339,9 @@ class KeptRecords:
 
     def __init__(self, root: Path, folder: Path) -> None:
         import hashlib
-        import sys
 
         self.root, self.folder = str(root), str(folder)
-        code = repr((sys.version, kept.Stamps().code(kept.package_dirs("core"))))
+        code = repr(kept.Stamps().code(kept.package_dirs("core")))
         self._code = hashlib.sha256(code.encode()).hexdigest()
 
     def read(self, path: Path) -> SessionRecord | Unreadable:
