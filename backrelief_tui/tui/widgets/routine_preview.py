@@ -174,7 +174,6 @@ class RoutinePreview(Vertical, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.figures = False  # no moves before the first frame: they come with their figures (see above)
-        self._shown: tuple[Plan | None, Settings] | None = None
         self._drawn: tuple[Plan | None, Settings, bool] | None = None  # what is on screen, figures or not
 
     def compose(self) -> ComposeResult:
@@ -191,8 +190,12 @@ class RoutinePreview(Vertical, can_focus=False):
             if self._shown is not None:
                 self.show(*self._shown)
 
+    @property
+    def _shown(self) -> tuple[Plan | None, Settings] | None:
+        """The plan and settings on screen (with or without figures)."""
+        return None if self._drawn is None else self._drawn[:2]
+
     def show(self, plan: Plan | None, settings: Settings) -> None:
-        self._shown = (plan, settings)
         if self._drawn == (plan, settings, self.figures):
             return  # already on screen (the list refreshed, the same routine highlighted): no second layout
         self._drawn = (plan, settings, self.figures)
