@@ -18,20 +18,30 @@ back to every widget that overlaps a region, which is Textual's choice narrowed 
 bounding box to the regions themselves. tests/ui/test_session_repaint.py checks the output
 against Textual's own.
 
+What is written is narrowed too (`TightChopsUpdate`): Textual writes a changed stretch of a
+line from the left edge of the widget covering it, with a cursor move, the colours and a
+reset around every row; this writes from the first cell to repaint, and sends the colours
+again only when they change. On screen the cells are the same.
+
 Written for Textual 8.2.8 (pinned in pyproject.toml): it relies on `render_partial_update`
 reading the widgets through `visible_widgets` (topmost first) and the line cuts through
-`cuts`, both cached on the compositor, and on `update_widgets` adding the regions widgets
-ask for to `_dirty_regions`.
+`cuts`, both cached on the compositor, on `update_widgets` adding the regions widgets
+ask for to `_dirty_regions`, and on `ChopsUpdate`'s fields (`chops`, `spans`, `chop_ends`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+from rich.color import ColorSystem
+from rich.segment import Segment
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
+from textual.strip import Strip
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from textual.widget import Widget
 
     Placed = dict[Widget, tuple[Region, Region]]  # widget -> (region, clip), topmost first
@@ -62,9 +72,10 @@ class PartialCompositor(Compositor):
         drawn = self._drawn(visible, dirty, asked_by) if asked.issuperset(dirty) else self._under(visible, dirty)
         self._visible_widgets = drawn
         try:
-            return super().render_partial_update()
+            update = super().render_partial_update()
         finally:
             self._visible_widgets = visible
+        return TightChopsUpdate(update.chops, update.spans, update.chop_ends) if update else None
 
     @staticmethod
     def _under(visible: Placed, dirty: list[Region]) -> Placed:
@@ -100,3 +111,49 @@ class PartialCompositor(Compositor):
 def _rows(clip: Region, box: Region) -> Region:
     """`clip` cut down to the rows of `box`, whole rows: the line cuts stay where they are."""
     return clip.intersection(Region(clip.x, box.y, clip.width, box.height))
+
+
+class TightChopsUpdate(ChopsUpdate):
+    """A partial update written cell-tight: from the first cell of each span, colours only when they change."""
+
+    def render_segments(self, console: Console) -> str:
+        color_system = console._color_system or ColorSystem.TRUECOLOR
+        written: list[str] = []
+        write = written.append
+        sgr = ""  # the colours the terminal has now ("" after a reset)
+        for y, x1, x2 in self.spans:
+            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
+                if strip is None or x >= x2 or end <= x1:
+                    continue
+                start, segments = _from_cell(strip, max(0, x1 - x))
+                write(f"\x1b[{y + 1};{x + start + 1}H")  # every stretch starts with a move: no newlines needed
+                for text, style, _control in Strip(segments).crop(0, min(end, x2) - x - start):
+                    if style is None or style._link:  # plain, or a link: written as Textual writes it
+                        if sgr:
+                            write("\x1b[0m")
+                            sgr = ""
+                        write(text if style is None else Strip.render_style(style, text, color_system))
+                        continue
+                    ansi = style._ansi if style._ansi is not None else Strip.render_ansi(style, color_system)
+                    if ansi != sgr:
+                        write(("\x1b[0m" if sgr else "") + (f"\x1b[{ansi}m" if ansi else ""))
+                        sgr = ansi
+                    write(text)
+        if sgr:
+            write("\x1b[0m")
+        return "".join(written)
+
+
+def _from_cell(strip: Strip, start: int) -> tuple[int, list[Segment]]:
+    """The strip's segments from cell `start` on, and where they begin: `start`, or earlier when
+    `start` falls in a run holding wide characters (cutting one in half would blank it)."""
+    x = 0
+    segments = list(strip)
+    for index, segment in enumerate(segments):
+        width = cell_len(segment.text)
+        if x + width > start:
+            if start == x or width != len(segment.text):
+                return x, segments[index:]
+            return start, [segment.split_cells(start - x)[1], *segments[index + 1:]]
+        x += width
+    return x, []
