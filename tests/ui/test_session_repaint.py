@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.color import ColorSystem
+from rich.style import Style
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.strip import Strip
 
@@ -44,10 +45,17 @@ Cell = tuple[str, str]  # a character and the SGR parameters it was written with
 WRITE = re.compile(r"\x1b\[(\d+);(\d+)H|\x1b\[([0-9;]*)m|\n|([^\x1b\n]+)")
 
 
+def _sgr(style: Style | None, colors: ColorSystem) -> str:
+    """The SGR parameters Textual writes for `style` (cached on the style, as Textual caches them)."""
+    if style is None:
+        return ""
+    return style._ansi if style._ansi is not None else Strip.render_ansi(style, colors)
+
+
 def _cells(strip: Strip, colors: ColorSystem) -> list[Cell]:
     """What a terminal shows of `strip` drawn in `colors` (the app's console's)."""
-    return [(character, "" if segment.style is None else Strip.render_ansi(segment.style, colors))
-            for segment in strip if not segment.control for character in segment.text]
+    return [(character, _sgr(segment.style, colors)) for segment in strip if not segment.control
+            for character in segment.text]
 
 
 class Terminal:

@@ -40,6 +40,7 @@ class Line(Widget):
         super().__init__(id=id, classes=classes)
         self.text = text
         self._style: Style | None = None
+        self._padding = Style()  # leading blanks (a right-aligned text): see render_line
 
     def show(self, text: str) -> None:
         if text == self.text:
@@ -67,7 +68,13 @@ class Line(Widget):
         # again for every repaint, and this line repaints every second.
         if self._style is None:
             self._style = self.visual_style.rich_style
+            # Looks the same and is sent the same, but is a style of its own: leading blanks stay a
+            # run of their own in an SVG export, where a run's spaces need not be as wide as its letters.
+            self._padding = self._style + Style(reverse=False)
         width = self.size.width
         if y or not self.text:
             return Strip.blank(width, self._style)
-        return Strip([Segment(self.text, self._style)]).adjust_cell_length(width, self._style)
+        text = self.text.lstrip(" ")
+        lead = len(self.text) - len(text)
+        segments = [Segment(" " * lead, self._padding)] if lead else []
+        return Strip([*segments, Segment(text, self._style)]).adjust_cell_length(width, self._style)

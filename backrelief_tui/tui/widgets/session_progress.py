@@ -4,15 +4,16 @@ Drawn by the widget itself (a run of heavy and light rules), not Textual's `Prog
 that one runs a repaint timer of its own, even while the session is paused, and the
 session screen must redraw only when the shown second changes.
 
-A new second repaints only the cells that changed, and the line is made of pieces so that
-little else is sent with them: Textual writes a changed line to the terminal from the left
-edge of the widget that covers it. The time left is a `Line` of its own, in minutes
-(`minutes_left`: it changes once a minute, not every second), and the bar is `PIECES`
-widgets side by side, so a cell more of bar sends that piece's filled cells, not the whole bar's.
+A new second repaints only the cells that changed. The time left is a `Line` of its own, in
+minutes (`minutes_left`: it changes once a minute, not every second), right-aligned in a
+width that holds its longest wording: when "1 min left" becomes "under a minute left" the
+bar keeps its length (its fill does not jump) and the screen is not laid out again. The
+bar is `PIECES` widgets side by side, so a cell more of bar repaints one piece.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
@@ -20,11 +21,13 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from backrelief_tui.core.wording import minutes_left
 from backrelief_tui.tui.widgets.line import Line
 
 BAR = "━"
 TRACK = "╺"  # the unfilled rest, lighter
 PIECES = 12  # the bar's pieces: a new cell of bar sends at most 1/12 of the bar
+LABEL_WIDTH = cell_len(minutes_left(1))  # "under a minute left", the longest (to 999 minutes)
 
 
 class BarPiece(Widget):
@@ -66,11 +69,11 @@ class BarPiece(Widget):
 class SessionProgress(Widget):
     """`━━━━━━━━╺╺╺╺╺╺╺  4 min left`: the bar takes the width the label leaves."""
 
-    DEFAULT_CSS = """
-    SessionProgress { height: 1; layout: horizontal; }
-    SessionProgress > .progress--bar { color: $accent; }
-    SessionProgress > .progress--track { color: $foreground 25%; }
-    SessionProgress > Line { margin: 0 0 0 2; }
+    DEFAULT_CSS = f"""
+    SessionProgress {{ height: 1; layout: horizontal; }}
+    SessionProgress > .progress--bar {{ color: $accent; }}
+    SessionProgress > .progress--track {{ color: $foreground 25%; }}
+    SessionProgress > Line {{ margin: 0 0 0 2; width: {LABEL_WIDTH}; }}
     """
     COMPONENT_CLASSES = {"progress--bar", "progress--track"}
 
@@ -91,7 +94,7 @@ class SessionProgress(Widget):
     def show(self, done: float, total: float, remaining: str) -> None:
         """Repaints only the pieces of the bar whose cells change, and the label's changed cells."""
         self.done, self.total, self.remaining = done, max(total, 1.0), remaining
-        self._label.show(remaining)
+        self._label.show(remaining.rjust(LABEL_WIDTH))
         self._fill()
 
     def place_pieces(self) -> None:
