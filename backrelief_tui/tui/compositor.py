@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.color import ColorSystem
-from rich.segment import Segment
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
@@ -125,9 +124,11 @@ class TightChopsUpdate(ChopsUpdate):
             for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
                 if strip is None or x >= x2 or end <= x1:
                     continue
-                start, segments = _from_cell(strip, max(0, x1 - x))
-                write(f"\x1b[{y + 1};{x + start + 1}H")  # every stretch starts with a move: no newlines needed
-                for text, style, _control in Strip(segments).crop(0, min(end, x2) - x - start):
+                if x < x1 or end > x2:
+                    skipped, strip = _cropped(strip, x1 - x, min(end, x2) - x)
+                    x += skipped
+                write(f"\x1b[{y + 1};{x + 1}H")  # every stretch starts with a move: no newlines needed
+                for text, style, _control in strip:
                     if style is None or style._link:  # plain, or a link: written as Textual writes it
                         if sgr:
                             write("\x1b[0m")
@@ -136,7 +137,7 @@ class TightChopsUpdate(ChopsUpdate):
                         continue
                     ansi = style._ansi if style._ansi is not None else Strip.render_ansi(style, color_system)
                     if ansi != sgr:
-                        write(("\x1b[0m" if sgr else "") + (f"\x1b[{ansi}m" if ansi else ""))
+                        write(f"\x1b[0m\x1b[{ansi}m" if sgr else f"\x1b[{ansi}m")
                         sgr = ansi
                     write(text)
         if sgr:
@@ -144,16 +145,17 @@ class TightChopsUpdate(ChopsUpdate):
         return "".join(written)
 
 
-def _from_cell(strip: Strip, start: int) -> tuple[int, list[Segment]]:
-    """The strip's segments from cell `start` on, and where they begin: `start`, or earlier when
-    `start` falls in a run holding wide characters (cutting one in half would blank it)."""
-    x = 0
-    segments = list(strip)
-    for index, segment in enumerate(segments):
-        width = cell_len(segment.text)
-        if x + width > start:
-            if start == x or width != len(segment.text):
-                return x, segments[index:]
-            return start, [segment.split_cells(start - x)[1], *segments[index + 1:]]
-        x += width
-    return x, []
+def _cropped(strip: Strip, start: int, end: int) -> tuple[int, Strip]:
+    """`strip` cut to cells start..end, and how many cells were left out before it: `start`, or
+    fewer when `start` falls in a run holding wide characters (cutting one in half would blank it)."""
+    if start > 0:
+        x = 0
+        for segment in strip:
+            width = cell_len(segment.text)
+            if x + width > start:
+                if width != len(segment.text):
+                    start = x
+                break
+            x += width
+    start = max(0, start)
+    return start, strip.crop(start, end)

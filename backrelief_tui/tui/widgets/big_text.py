@@ -58,6 +58,12 @@ def measure(text: str, scale: int) -> tuple[int, int]:
     return _pixel_width(text.upper()) * scale, (HEIGHT * scale + 1) // 2
 
 
+def _widths(text: str) -> tuple[int, ...] | None:
+    """Each glyph's width in pixels (None when one has no glyph)."""
+    glyphs = [_GLYPHS.get(character) for character in text]
+    return tuple(len(glyph[0]) for glyph in glyphs if glyph) if all(glyphs) else None
+
+
 def _pixel_width(text: str) -> int:
     return sum(len(_GLYPHS[character][0]) for character in text) + GAP * max(0, len(text) - 1)
 
@@ -177,9 +183,16 @@ class BigText(Widget):
 
     def show(self, text: str) -> None:
         """Change the text; repaints only the cells that change (the size is watched: `on_resize`)."""
-        if text != self.text:
-            self.text = text
-            self._sync()
+        if text == self.text:
+            return
+        self.text = text
+        shape = self._shape
+        if self.per_glyph and shape and shape[0] and _widths(text.upper()) == shape[1]:
+            # Glyphs of the same widths (the next second): they fit as the last ones did.
+            for glyph, character in zip(self._glyphs, text.upper(), strict=False):
+                glyph.set(character)
+            return
+        self._sync()
 
     def on_mount(self) -> None:
         self._sync()
@@ -199,7 +212,7 @@ class BigText(Widget):
             self.scale = scale
             self.refresh()
             return
-        shape = (scale, tuple(len(_GLYPHS[character][0]) for character in text) if scale else ())
+        shape = (scale, (_widths(text) or ()) if scale else ())
         if shape == self._shape:
             for glyph, character in zip(self._glyphs, text, strict=False):
                 glyph.set(character)
