@@ -233,3 +233,22 @@ async def test_the_countdown_is_drawn_in_glyphs_tall_enough_for_the_window(tmp_p
         assert [glyph.character for glyph in countdown.glyphs] == list("1:27")
         assert all(glyph.size.height >= rows for glyph in countdown.glyphs)
         assert all(glyph.region.y == countdown.glyphs[0].region.y for glyph in countdown.glyphs)  # one row of them
+
+
+def test_a_partial_update_is_written_from_its_first_cell_with_the_colours_once():
+    """TightChopsUpdate: a span inside a widget's line starts there, not at the widget's left
+    edge; two stretches in the same colours send them once; a wide character is never cut."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from backrelief_tui.tui.compositor import TightChopsUpdate
+
+    green = Style(color="green")
+    console = Console(color_system="standard", force_terminal=True)
+    line = Strip([Segment("abcdef", green)])
+    update = TightChopsUpdate([{0: line}, {0: line}], [(0, 2, 4), (1, 1, 6)], [[6], [6]])
+    assert update.render_segments(console) == "\x1b[1;3H\x1b[32mcd\x1b[2;2Hbcdef\x1b[0m"
+    # A span starting in the second half of a wide character: written from the character.
+    wide = Strip([Segment("ab", green), Segment("你好", green)])
+    update = TightChopsUpdate([{0: wide}], [(0, 3, 6)], [[6]])
+    assert update.render_segments(console) == "\x1b[1;3H\x1b[32m你好\x1b[0m"
