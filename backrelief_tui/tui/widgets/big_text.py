@@ -6,8 +6,8 @@ as it is wide, so two pixels to a cell make every pixel square and every stroke 
 same thickness. Scale 1 is 3 rows tall, 2 is 5 rows, 3 is 8, 4 is 10. The widget picks
 the largest scale that fits the space it is given (up to `max_scale`), so the countdown
 grows with the window; it repaints only when its text or its size changes, and runs no
-timer of its own. Each glyph is a widget of its own (`Glyph`): a new second sends the
-terminal only the rows of the glyphs that changed (see `Glyph`).
+timer of its own. Each glyph is a widget of its own (`Glyph`): a new second renders and
+sends only the changed cells of the glyphs that changed (see `Glyph`).
 """
 
 from __future__ import annotations
@@ -101,17 +101,17 @@ def best_scale(text: str, width: int, height: int, max_scale: int = 4) -> int:
 
 
 class Glyph(Widget):
-    """One big letter: its own widget, so that its cells are a run of their own on the terminal.
+    """One big letter: its own widget, so that a new second renders only the glyph that changed.
 
-    Textual sends a changed line of the screen from the left edge of the widget that covers
-    it (with a cursor move and the colours first), so a countdown drawn as one widget sends
-    every glyph left of the digit that changed. A glyph of its own sends only itself, and of
-    itself only the rows that differ, up to their last changed cell.
+    The session screen's compositor (`tui/compositor.py`) renders a partial repaint from the
+    widgets that asked for it and writes only the cells they asked for: a glyph asks for the
+    rows that differ, each from its first to its last changed cell (`_changes`). A countdown
+    drawn as one widget would render every glyph every second.
 
     A glyph is one column wider than its letter (a blank column on its right, taken from the
-    gap to the next): Textual follows a line that ends where the next widget starts with a
-    needless cursor move to that widget, and with a letter's last column changed that was a
-    move more on most rows of a second.
+    gap to the next). That saved a cursor move a row with Textual's own writer, which wrote a
+    line on from where one widget met the next; the session screen's writer moves the cursor
+    for every stretch, so the column is now only where the gap is drawn.
     """
 
     DEFAULT_CSS = "Glyph { width: 3; height: 1; }"

@@ -1,12 +1,11 @@
-"""One line of plain text as wide as itself, for a line that changes every second ("1:25 left").
+"""One line of plain text, for a line that changes every second ("1:25 left").
 
-A `Static` repaints its whole width whenever its text changes, and a line of `width: 100%`
-is written to the terminal from its left edge, padding and all. This line is only as wide
-as its text (the parent centres it), and a new text of the same length repaints only the
-cells from the first to the last that differ: with the count at the start of the line, a
-new second sends the terminal little more than the digit that changed. A text of another
-length lays the screen out again (the line's width changes). The text is shown as typed,
-never as markup.
+A `Static` renders and repaints its whole width whenever its text changes. This line is as
+wide as its text (the parent centres it) unless its CSS fixes a width, and a new text of the
+same length repaints only the cells from the first to the last that differ: a new second
+renders and sends little more than the digit that changed. A text of another length lays
+the screen out again (the line's width changes); a fixed-width line right-aligns by leading
+blanks instead (see `SessionProgress`). The text is shown as typed, never as markup.
 """
 
 from __future__ import annotations
