@@ -212,9 +212,10 @@ async def test_a_hold_second_writes_only_the_changed_digit_and_the_times_left(tm
                     widget, _region = screen.get_widget_at(x1, y)
                     assert widget in repainted, f"second {second}: wrote over {widget} at {x1},{y}"
         assert minutes == [("2 min left", "1 min left"), ("1 min left", "under a minute left")]
-        # What the digits cost the terminal: a few rows of one glyph a second, not the whole countdown
-        # (the countdown in one widget sent ~1,400 bytes a second here).
-        assert (terminal.sent - sent_before) / 40 < 700
+        # What a second costs the terminal: the changed cells of one glyph and now and then of the bar
+        # (~240 bytes here; the countdown as one widget sent ~1,400, and the bench's bare Digits app
+        # sends ~275: issue 16 allows 1.5x that).
+        assert (terminal.sent - sent_before) / 40 < 400
 
 
 @pytest.mark.parametrize(("size", "rows"), [((100, 30), 7), ((80, 24), 5), ((60, 20), 3)])
