@@ -188,11 +188,13 @@ class BigText(Widget):
         self.text = text
         shape = self._shape
         if self.per_glyph and shape and shape[0] and _widths(text.upper()) == shape[1]:
-            # Glyphs of the same widths (the next second): they fit as the last ones did.
-            for glyph, character in zip(self._glyphs, text.upper(), strict=False):
-                glyph.set(character)
+            self._set_letters(text.upper())  # glyphs of the same widths (the next second) fit as the last did
             return
         self._sync()
+
+    def _set_letters(self, text: str) -> None:
+        for glyph, character in zip(self._glyphs, text, strict=False):
+            glyph.set(character)
 
     def on_mount(self) -> None:
         self._sync()
@@ -214,8 +216,7 @@ class BigText(Widget):
             return
         shape = (scale, (_widths(text) or ()) if scale else ())
         if shape == self._shape:
-            for glyph, character in zip(self._glyphs, text, strict=False):
-                glyph.set(character)
+            self._set_letters(text)
             return
         self._shape, self.scale = shape, scale
         characters = text if scale else ""

@@ -26,7 +26,7 @@ from backrelief_tui.tui.widgets.line import Line
 
 BAR = "━"
 TRACK = "╺"  # the unfilled rest, lighter
-PIECES = 12  # the bar's pieces: a new cell of bar sends at most 1/12 of the bar
+PIECES = 12  # the bar's pieces: a new cell of bar renders one piece, not the whole bar
 LABEL_WIDTH = cell_len(minutes_left(1))  # "under a minute left", the longest (to 999 minutes)
 
 
