@@ -251,10 +251,10 @@ class Engine:
     def move_remaining(self) -> float:
         """Planned seconds left of the current move's own steps (its work, switch and rests between reps)."""
         step = self.step
-        if step is None or self.over or self.prelude is not None or self._is_transition(self.index):
+        if step is None or self.over or self.prelude is not None or step.is_transition:
             return 0.0
         later = range(self.index + 1, len(self.steps))
-        own = [i for i in later if self.steps[i].move_index == step.move_index and not self._is_transition(i)]
+        own = [i for i in later if self.steps[i].move_index == step.move_index and not self.steps[i].is_transition]
         current = self.remaining() if not step.self_paced else max(0.0, self.step_seconds() - self.elapsed_in_step())
         return current + sum(self.log[i].planned for i in own)
 
@@ -399,7 +399,7 @@ class Engine:
         target = step.move_index + 1 if step.phase is Phase.REST and step.rep == 0 else step.move_index
         while self._in_session():
             step = self.current
-            if step.move_index > target or (step.move_index == target and self._is_transition(self.index)
+            if step.move_index > target or (step.move_index == target and step.is_transition
                                             and step.phase is Phase.REST):
                 break
             events += self._leave(StepStatus.SKIPPED, at=self._time_reference())
@@ -471,7 +471,7 @@ class Engine:
             grouped.setdefault(step.move_index, []).append(index)
         results = []
         for indices in grouped.values():
-            own = [i for i in indices if not self._is_transition(i)]
+            own = [i for i in indices if not self.steps[i].is_transition]
             work = [i for i in own if self.steps[i].phase is Phase.WORK]
             results.append(MoveResult(
                 move=self.steps[indices[0]].move,
@@ -487,11 +487,6 @@ class Engine:
         return sum(entry.status is not StepStatus.PENDING for entry in self.log)
 
     # -- internals -------------------------------------------------------------------
-
-    def _is_transition(self, index: int) -> bool:
-        """The lead-in and the rests between moves belong to no move's own time."""
-        step = self.steps[index]
-        return step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
 
     def _last_work_step_of_each_move(self) -> set[int]:
         last: dict[int, int] = {}

@@ -62,6 +62,11 @@ class Step:
         return self.phase is Phase.WORK and not self.self_paced and self.move.kind is not Kind.REPS
 
     @property
+    def is_transition(self) -> bool:
+        """The lead-in and the rests between moves: time of no move's own (the person gets ready)."""
+        return self.phase is Phase.LEAD_IN or (self.phase is Phase.REST and self.rep == 0)
+
+    @property
     def beats(self) -> tuple[Beat, ...]:
         """The parts of this step as planned: a timed work step's beats; none for anything else."""
         if self.phase is not Phase.WORK or self.self_paced:

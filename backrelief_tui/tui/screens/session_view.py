@@ -92,7 +92,7 @@ def session_view(engine: Engine) -> SessionView:
             progress=total, total=total, remaining=minutes_left(0), paused=False, self_paced=False, figure=None)
 
     paused = engine.state is State.PAUSED
-    getting_ready = step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
+    getting_ready = step.is_transition
     shown, shown_index = _shown_move(engine, step)
     beat_now = engine.beat_now()
     if step.self_paced:
@@ -136,7 +136,7 @@ def _clock_is_the_move(engine: Engine, step: Step, beat_now: BeatNow | None) -> 
     if step.self_paced or (beat_now is not None and len(beat_now.beats) > 1):
         return False
     return not any(other is not step and other.move_index == step.move_index
-                   and not (other.phase is Phase.LEAD_IN or (other.phase is Phase.REST and other.rep == 0))
+                   and not other.is_transition
                    for other in engine.steps)
 
 
@@ -145,7 +145,7 @@ def figure_view(engine: Engine) -> FigureView | None:
     step = engine.step
     if step is None or engine.over:
         return None
-    getting_ready = step.phase is Phase.LEAD_IN or (step.phase is Phase.REST and step.rep == 0)
+    getting_ready = step.is_transition
     return _figure(engine, step, _shown_move(engine, step)[0], getting_ready, engine.beat_now())
 
 
