@@ -35,6 +35,7 @@ from backrelief_tui.core.routine import Problem, Routine
 from backrelief_tui.core.settings import Settings, SettingsFile, load_settings
 from backrelief_tui.core.text import printable
 from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.kept_css import keep_parsed_css
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.session_flow import PlayerFactory, RecorderFactory, SessionFlow, StoreFactory
 
@@ -317,7 +318,9 @@ def run_app(routine_name: str | None = None) -> int:
                     journal_path=paths.journal_file())
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.handle_signals = True
+    stylesheet = keep_parsed_css(app, str(paths.cache_dir() / "css"))  # Textual's CSS, parsed on an earlier start
     app.run()
+    stylesheet.keep()  # what this run parsed, for the next start
     return app.return_code or 0
 
 
