@@ -536,6 +536,40 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
     return Settings(**values), problems
 
 
+KEPT_MAGIC = "backrelief settings, v1"
+
+
+def kept_settings() -> tuple[Settings, list[Problem]]:
+    """`load_settings()` of the settings file, kept in the cache folder while the file is unchanged (core/kept.py).
+
+    The app reads its settings before its first frame, and parsing TOML means importing
+    `tomllib` (~2.5 ms on a 2-core VM, a tenth of the app's own start-up work): so the result
+    is kept in `<cache>/settings` under a key of the file's stamps, the core's code and
+    Python's version, like the library (`library.kept_library`). No file: the defaults, as ever.
+    """
+    from backrelief_tui.core import kept
+
+    path = paths.settings_file()
+    stamps = kept.Stamps()
+    now = time.time_ns()
+    try:
+        stamp = stamps.file(str(path))
+        if stamp is None:
+            return load_settings(path)
+        key = repr((os.getuid() if hasattr(os, "getuid") else -1, str(path), stamp,
+                    stamps.code(kept.package_dirs("core"))))
+    except OSError:  # a file that cannot be looked at: reading it says what is wrong
+        return load_settings(path)
+    cache = str(paths.cache_dir() / "settings")
+    found = kept.unpickled(cache, KEPT_MAGIC, key, tuple)
+    if found is not None and len(found) == 2 and isinstance(found[0], Settings):
+        return found[0], list(found[1])
+    settings, problems = load_settings(path)
+    if stamps.trusted(now):
+        kept.keep_pickled(cache, KEPT_MAGIC, key, (settings, problems))
+    return settings, problems
+
+
 def _read_table(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The TOML table in the settings file, or None and its one problem (none when there is no file)."""
     raw, reason = read_regular(path)

@@ -23,7 +23,7 @@ def parse_toml(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         text = raw.removeprefix(BOM).decode("utf-8")
     except UnicodeDecodeError as error:
         return None, f"not UTF-8 text (bad byte at offset {error.start + (len(BOM) if raw.startswith(BOM) else 0)})"
-    import tomllib  # here: the app opens without parsing any TOML (library kept, no settings file yet)
+    import tomllib  # here: the app opens without parsing any TOML (the library and the settings are kept)
 
     try:
         data = tomllib.loads(text)

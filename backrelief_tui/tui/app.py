@@ -32,9 +32,10 @@ from backrelief_tui.core import paths
 from backrelief_tui.core.clock import Clock, WallClock, local_now
 from backrelief_tui.core.library import Library, find_routine, kept_library, load_library
 from backrelief_tui.core.routine import Problem, Routine
-from backrelief_tui.core.settings import Settings, SettingsFile, load_settings
+from backrelief_tui.core.settings import Settings, SettingsFile, kept_settings
 from backrelief_tui.core.text import printable
 from backrelief_tui.tui.base import AppScreen
+from backrelief_tui.tui.kept_css import keep_parsed_css
 from backrelief_tui.tui.screens.picker import PickerScreen
 from backrelief_tui.tui.session_flow import PlayerFactory, RecorderFactory, SessionFlow, StoreFactory
 
@@ -199,6 +200,11 @@ class BackReliefApp(App[int]):
 
     def show_safety_state(self) -> None:
         """The picker's safety note and clinician reminder, after the journal changed."""
+        if self.flow.asking.check_answered and not self.settings.safety_acknowledged:
+            # The note has done its job (the picker hides it). Saying so in the settings too lets the next
+            # start, which reads them before its first frame and the journal only after it, leave it out
+            # from the start instead of showing it for an instant.
+            self.update_settings(replace(self.settings, safety_acknowledged=True))
         if (picker := self.picker()) is not None:
             picker.show_safety()
 
@@ -311,13 +317,15 @@ def run_app(routine_name: str | None = None) -> int:
         return 1
     _utf8_terminal()
     library = kept_library()
-    settings, problems = load_settings()
+    settings, problems = kept_settings()
     app = build_app(settings=settings, settings_problems=problems, library=library, start_routine=routine_name,
                     record_store_factory=_open_record_store, player_factory=_make_player,
                     journal_path=paths.journal_file())
     app.exit_when_ready = bool(os.environ.get(BENCH_EXIT_VARIABLE))
     app.handle_signals = True
+    stylesheet = keep_parsed_css(app, str(paths.cache_dir() / "css"))  # Textual's CSS, parsed on an earlier start
     app.run()
+    stylesheet.keep()  # what this run parsed, for the next start
     return app.return_code or 0
 
 

@@ -86,6 +86,23 @@ async def test_the_first_run_asks_the_safety_check_before_the_picker_is_used(app
     assert check is not None and check.trigger is Trigger.FIRST_RUN and dict(check.answers) == ALL_NO
 
 
+async def test_an_answered_check_is_saved_in_the_settings_so_the_next_start_never_shows_the_note(
+        app_with, journal, saved):
+    """The next start reads the settings before its first frame and the journal only after it: without this, a
+    person who answered the check would see the safety note on every start for an instant, then see it go."""
+    answered_before(journal)
+    app = app_with(settings=replace(TINY_SETTINGS, safety_acknowledged=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#safety").display
+        assert [settings.safety_acknowledged for settings in saved] == [True]
+    again = app_with(settings=saved[-1])
+    async with again.run_test(size=SIZE) as pilot:
+        assert not again.screen.query_one("#safety").display  # from the start
+        await settle(pilot)
+    assert len(saved) == 1  # said once
+
+
 async def test_the_first_run_check_can_be_put_off_and_is_asked_at_the_next_start(app_with, journal):
     app = app_with()
     async with app.run_test(size=SIZE) as pilot:

@@ -6,7 +6,8 @@ so every move in the list has a small figure of its key pose (`key_pose`: the po
 first holds) beside its name, numbers and kit. The moves come after the first frame, with
 their figures (`enable_figures`): loading the pose data and wrapping every move's lines take
 longer than painting the rest of the picker, and the list then appears once, already beside
-its figures, instead of shifting sideways when they arrive.
+its figures, instead of shifting sideways when they arrive. Their widgets (the list and the
+note under it) are mounted then too: each widget on the first frame costs ~1 ms of start-up.
 
 The stop rule (`RED_FLAG_LINE`) stays at the bottom of the panel, outside the scrolling
 part, so it is seen before every session. A bonus move (off until chosen) is named with
@@ -78,7 +79,7 @@ def bonus_line(moves: tuple[Move, ...], included: bool) -> Content:
 
 
 class MoveList(Widget):
-    """The routine's moves, a block each: the key pose on the left (once figures are on), the lines on the right.
+    """The routine's moves, a block each: the key pose on the left, the lines on the right.
 
     One widget draws them all, so moving through the routines lays out one widget, not
     three per move (that cost about 0.1 s a key press with the full session's 24 moves).
@@ -96,31 +97,29 @@ class MoveList(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.figures = False
         self.entries: tuple[tuple[Move, Content], ...] = ()
         self._laid_out: tuple[int, list[tuple[int, int]], list[list[Strip]]] | None = None
 
-    def show(self, entries: list[tuple[Move, Content]], *, figures: bool) -> None:
-        """These moves (each with its lines); with `figures`, a figure beside each."""
+    def show(self, entries: list[tuple[Move, Content]]) -> None:
+        """These moves (each with its lines), a figure beside each."""
         self.entries = tuple(entries)
-        self.figures = figures
         self._laid_out = None
         self.refresh(layout=True)
 
     def pictured(self) -> list[tuple[str, str]]:
         """(move id, pose) of each figure drawn (the tests read it)."""
-        return [(move.id, key_pose(move)) for move, _lines in self.entries] if self.figures else []
+        return [(move.id, key_pose(move)) for move, _lines in self.entries]
 
     def _lay_out(self, width: int) -> tuple[list[tuple[int, int]], list[list[Strip]]]:
         """Each entry's lines wrapped beside the figure, and for each screen line its (entry, line)."""
         if self._laid_out is not None and self._laid_out[0] == width:
             return self._laid_out[1], self._laid_out[2]
-        text_width = max(1, width - (FIGURE_WIDTH + FIGURE_GAP if self.figures else 0))
+        text_width = max(1, width - FIGURE_WIDTH - FIGURE_GAP)
         blocks = [Visual.to_strips(self, lines, text_width, None, self.visual_style, pad=True)
                   for _move, lines in self.entries]
         where: list[tuple[int, int]] = []
         for index, block in enumerate(blocks):
-            height = max(len(block), FIGURE_HEIGHT if self.figures else 0)
+            height = max(len(block), FIGURE_HEIGHT)
             where += [(index, line) for line in range(height)]
         self._laid_out = (width, where, blocks)
         return where, blocks
@@ -137,8 +136,6 @@ class MoveList(Widget):
         index, line = where[y]
         block = blocks[index]
         text = block[line] if line < len(block) else Strip.blank(1, base)
-        if not self.figures:
-            return text.adjust_cell_length(width, base)
         picture = self._figure_line(self.entries[index][0], line, base)
         return Strip.join([picture, text]).adjust_cell_length(width, base)
 
@@ -178,15 +175,14 @@ class RoutinePreview(Vertical, can_focus=False):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="preview-scroll", can_focus=False):
-            yield Static(id="preview-head")
-            yield MoveList(id="preview-moves")
-            yield Static(id="preview-notes")
+            yield Static(id="preview-head")  # the moves and their note follow (`enable_figures`)
         yield Static(Content.assemble(("Stop ", "bold"), RED_FLAG_LINE.removeprefix("Stop ")), id="preview-stop")
 
-    def enable_figures(self) -> None:
+    async def enable_figures(self) -> None:
         """List the moves, a figure beside each, from now on (call after the first frame)."""
         if not self.figures:
             self.figures = True
+            await self.query_one("#preview-scroll").mount(MoveList(id="preview-moves"), Static(id="preview-notes"))
             if self._shown is not None:
                 self.show(*self._shown)
 
@@ -200,12 +196,11 @@ class RoutinePreview(Vertical, can_focus=False):
             return  # already on screen (the list refreshed, the same routine highlighted): no second layout
         self._drawn = (plan, settings, self.figures)
         head = self.query_one("#preview-head", Static)
-        notes = self.query_one("#preview-notes", Static)
-        moves = self.query_one(MoveList)
         if plan is None:
             head.update(Content("No routine selected."))
-            notes.update(Content(""))
-            moves.show([], figures=self.figures)
+            if self.figures:
+                self.query_one("#preview-notes", Static).update(Content(""))
+                self.query_one(MoveList).show([])
             return
         routine = plan.routine
         parts: list[str | tuple[str, str] | Content] = [
@@ -223,10 +218,13 @@ class RoutinePreview(Vertical, can_focus=False):
         if not routine.builtin:
             parts += ["\n", ("Your routine: ", "$text-muted"), (visible(routine.source), "$text-muted")]
         head.update(Content.assemble(*parts))
-        moves.show([(move, Content.assemble((f"{number}. ", "$text-muted"), move_lines(move, settings)))
-                    for number, move in enumerate(plan.moves, 1)] if self.figures else [], figures=self.figures)
-        notes.update(Content(OURS_NOTE if any(move.ours for move in plan.moves) else ""))
-        notes.display = any(move.ours for move in plan.moves)
+        if self.figures:
+            self.query_one(MoveList).show(
+                [(move, Content.assemble((f"{number}. ", "$text-muted"), move_lines(move, settings)))
+                 for number, move in enumerate(plan.moves, 1)])
+            notes = self.query_one("#preview-notes", Static)
+            notes.update(Content(OURS_NOTE if any(move.ours for move in plan.moves) else ""))
+            notes.display = any(move.ours for move in plan.moves)
         self.query_one("#preview-scroll", VerticalScroll).scroll_home(animate=False)
 
     def scroll_moves(self, lines: int) -> None:
@@ -235,4 +233,4 @@ class RoutinePreview(Vertical, can_focus=False):
 
     def row_texts(self) -> list[str]:
         """The move lines as plain text, in order (for the tests)."""
-        return [lines.plain for _move, lines in self.query_one(MoveList).entries]
+        return [lines.plain for moves in self.query(MoveList) for _move, lines in moves.entries]
