@@ -78,6 +78,26 @@ def bonus_line(moves: tuple[Move, ...], included: bool) -> Content:
     return Content.assemble(("Bonus: ", "bold"), names, (f" ({state})", "$text-muted"))
 
 
+def routine_head(plan: Plan, settings: Settings) -> Content:
+    """The routine's title, length and kit, what it works, its summary, caution and bonus move."""
+    routine = plan.routine
+    parts: list[str | tuple[str, str] | Content] = [
+        (visible(routine.title), "bold"), "\n",
+        (routine_facts(plan.total_seconds, len(plan.moves), planned_kit(plan)), "$text-muted"), "\n",
+    ]
+    if routine.targets:
+        parts += [("Targets: ", "$text-muted"), ", ".join(routine.targets), "\n"]
+    parts += ["\n", visible(routine.summary)]
+    if routine.caution:
+        parts += ["\n\n", ("Caution: ", "bold $text-warning"), (visible(routine.caution), "$text-warning")]
+    bonus = bonus_line(routine.moves, settings.include_bonus)
+    if bonus:
+        parts += ["\n\n", bonus]
+    if not routine.builtin:
+        parts += ["\n", ("Your routine: ", "$text-muted"), (visible(routine.source), "$text-muted")]
+    return Content.assemble(*parts)
+
+
 class MoveList(Widget):
     """The routine's moves, a block each: the key pose on the left, the lines on the right.
 
@@ -195,36 +215,16 @@ class RoutinePreview(Vertical, can_focus=False):
         if self._drawn == (plan, settings, self.figures):
             return  # already on screen (the list refreshed, the same routine highlighted): no second layout
         self._drawn = (plan, settings, self.figures)
-        head = self.query_one("#preview-head", Static)
-        if plan is None:
-            head.update(Content("No routine selected."))
-            if self.figures:
-                self.query_one("#preview-notes", Static).update(Content(""))
-                self.query_one(MoveList).show([])
-            return
-        routine = plan.routine
-        parts: list[str | tuple[str, str] | Content] = [
-            (visible(routine.title), "bold"), "\n",
-            (routine_facts(plan.total_seconds, len(plan.moves), planned_kit(plan)), "$text-muted"), "\n",
-        ]
-        if routine.targets:
-            parts += [("Targets: ", "$text-muted"), ", ".join(routine.targets), "\n"]
-        parts += ["\n", visible(routine.summary)]
-        if routine.caution:
-            parts += ["\n\n", ("Caution: ", "bold $text-warning"), (visible(routine.caution), "$text-warning")]
-        bonus = bonus_line(routine.moves, settings.include_bonus)
-        if bonus:
-            parts += ["\n\n", bonus]
-        if not routine.builtin:
-            parts += ["\n", ("Your routine: ", "$text-muted"), (visible(routine.source), "$text-muted")]
-        head.update(Content.assemble(*parts))
+        self.query_one("#preview-head", Static).update(
+            routine_head(plan, settings) if plan is not None else Content("No routine selected."))
         if self.figures:
+            moves = plan.moves if plan is not None else ()
             self.query_one(MoveList).show(
                 [(move, Content.assemble((f"{number}. ", "$text-muted"), move_lines(move, settings)))
-                 for number, move in enumerate(plan.moves, 1)])
+                 for number, move in enumerate(moves, 1)])
             notes = self.query_one("#preview-notes", Static)
-            notes.update(Content(OURS_NOTE if any(move.ours for move in plan.moves) else ""))
-            notes.display = any(move.ours for move in plan.moves)
+            notes.update(Content(OURS_NOTE if any(move.ours for move in moves) else ""))
+            notes.display = any(move.ours for move in moves)
         self.query_one("#preview-scroll", VerticalScroll).scroll_home(animate=False)
 
     def scroll_moves(self, lines: int) -> None:
