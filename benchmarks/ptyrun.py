@@ -75,6 +75,24 @@ class PtyProcess:
         ticks = os.sysconf("SC_CLK_TCK")
         return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
 
+    def thread_cpu(self) -> dict[str, int] | None:
+        """Each live thread's time on a CPU so far, in nanoseconds (`/proc/<pid>/task/*/schedstat`); None
+        where Linux does not say. Exact, where `cpu_seconds` counts in 10 ms ticks."""
+        try:
+            tasks = os.listdir(f"/proc/{self.pid}/task")
+        except OSError:
+            return None
+        times = {}
+        for task in tasks:
+            try:
+                with open(f"/proc/{self.pid}/task/{task}/schedstat", "rb") as schedstat:
+                    times[task] = int(schedstat.read().split()[0])
+            except (FileNotFoundError, ProcessLookupError):  # a thread that ended just now
+                continue
+            except (OSError, ValueError, IndexError):
+                return None
+        return times or None
+
     def peak_rss_mb(self) -> float:
         """The resident set's high-water mark (VmHWM) in MB, as last seen while it ran.
 
@@ -138,6 +156,7 @@ class Usage:
     cpu_percent: float
     bytes_per_s: float
     repaints_per_s: float
+    cpu_percent_ticks: float  # the same from /proc/<pid>/stat alone, in 10 ms ticks (for comparison)
 
 
 def bursts(chunks: list[tuple[float, int]], since: float, until: float, gap: float = BURST_GAP) -> int:
@@ -157,8 +176,16 @@ def measure(processes: dict[str, PtyProcess], seconds: float) -> dict[str, Usage
     Keeps reading every pty meanwhile (a full pty buffer would stall its program). The
     bytes are what the program wrote to its terminal: for a countdown, a proxy for how
     much of the screen each tick repaints.
+
+    CPU is the threads' own time on a CPU (`thread_cpu`, nanoseconds): `/proc/<pid>/stat`
+    counts user and system time in 10 ms ticks, each truncated, and a countdown costs only
+    ~25 ticks a minute, so a ratio of two such counts moves by up to ±15 % from the
+    truncation alone. When a thread that was there at the start has ended by the end (its
+    time is no longer listed), the ticks are used for that process; `cpu_percent_ticks`
+    always has them.
     """
     start_cpu = {name: process.cpu_seconds() for name, process in processes.items()}
+    start_threads = {name: process.thread_cpu() for name, process in processes.items()}
     start_bytes = {name: len(process.output) for name, process in processes.items()}
     since = {name: time.perf_counter() - process.started for name, process in processes.items()}
     began = time.perf_counter()
@@ -166,11 +193,17 @@ def measure(processes: dict[str, PtyProcess], seconds: float) -> dict[str, Usage
         for process in processes.values():
             process.pump(0.02)
     elapsed = time.perf_counter() - began
-    return {
-        name: Usage(
-            cpu_percent=(process.cpu_seconds() - start_cpu[name]) / elapsed * 100,
+    usage = {}
+    for name, process in processes.items():
+        ticks = process.cpu_seconds() - start_cpu[name]
+        before, after = start_threads[name], process.thread_cpu()
+        exact = ticks
+        if before is not None and after is not None and before.keys() <= after.keys():  # no thread went missing
+            exact = (sum(after.values()) - sum(before.values())) / 1e9
+        usage[name] = Usage(
+            cpu_percent=exact / elapsed * 100,
             bytes_per_s=(len(process.output) - start_bytes[name]) / elapsed,
             repaints_per_s=bursts(process.chunks, since[name], since[name] + elapsed) / elapsed,
+            cpu_percent_ticks=ticks / elapsed * 100,
         )
-        for name, process in processes.items()
-    }
+    return usage
