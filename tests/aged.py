@@ -17,3 +17,12 @@ def aged(path: Path) -> Path:
     then = time.time_ns() - 60_000_000_000 - _AGO * 1_000_000
     os.utime(path, ns=(then, then))
     return path
+
+
+def code_folder(folder: Path, name: str = "code.py") -> Path:
+    """A folder standing for the app's code in a kept result's key: one aged `.py` file in it (the tests
+    of the caches point the key at it, so a fresh clone, every file just written, keeps as an install does)."""
+    folder.mkdir()
+    (folder / name).write_text("x = 1\n")
+    aged(folder / name)
+    return folder

@@ -10,6 +10,7 @@ from backrelief_tui.core import kept
 from backrelief_tui.tui import kept_css
 from backrelief_tui.tui.app import build_app
 from backrelief_tui.tui.kept_css import KeptStylesheet, keep_parsed_css
+from tests.spies import counted
 
 CSS = """
 Label { color: $accent; padding: 1 2; }
@@ -23,15 +24,7 @@ LIGHT = {"accent": "#0000ff", "panel": "#e0e0e0"}
 @pytest.fixture
 def parses(monkeypatch):
     """How many sources Textual really parsed."""
-    count = [0]
-    real = textual_stylesheet.parse
-
-    def spy(*args, **kwargs):
-        count[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(textual_stylesheet, "parse", spy)
-    return count
+    return counted(monkeypatch, textual_stylesheet, "parse")
 
 
 def rules_of(sheet: KeptStylesheet) -> list[tuple]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from backrelief_tui.core import kept, library, paths
-from tests.aged import aged
+from tests.aged import aged, code_folder
+from tests.spies import counted
 
 ROOT = Path(__file__).parents[2]
 USER_ROUTINE = 'id = "mine"\ntitle = "Mine"\nsummary = "s"\n[[moves]]\nref = "cobra"\n'
@@ -26,10 +27,7 @@ def places(tmp_path, monkeypatch):
     for source in (ROOT / "routines").glob("*.toml"):
         aged(Path(shutil.copy(source, builtin / source.name)))
     monkeypatch.setattr(paths, "builtin_routines_dir", lambda: builtin)
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "routine.py").write_text("x = 1\n")
-    aged(code / "routine.py")
+    code = code_folder(tmp_path / "code", "routine.py")
     monkeypatch.setattr(kept, "package_dirs", lambda *names: (str(code),))
     (paths.user_routines_dir()).mkdir(parents=True, exist_ok=True)
     return builtin, code
@@ -38,15 +36,7 @@ def places(tmp_path, monkeypatch):
 @pytest.fixture
 def loads(monkeypatch):
     """How many times the routine files were really read."""
-    count = [0]
-    real = library.load_library
-
-    def spy(*args, **kwargs):
-        count[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(library, "load_library", spy)
-    return count
+    return counted(monkeypatch, library, "load_library")
 
 
 def _summary(lib: library.Library) -> tuple:

@@ -8,16 +8,14 @@ seconds is not trusted (kept.RACY_NS), so nothing made from it would be kept.
 import pytest
 
 from backrelief_tui.core import kept, paths, settings
-from tests.aged import aged
+from tests.aged import aged, code_folder
+from tests.spies import counted
 
 
 @pytest.fixture(autouse=True)
 def code(tmp_path, monkeypatch):
     """The code the key stamps: a folder of the test's own, so a fresh clone sees what an install sees."""
-    folder = tmp_path / "code"
-    folder.mkdir()
-    (folder / "settings.py").write_text("x = 1\n")
-    aged(folder / "settings.py")
+    folder = code_folder(tmp_path / "code", "settings.py")
     monkeypatch.setattr(kept, "package_dirs", lambda *names: (str(folder),))
     return folder
 
@@ -25,15 +23,7 @@ def code(tmp_path, monkeypatch):
 @pytest.fixture
 def reads(monkeypatch):
     """How many times the settings file was really parsed."""
-    count = [0]
-    real = settings.load_settings
-
-    def spy(*args, **kwargs):
-        count[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(settings, "load_settings", spy)
-    return count
+    return counted(monkeypatch, settings, "load_settings")
 
 
 def write_settings(text: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from backrelief_tui.commands import list_cache, main
-from tests.aged import aged
+from tests.aged import aged, code_folder
 
 ROOT = Path(__file__).parents[2]
 USER_ROUTINE = 'id = "mine"\ntitle = "Mine"\nsummary = "s"\n[[moves]]\nref = "cobra"\n'
@@ -30,10 +30,7 @@ def home(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def code(tmp_path, monkeypatch):
-    folder = tmp_path / "code"
-    folder.mkdir()
-    (folder / "plan.py").write_text("x = 1\n")
-    aged(folder / "plan.py")
+    folder = code_folder(tmp_path / "code", "plan.py")
     monkeypatch.setattr(list_cache, "code_dirs", lambda: (str(folder),))
     return folder
 
