@@ -78,7 +78,7 @@ class KeptStylesheet(Stylesheet):
             return rules
         rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
         if not any(rule.errors for rule in rules):
-            try:
+            try:  # pickled now, as parsed, before Textual styles anything with them (a miss only)
                 self._used[key] = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
                 self._fresh = True
             except Exception:  # noqa: BLE001 - a rule that will not pickle is parsed every time
