@@ -20,7 +20,7 @@ import sys
 
 TYPE_CHECKING = False  # no typing module on the hit path
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import TypeVar
 
     T = TypeVar("T")
@@ -158,3 +158,15 @@ def keep_pickled(path: str, magic: str, key: str, value: object) -> None:
     import pickle
 
     write(path, magic, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def kept_or_made(path: str, magic: str, key: str, kind: type[T], make: Callable[[], T], stamps: Stamps,
+                 now_ns: int) -> T:
+    """The `kind` kept at `path` under `key`; else `make()`, kept there unless an input it was made
+    from changed within `RACY_NS` of `now_ns` (`stamps` looked at them: `Stamps.trusted`)."""
+    if (found := unpickled(path, magic, key, kind)) is not None:
+        return found
+    made = make()
+    if stamps.trusted(now_ns):
+        keep_pickled(path, magic, key, made)
+    return made

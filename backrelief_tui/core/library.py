@@ -121,13 +121,8 @@ def kept_library() -> Library:
                     stamps.code(kept.package_dirs("core"))))
     except OSError:  # a folder that cannot be looked at: no keeping, the files say what is wrong
         return load_library(builtin_dir, user_dir)
-    path = str(paths.cache_dir() / "library")
-    if (library := kept.unpickled(path, KEPT_MAGIC, key, Library)) is not None:
-        return library
-    library = load_library(builtin_dir, user_dir)
-    if stamps.trusted(now):
-        kept.keep_pickled(path, KEPT_MAGIC, key, library)
-    return library
+    return kept.kept_or_made(str(paths.cache_dir() / "library"), KEPT_MAGIC, key, Library,
+                             lambda: load_library(builtin_dir, user_dir), stamps, now)
 
 
 def read_raw(path: Path, *, builtin: bool = False) -> RawRoutine:

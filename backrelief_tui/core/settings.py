@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from backrelief_tui.core import paths
 from backrelief_tui.core.atomic import atomic_write
@@ -536,7 +536,14 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
     return Settings(**values), problems
 
 
-KEPT_MAGIC = "backrelief settings, v1"
+KEPT_MAGIC = "backrelief settings, v2"
+
+
+class SettingsRead(NamedTuple):
+    """What `load_settings` returns, as kept (a type of its own: a kept copy is used only if it is one)."""
+
+    settings: Settings
+    problems: list[Problem]
 
 
 def kept_settings() -> tuple[Settings, list[Problem]]:
@@ -560,14 +567,9 @@ def kept_settings() -> tuple[Settings, list[Problem]]:
                     stamps.code(kept.package_dirs("core"))))
     except OSError:  # a file that cannot be looked at: reading it says what is wrong
         return load_settings(path)
-    cache = str(paths.cache_dir() / "settings")
-    found = kept.unpickled(cache, KEPT_MAGIC, key, tuple)
-    if found is not None and len(found) == 2 and isinstance(found[0], Settings):
-        return found[0], list(found[1])
-    settings, problems = load_settings(path)
-    if stamps.trusted(now):
-        kept.keep_pickled(cache, KEPT_MAGIC, key, (settings, problems))
-    return settings, problems
+    read = kept.kept_or_made(str(paths.cache_dir() / "settings"), KEPT_MAGIC, key, SettingsRead,
+                             lambda: SettingsRead(*load_settings(path)), stamps, now)
+    return read.settings, list(read.problems)
 
 
 def _read_table(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
