@@ -12,6 +12,7 @@ sends only the changed cells of the glyphs that changed (see `Glyph`).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -20,6 +21,8 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+
+from backrelief_tui.tui.widgets.painted import PaintedRows
 
 HEIGHT = 5  # pixels
 GAP = 1  # pixels between glyphs
@@ -100,7 +103,7 @@ def best_scale(text: str, width: int, height: int, max_scale: int = 4) -> int:
     return 0
 
 
-class Glyph(Widget):
+class Glyph(PaintedRows):
     """One big letter: its own widget, so that a new second renders only the glyph that changed.
 
     The session screen's compositor (`tui/compositor.py`) renders a partial repaint from the
@@ -131,20 +134,26 @@ class Glyph(Widget):
         if regions:
             self.refresh(*regions)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
+    def new_repaint(self) -> None:
         self._style = None  # looked up once per repaint, not once per row
-        return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
+    def row_key(self, y: int) -> Hashable:
+        return (self.character, self.scale, y, self._colours())
+
+    def _colours(self) -> RichStyle:
         if self._style is None:
             # The colours alone: one run of one style a row, and bold would only lengthen it.
             style = self.visual_style.rich_style
             self._style = RichStyle(color=style.color, bgcolor=style.bgcolor)
+        return self._style
+
+    def render_line(self, y: int) -> Strip:
+        style = self._colours()
         rows = _glyph(self.character, self.scale)
         width = self.size.width
         if 0 <= y < len(rows) and len(rows[y]) + 1 == width:
-            return Strip([Segment(rows[y] + " ", self._style)], width)
-        return Strip.blank(width, self._style)
+            return Strip([Segment(rows[y] + " ", style)], width)
+        return Strip.blank(width, style)
 
 
 class BigText(Widget):

@@ -15,22 +15,22 @@ switch-side, paused; anything else draws in the plain foreground colour.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 from backrelief_tui.core.braille import Raster, Run, rasterise
 from backrelief_tui.core.figures import Layer, MoveFigure, figure_box, frame_between
 from backrelief_tui.core.plan import Side
 from backrelief_tui.core.poses import PoseBook, builtin_poses
 from backrelief_tui.core.routine import Move
+from backrelief_tui.tui.widgets.painted import PaintedRows
 
 STEPS = 40  # a beat's movement is drawn in at most this many different frames
 CACHE_SIZE = 600  # rasters kept: ~4 kB each, so a couple of MB at most
-STRIP_CACHE_SIZE = 4000  # rows kept per widget: a few reps of a few moves
 PHASES = ("get-ready", "work", "rest", "switch-side", "paused")
 LAYER_CLASSES = {Layer.FLOOR: "figure--floor", Layer.PROP: "figure--prop", Layer.FAR: "figure--far",
                  Layer.BODY: "figure--body", Layer.WORK: "figure--work", Layer.HEAD: "figure--body"}
@@ -71,9 +71,10 @@ def quantise(fraction: float) -> int:
     return max(0, min(STEPS, round(fraction * STEPS)))
 
 
-class Figure(Widget):
+class Figure(PaintedRows):
     """Draws one move's figure; told what to show, it redraws only when that changes."""
 
+    KEPT_ROWS = 4000  # a few reps of a few moves: every rep draws the same frames
     COMPONENT_CLASSES = {"figure--floor", "figure--prop", "figure--far", "figure--body", "figure--work"}
 
     DEFAULT_CSS = """
@@ -109,7 +110,6 @@ class Figure(Widget):
         self._phase = ""
         self.redraws = 0  # how many times show() asked for a repaint (the tests count them)
         self._pass: tuple[Raster | None, Style, dict[Layer, Style]] | None = None
-        self._strips: dict[tuple[object, ...], Strip] = {}  # rows already drawn (see render_line)
         self.set_phase(phase)
 
     @property
@@ -184,9 +184,8 @@ class Figure(Widget):
         assert side is None or isinstance(side, Side)
         return cached_raster(self._figure, side, from_pose, to_pose, step, self.size.width, self.size.height)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
+    def new_repaint(self) -> None:
         self._pass = None  # the styles and the raster are looked up once per repaint, not once per row
-        return super().render_lines(crop)
 
     def _paint_pass(self) -> tuple[Raster | None, Style, dict[Layer, Style]]:
         if self._pass is None:
@@ -194,21 +193,19 @@ class Figure(Widget):
             self._pass = (self.raster(), self.rich_style, styles)
         return self._pass
 
+    def row_key(self, y: int) -> Hashable:
+        raster, base, styles = self._paint_pass()
+        if raster is None or y >= raster.height:
+            return (None, base)
+        return (self._what, raster.height, y, base, tuple(styles.values()))
+
     def render_line(self, y: int) -> Strip:
         raster, base, styles = self._paint_pass()
         width = self.size.width
         if raster is None or y >= raster.height:
             return Strip.blank(width, base)
-        # Every rep draws the same frames: a row drawn once (in the same colours) is kept.
-        key = (self._what, width, raster.height, y, base, tuple(styles.values()))
-        strip = self._strips.get(key)
-        if strip is None:
-            segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
-            strip = Strip(segments, raster.width).adjust_cell_length(width, base)
-            if len(self._strips) >= STRIP_CACHE_SIZE:
-                self._strips.clear()
-            self._strips[key] = strip
-        return strip
+        segments = [Segment(text, styles[Layer(layer)] if layer else base) for text, layer in raster.rows[y]]
+        return Strip(segments, raster.width).adjust_cell_length(width, base)
 
     def on_resize(self) -> None:
         self.refresh()

@@ -10,13 +10,16 @@ blanks instead (see `SessionProgress`). The text is shown as typed, never as mar
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual.widget import Widget
+
+from backrelief_tui.tui.widgets.painted import PaintedRows
 
 
 def changed_span(before: str, after: str) -> tuple[int, int] | None:
@@ -30,7 +33,7 @@ def changed_span(before: str, after: str) -> tuple[int, int] | None:
     return (changed[0], changed[-1] + 1) if changed else (0, 0)
 
 
-class Line(Widget):
+class Line(PaintedRows):
     """A single line of literal text; `show(text)` repaints only what changed."""
 
     DEFAULT_CSS = "Line { width: auto; height: 1; }"
@@ -58,18 +61,24 @@ class Line(Widget):
         """The text as Content (what the tests read); the screen gets it from `render_line`."""
         return Content(self.text)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
+    def new_repaint(self) -> None:
         self._style = None  # looked up once per repaint
-        return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
-        # One run of one style, drawn here: a Content would be laid out (wrapped, aligned)
-        # again for every repaint, and this line repaints every second.
+    def row_key(self, y: int) -> Hashable:
+        return (self.text if y == 0 else "", self._colours())
+
+    def _colours(self) -> Style:
         if self._style is None:
             self._style = self.visual_style.rich_style
             # Looks the same and is sent the same, but is a style of its own: leading blanks stay a
             # run of their own in an SVG export, where a run's spaces need not be as wide as its letters.
             self._padding = self._style + Style(reverse=False)
+        return self._style
+
+    def render_line(self, y: int) -> Strip:
+        # One run of one style, drawn here: a Content would be laid out (wrapped, aligned)
+        # again for every repaint, and this line repaints every second.
+        self._colours()
         width = self.size.width
         if y or not self.text:
             return Strip.blank(width, self._style)

@@ -13,6 +13,8 @@ bar is `PIECES` widgets side by side, so a cell more of bar repaints one piece.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -23,6 +25,7 @@ from textual.widget import Widget
 
 from backrelief_tui.core.wording import minutes_left
 from backrelief_tui.tui.widgets.line import Line
+from backrelief_tui.tui.widgets.painted import PaintedRows
 
 BAR = "━"
 TRACK = "╺"  # the unfilled rest, lighter
@@ -30,7 +33,7 @@ PIECES = 12  # the bar's pieces: a new cell of bar renders one piece, not the wh
 LABEL_WIDTH = cell_len(minutes_left(1))  # "under a minute left", the longest (to 999 minutes)
 
 
-class BarPiece(Widget):
+class BarPiece(PaintedRows):
     """One stretch of the bar; how much of it is filled comes from the SessionProgress it is in."""
 
     DEFAULT_CSS = "BarPiece { width: 1fr; height: 1; }"
@@ -49,19 +52,29 @@ class BarPiece(Widget):
     def filled(self, bar_filled: int) -> int:
         return max(0, min(self.width, bar_filled - self.offset_in_bar))
 
-    def render_lines(self, crop: Region) -> list[Strip]:
+    def new_repaint(self) -> None:
         self._styles = None  # looked up once per repaint, not once per row
-        return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
+    def row_key(self, y: int) -> Hashable:
+        return (self._filled_now(), self._colours())
+
+    def _filled_now(self) -> int:
         progress = self.parent
         assert isinstance(progress, SessionProgress)
+        return self.filled(progress.bar_filled)
+
+    def _colours(self) -> tuple[Style, Style]:
         if self._styles is None:
+            progress = self.parent
+            assert isinstance(progress, SessionProgress)
             self._styles = (progress.get_component_rich_style("progress--bar"),
                             progress.get_component_rich_style("progress--track"))
-        bar_style, track_style = self._styles
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        bar_style, track_style = self._colours()
         width = self.size.width
-        filled = self.filled(progress.bar_filled)
+        filled = self._filled_now()
         segments = [Segment(BAR * filled, bar_style), Segment(TRACK * (width - filled), track_style)]
         return Strip([segment for segment in segments if segment.text], width)
 
